@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian package Leadline needs to build, run, test and benchmark.
+# Safe to run again: apt-get skips what is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config clang-format
+  libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libsqlite3-dev
+  libpq-dev libphonenumber-dev libhowardhinnant-date-dev tzdata libzip-dev libpugixml-dev
+  libspdlog-dev libcli11-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl wrk sqlite3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing: ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,53 @@
+#pragma once
+// Reading request fields: each reader records a clear message per bad field in FieldErrors,
+// so one 400 lists every problem of a body at once.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/services.h"
+#include "domain/workflow.h"
+#include "http/message.h"
+#include "store/store.h"
+#include "util/json.h"
+
+namespace leadline::api {
+
+class FieldErrors {
+ public:
+  void add(std::string message) { messages_.push_back(std::move(message)); }
+  bool empty() const { return messages_.empty(); }
+  // Throws bad_request listing every message when there is any.
+  void throw_if_any() const;
+
+ private:
+  std::vector<std::string> messages_;
+};
+
+// A trimmed string field. Absent → nullopt; present but not a string → error.
+std::optional<std::string> read_string(const Json& body, std::string_view field,
+                                       FieldErrors& errors);
+// Like read_string, but JSON null is a value of its own (outer set, inner nullopt).
+std::optional<std::optional<std::string>> read_nullable_string(const Json& body,
+                                                               std::string_view field,
+                                                               FieldErrors& errors);
+std::optional<double> read_number(const Json& body, std::string_view field, FieldErrors& errors);
+// Checks 1 <= length <= max (in characters, UTF-8 aware) and records "<field> ..." messages.
+void check_length(const std::string& value, std::string_view field, size_t min, size_t max,
+                  FieldErrors& errors);
+size_t utf8_length(std::string_view text);
+std::string trim(std::string_view text);
+
+// page/limit from the query string (spec §1 "Pagination"); throws bad_request when out of
+// range or not an integer.
+store::PageRequest read_page(const http::Request& request);
+// {"data": [...], "meta": {"page", "limit", "total", "totalPages"}}.
+Json paginated(Json data, const store::PageRequest& page, std::int64_t total);
+
+// The workflow named by the {id} path parameter in the caller's organization; throws 404.
+domain::Workflow require_workflow(const http::Request& request, Services& services);
+// Same, and throws 409 when it is completed or cancelled (graph edits, enrolment).
+domain::Workflow require_editable_workflow(const http::Request& request, Services& services);
+
+}  // namespace leadline::api

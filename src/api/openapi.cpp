@@ -1,0 +1,136 @@
+#include "api/openapi.h"
+
+#include <string>
+
+namespace leadline::api {
+namespace {
+struct Operation {
+  const char* method;
+  const char* path;
+  const char* tag;
+  const char* summary;
+  int success;
+  bool has_body;
+  bool paginated;
+};
+
+// One line per route of spec/api.md. Keep in step with the register_*_routes functions.
+constexpr Operation kOperations[] = {
+    {"GET", "/healthz", "ops", "Liveness and database check (no auth)", 200, false, false},
+    {"GET", "/v1/openapi.json", "ops", "This document", 200, false, false},
+    {"POST", "/v1/api-keys", "api-keys", "Create an API key; the secret is shown once", 201, true,
+     false},
+    {"GET", "/v1/api-keys", "api-keys", "List the organization's API keys", 200, false, false},
+    {"DELETE", "/v1/api-keys/{keyId}", "api-keys", "Revoke an API key", 200, false, false},
+    {"POST", "/v1/workflows", "workflows", "Create a workflow (draft)", 201, true, false},
+    {"GET", "/v1/workflows", "workflows", "List workflows (status, q, sortBy, sortOrder)", 200,
+     false, true},
+    {"GET", "/v1/workflows/{id}", "workflows", "Get a workflow", 200, false, false},
+    {"PATCH", "/v1/workflows/{id}", "workflows", "Update title, description or settings", 200, true,
+     false},
+    {"DELETE", "/v1/workflows/{id}", "workflows", "Delete a workflow that is not active", 200,
+     false, false},
+    {"POST", "/v1/workflows/{id}/duplicate", "workflows", "Copy a workflow with its graph", 201,
+     false, false},
+    {"POST", "/v1/workflows/{id}/activate", "lifecycle", "draft -> active (validates the graph)",
+     200, false, false},
+    {"POST", "/v1/workflows/{id}/pause", "lifecycle", "active -> paused", 200, false, false},
+    {"POST", "/v1/workflows/{id}/resume", "lifecycle", "paused -> active", 200, false, false},
+    {"POST", "/v1/workflows/{id}/cancel", "lifecycle", "draft/active/paused -> cancelled", 200,
+     false, false},
+    {"POST", "/v1/workflows/{id}/complete", "lifecycle", "active/paused -> completed", 200, false,
+     false},
+    {"PATCH", "/v1/workflows/{id}/status", "lifecycle",
+     "Apply {\"action\": activate|pause|resume|deactivate}", 200, true, false},
+    {"GET", "/v1/workflows/{id}/validation", "workflows", "Validate the graph", 200, false, false},
+    {"GET", "/v1/workflows/{id}/graph", "workflows", "Workflow, nodes, edges and lead counts", 200,
+     false, false},
+    {"GET", "/v1/workflows/{id}/nodes", "nodes", "List nodes in creation order", 200, false, false},
+    {"POST", "/v1/workflows/{id}/nodes", "nodes", "Create a node", 201, true, false},
+    {"GET", "/v1/workflows/{id}/nodes/{nodeId}", "nodes", "Get a node", 200, false, false},
+    {"PATCH", "/v1/workflows/{id}/nodes/{nodeId}", "nodes", "Update label, config or position", 200,
+     true, false},
+    {"DELETE", "/v1/workflows/{id}/nodes/{nodeId}", "nodes", "Delete a node and its edges", 200,
+     false, false},
+    {"GET", "/v1/workflows/{id}/edges", "edges", "List edges in creation order", 200, false, false},
+    {"POST", "/v1/workflows/{id}/edges", "edges", "Create an edge", 201, true, false},
+    {"DELETE", "/v1/workflows/{id}/edges/{edgeId}", "edges", "Delete an edge", 200, false, false},
+};
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+Json error_response(const char* description) {
+  return {
+      {"description", description},
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+}
+}  // namespace
+
+Json openapi_document() {
+  Json paths = Json::object();
+  for (const auto& op : kOperations) {
+    Json operation;
+    operation["tags"] = Json::array({op.tag});
+    operation["summary"] = op.summary;
+    Json parameters = Json::array();
+    const std::string path = op.path;
+    for (size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open + 1)) {
+      const size_t close = path.find('}', open);
+      parameters.push_back({{"name", path.substr(open + 1, close - open - 1)},
+                            {"in", "path"},
+                            {"required", true},
+                            {"schema", {{"type", "string"}}}});
+    }
+    if (op.paginated) {
+      parameters.push_back(
+          {{"name", "page"}, {"in", "query"}, {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+      parameters.push_back({{"name", "limit"},
+                            {"in", "query"},
+                            {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}}});
+    }
+    if (!parameters.empty()) operation["parameters"] = parameters;
+    if (op.has_body)
+      operation["requestBody"] = {
+          {"required", true},
+          {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    Json responses;
+    responses[std::to_string(op.success)] = {
+        {"description", "Success"},
+        {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    responses["400"] = error_response("Invalid input");
+    if (path.starts_with("/v1")) responses["401"] = error_response("Missing or invalid API key");
+    if (path.find('{') != std::string::npos) responses["404"] = error_response("Not found");
+    responses["429"] = error_response("Rate limited");
+    operation["responses"] = responses;
+    if (!path.starts_with("/v1")) operation["security"] = Json::array();
+    paths[path][lower(op.method)] = operation;
+  }
+  Json doc;
+  doc["openapi"] = "3.0.3";
+  doc["info"] = {{"title", "Leadline API"},
+                 {"version", "1.0.0"},
+                 {"description", "Multi-step outbound calling workflows (DialNexa-compatible)."}};
+  doc["servers"] = Json::array({{{"url", "/"}}});
+  doc["security"] = Json::array({{{"bearerAuth", Json::array()}}});
+  doc["paths"] = paths;
+  doc["components"] = {
+      {"securitySchemes",
+       {{"bearerAuth",
+         {{"type", "http"}, {"scheme", "bearer"}, {"description", "key_id:secret"}}}}},
+      {"schemas",
+       {{"Error",
+         {{"type", "object"},
+          {"required", {"statusCode", "message", "error"}},
+          {"properties",
+           {{"statusCode", {{"type", "integer"}}},
+            {"message",
+             {{"oneOf",
+               {{{"type", "string"}}, {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
+            {"error", {{"type", "string"}}}}}}}}}};
+  return doc;
+}
+
+}  // namespace leadline::api

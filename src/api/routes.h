@@ -1,0 +1,22 @@
+#pragma once
+// Registers every route of the /v1 API (and /healthz) on a router. One function per
+// resource file; register_all_routes calls them all.
+#include "api/services.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace leadline::api {
+
+void register_workflow_routes(http::Router& router, Services& services);
+void register_node_routes(http::Router& router, Services& services);
+void register_edge_routes(http::Router& router, Services& services);
+void register_api_key_routes(http::Router& router, Services& services);
+void register_ops_routes(http::Router& router, Services& services);
+
+void register_all_routes(http::Router& router, Services& services);
+
+// Checks "key_id:secret" against the store (secrets compared as hashes in constant time).
+// Valid keys are remembered for a few seconds so a request does not always hit the store.
+http::Authenticator make_authenticator(store::Store& store);
+
+}  // namespace leadline::api

@@ -1,0 +1,31 @@
+#pragma once
+// What route handlers are given: the store and the clock. Owned by the app; outlives the
+// server.
+#include "http/errors.h"
+#include "http/router.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace leadline::api {
+
+struct Services {
+  store::Store& store;
+  const util::Clock& clock;
+};
+
+// A route handler in the API layer: the request plus the services it may use.
+using ApiHandler = http::Response (*)(const http::Request&, Services&);
+
+// Adapts an ApiHandler to the router's handler type; a store conflict (a uniqueness rule or
+// a status that moved underneath the request) answers 409 with the store's message.
+inline http::Handler bind(ApiHandler fn, Services& services) {
+  return [fn, &services](const http::Request& request) {
+    try {
+      return fn(request, services);
+    } catch (const store::ConflictError& e) {
+      throw http::conflict(e.what());
+    }
+  };
+}
+
+}  // namespace leadline::api

@@ -1,0 +1,51 @@
+#pragma once
+// Wires the store, the clock, the routes and the HTTP server into one running Leadline.
+// `leadline serve` runs one; API tests start one in-process on port 0.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/services.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace leadline::app {
+
+struct AppOptions {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
+  std::string database = "sqlite:leadline.db";
+  double time_scale = 1;               // clock runs this many times faster than real time
+  double rate_limit = 1000;            // requests per second per key; 0 = off
+  std::size_t body_limit = 64u << 20;  // bytes
+  std::shared_ptr<util::Clock> clock;  // overrides time_scale when set (tests)
+};
+
+class Application {
+ public:
+  // Opens (and migrates) the database. Throws store::StoreError or std::invalid_argument.
+  explicit Application(AppOptions options);
+  ~Application();
+
+  // Starts serving; answers the bound port.
+  std::uint16_t start();
+  void stop();
+
+  store::Store& store() { return *store_; }
+  const util::Clock& clock() const { return *clock_; }
+  const http::Router& router() const { return router_; }
+
+ private:
+  AppOptions options_;
+  std::shared_ptr<util::Clock> clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<api::Services> services_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+};
+
+// Splits "HOST:PORT"; throws std::invalid_argument with a clear message.
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& listen);
+
+}  // namespace leadline::app

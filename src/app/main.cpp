@@ -1,0 +1,113 @@
+// The leadline command line: serve, keys create.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "api/api_keys.h"
+#include "app/application.h"
+#include "store/store.h"
+
+namespace {
+using leadline::app::Application;
+using leadline::app::AppOptions;
+
+// Blocks SIGINT/SIGTERM in every thread (set before threads start) and waits for one here.
+void wait_for_shutdown_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  sigwait(&set, &signal);
+  spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+void block_shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int run_serve(const AppOptions& options) {
+  block_shutdown_signals();
+  Application app(options);
+  const auto now = app.clock().now();
+  if (!app.store().has_organizations()) {
+    auto org = app.store().ensure_organization("Default", now);
+    auto issued = leadline::api::issue_api_key(app.store(), org.id, "first key", now);
+    const auto port = leadline::app::parse_listen(options.listen).second;
+    std::cout << "\nCreated organization \"Default\" and its first API key (shown only once):\n\n"
+              << "  " << issued.credential() << "\n\nTry it:\n\n"
+              << "  curl -s -H 'Authorization: Bearer " << issued.credential()
+              << "' http://127.0.0.1:" << port << "/v1/workflows\n"
+              << std::endl;
+  }
+  const auto port = app.start();
+  spdlog::info("leadline listening on port {} (database {})", port, options.database);
+  wait_for_shutdown_signal();
+  app.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int run_keys_create(const std::string& database, const std::string& org_name,
+                    const std::string& key_name) {
+  auto store = leadline::store::open_store({database});
+  const auto now = leadline::util::system_now();
+  auto org = store->ensure_organization(org_name, now);
+  auto issued = leadline::api::issue_api_key(*store, org.id, key_name, now);
+  std::cout << "Organization " << org.name << " (" << org.id << "), new API key:\n"
+            << issued.credential() << std::endl;
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("leadline");
+  spdlog::set_default_logger(logger);
+
+  CLI::App cli{"Leadline: multi-step outbound calling workflows"};
+  cli.require_subcommand(1);
+
+  AppOptions options;
+  auto* serve = cli.add_subcommand("serve", "Run the HTTP API and the workflow engine");
+  serve->add_option("--listen", options.listen, "HOST:PORT to listen on")
+      ->envname("LEADLINE_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--database", options.database, "sqlite:PATH")
+      ->envname("LEADLINE_DATABASE")
+      ->capture_default_str();
+  serve->add_option("--time-scale", options.time_scale, "Run the clock N times faster")
+      ->envname("LEADLINE_TIME_SCALE")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve->add_option("--rate-limit", options.rate_limit, "Requests per second per key (0 = off)")
+      ->envname("LEADLINE_RATE_LIMIT")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+
+  std::string database = "sqlite:leadline.db", org_name, key_name = "cli";
+  auto* keys = cli.add_subcommand("keys", "Manage API keys");
+  keys->require_subcommand(1);
+  auto* create = keys->add_subcommand("create", "Create an API key (and the organization if new)");
+  create->add_option("--database", database, "sqlite:PATH")
+      ->envname("LEADLINE_DATABASE")
+      ->capture_default_str();
+  create->add_option("--org", org_name, "Organization name")->required();
+  create->add_option("--name", key_name, "A name for the key")->capture_default_str();
+
+  CLI11_PARSE(cli, argc, argv);
+  try {
+    if (serve->parsed()) return run_serve(options);
+    if (create->parsed()) return run_keys_create(database, org_name, key_name);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,53 @@
+#include "http/rate_limiter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+namespace leadline::http {
+
+RateLimiter::RateLimiter(double rate, double burst) : rate_(rate), burst_(std::max(burst, 1.0)) {}
+
+RateLimiter::Decision RateLimiter::take(const std::string& key) {
+  const auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  return take_at_for_test(key, std::chrono::steady_clock::now(), unix_now);
+}
+
+RateLimiter::Decision RateLimiter::take_at_for_test(const std::string& key,
+                                                    std::chrono::steady_clock::time_point now,
+                                                    std::int64_t now_unix) {
+  Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];
+  double tokens = 0;
+  bool allowed = false;
+  {
+    std::lock_guard lock(shard.mutex);
+    auto [it, inserted] = shard.buckets.try_emplace(key, Bucket{burst_, now});
+    Bucket& bucket = it->second;
+    if (!inserted) {
+      // steady_clock never goes back, but two threads may pass "now" out of order.
+      const double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
+      if (elapsed > 0) {
+        bucket.tokens = std::min(burst_, bucket.tokens + elapsed * rate_);
+        bucket.updated = now;
+      }
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      allowed = true;
+    }
+    tokens = bucket.tokens;
+  }
+  Decision d;
+  d.allowed = allowed;
+  d.limit = static_cast<std::int64_t>(rate_);
+  d.remaining = static_cast<std::int64_t>(std::floor(tokens));
+  d.reset_unix = now_unix + static_cast<std::int64_t>(std::ceil((burst_ - tokens) / rate_));
+  if (!allowed)
+    d.retry_after =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1 - tokens) / rate_)));
+  return d;
+}
+
+}  // namespace leadline::http

@@ -1,0 +1,138 @@
+-- Leadline schema, version 1. Times are integer milliseconds since the Unix epoch (UTC).
+CREATE TABLE organizations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX api_keys_org ON api_keys(org_id, created_at);
+
+CREATE TABLE workflows (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT,
+  status TEXT NOT NULL,
+  settings TEXT NOT NULL DEFAULT '{}',
+  version INTEGER NOT NULL DEFAULT 1,
+  enrolled_leads INTEGER NOT NULL DEFAULT 0,
+  paused_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX workflows_org_created ON workflows(org_id, created_at, id);
+CREATE INDEX workflows_status ON workflows(status);
+
+-- seq keeps creation order (edge choice depends on it).
+CREATE TABLE nodes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  workflow_id TEXT NOT NULL,
+  node_type TEXT NOT NULL,
+  label TEXT NOT NULL,
+  position_x REAL NOT NULL DEFAULT 0,
+  position_y REAL NOT NULL DEFAULT 0,
+  config TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX nodes_workflow ON nodes(workflow_id, seq);
+
+CREATE TABLE edges (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  workflow_id TEXT NOT NULL,
+  from_node_id TEXT NOT NULL,
+  to_node_id TEXT NOT NULL,
+  label TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX edges_workflow ON edges(workflow_id, seq);
+CREATE UNIQUE INDEX edges_unique ON edges(workflow_id, from_node_id, to_node_id, coalesce(label, ''));
+
+-- One row per enrolled lead; the engine's state for the lead lives here.
+CREATE TABLE leads (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  phone_number TEXT NOT NULL,
+  variables TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL,
+  current_node_id TEXT,
+  stalled INTEGER NOT NULL DEFAULT 0,
+  wait_kind TEXT,                -- what the lead waits for at its node: delay, call, http
+  state TEXT NOT NULL DEFAULT '{}', -- the executor's per-node state (attempt, call id, ...)
+  next_action_at INTEGER,        -- when the engine should look at it next; NULL = not due
+  lease_owner TEXT,
+  lease_until INTEGER,
+  entered_at INTEGER,
+  enrolled_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX leads_workflow_created ON leads(workflow_id, created_at, seq);
+CREATE INDEX leads_workflow_due ON leads(workflow_id, next_action_at) WHERE next_action_at IS NOT NULL;
+CREATE INDEX leads_workflow_phone ON leads(workflow_id, phone_number);
+CREATE INDEX leads_workflow_node ON leads(workflow_id, current_node_id, status);
+
+CREATE TABLE lead_history (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  lead_id TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  node_id TEXT NOT NULL,
+  node_type TEXT NOT NULL,
+  label TEXT NOT NULL,
+  status TEXT NOT NULL,
+  outcome TEXT,
+  edge_label TEXT,
+  to_node_id TEXT,
+  call_id TEXT,
+  attempt INTEGER,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  reason TEXT
+);
+CREATE INDEX lead_history_lead ON lead_history(lead_id, seq);
+
+CREATE TABLE variable_keys (
+  workflow_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (workflow_id, name)
+);
+
+-- One row per call attempt; idempotency_key = lead:node:attempt makes a repeat impossible.
+CREATE TABLE calls (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  lead_id TEXT NOT NULL,
+  node_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  to_phone_number TEXT NOT NULL,
+  from_phone_number TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  outcome TEXT,
+  end_reason TEXT,
+  duration_seconds REAL,
+  postcall_analysis TEXT,
+  transcript TEXT,
+  provider_call_id TEXT,
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+CREATE INDEX calls_org_created ON calls(org_id, created_at, seq);
+CREATE INDEX calls_lead ON calls(lead_id, seq);
+CREATE INDEX calls_workflow ON calls(workflow_id, created_at);

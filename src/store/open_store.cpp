@@ -1,0 +1,18 @@
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace leadline::store {
+
+std::unique_ptr<Store> open_store(const StoreOptions& options) {
+  const std::string_view url = options.url;
+  if (url.starts_with("sqlite:")) {
+    std::string path(url.substr(7));
+    if (path.starts_with("//")) path = path.substr(2);  // also accept sqlite://PATH
+    if (path.empty()) throw StoreError("sqlite: URL needs a file path, e.g. sqlite:leadline.db");
+    return std::make_unique<sqlite::SqliteStore>(path);
+  }
+  throw StoreError("unsupported database URL '" + options.url +
+                   "': supported schemes are sqlite:PATH");
+}
+
+}  // namespace leadline::store

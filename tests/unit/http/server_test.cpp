@@ -1,0 +1,289 @@
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http/errors.h"
+
+namespace leadline::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using net::ip::tcp;
+
+using ClientResponse = bhttp::response<bhttp::string_body>;
+
+// A blocking HTTP/1.1 client on one keep-alive connection.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) : socket_(ioc_) {
+    socket_.connect({net::ip::make_address("127.0.0.1"), port});
+  }
+
+  ClientResponse send(bhttp::verb method, std::string target, std::string body = {},
+                      std::string auth = "k1:s1") {
+    bhttp::request<bhttp::string_body> request{method, target, 11};
+    request.set(bhttp::field::host, "127.0.0.1");
+    if (!auth.empty()) request.set(bhttp::field::authorization, "Bearer " + auth);
+    if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
+    request.body() = std::move(body);
+    request.prepare_payload();
+    bhttp::write(socket_, request);
+    return read();
+  }
+
+  ClientResponse read() {
+    ClientResponse response;
+    bhttp::read(socket_, buffer_, response);
+    return response;
+  }
+
+  // Writes raw bytes, for requests a well-behaved client cannot produce.
+  void write_raw(const std::string& bytes) { net::write(socket_, net::buffer(bytes)); }
+
+  // True when the server has closed the connection (a read sees EOF or a reset).
+  bool closed_by_peer() {
+    char byte;
+    boost::system::error_code ec;
+    socket_.read_some(net::buffer(&byte, 1), ec);
+    return ec == net::error::eof || ec == net::error::connection_reset;
+  }
+
+ private:
+  net::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+Json body_of(const ClientResponse& response) { return Json::parse(response.body()); }
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void start(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.io_threads = 2;
+    options.worker_threads = 2;
+    router_.add(
+        "GET", "/health",
+        [](const Request&) {
+          return Response::json(200, {{"ok", true}});
+        },
+        /*requires_auth=*/false);
+    router_.add("GET", "/v1/things/{id}", [](const Request& r) {
+      Json query = Json::object();
+      for (const auto& [k, v] : r.query) query[k] = v;
+      return Response::json(200, {{"id", r.param("id")},
+                                  {"path", r.path},
+                                  {"query", query},
+                                  {"org", r.org_id},
+                                  {"key", r.key_id},
+                                  {"agent", std::string(r.header("X-Test"))}});
+    });
+    router_.add("POST", "/v1/things", [](const Request& r) {
+      Response response = Response::json(201, r.json());
+      response.headers.emplace_back("X-Extra", "yes");
+      return response;
+    });
+    router_.add("GET", "/v1/api-error",
+                [](const Request&) -> Response { throw conflict("Workflow is active"); });
+    router_.add("GET", "/v1/crash",
+                [](const Request&) -> Response { throw std::runtime_error("SQL: secret detail"); });
+    auto authenticate = [](std::string_view credential) -> std::optional<Principal> {
+      if (credential == "k1:s1") return Principal{"k1", "org_1"};
+      return std::nullopt;
+    };
+    server_ = std::make_unique<Server>(options, router_, authenticate);
+    server_->start();
+  }
+
+  Router router_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ServerTest, RoutesWithDecodedParamsQueryAndHeaders) {
+  start();
+  Client client(server_->port());
+  const Json expected = {{"id", "a b"},
+                         {"path", "/v1/things/a b"},
+                         {"query", {{"x", "1 2"}, {"y", "\xC3\xA9"}}},
+                         {"org", "org_1"},
+                         {"key", "k1"},
+                         {"agent", ""}};
+  auto response = client.send(bhttp::verb::get, "/v1/things/a%20b?x=1+2&y=%C3%A9&x=3");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response[bhttp::field::content_type], "application/json");
+  EXPECT_EQ(response[bhttp::field::server], "leadline");
+  EXPECT_EQ(body_of(response), expected);
+}
+
+TEST_F(ServerTest, LowerCasesHeaderNames) {
+  start();
+  Client client(server_->port());
+  client.write_raw(
+      "GET /v1/things/t1 HTTP/1.1\r\nHost: x\r\nAUTHORIZATION: Bearer k1:s1\r\n"
+      "X-TEST: shout\r\n\r\n");
+  auto response = client.read();
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(body_of(response)["agent"], "shout");
+}
+
+TEST_F(ServerTest, PostEchoesJsonWithExtraHeaders) {
+  start();
+  Client client(server_->port());
+  auto response = client.send(bhttp::verb::post, "/v1/things", R"({"title":"t"})");
+  EXPECT_EQ(response.result_int(), 201);
+  EXPECT_EQ(response["X-Extra"], "yes");
+  EXPECT_EQ(body_of(response), (Json{{"title", "t"}}));
+}
+
+TEST_F(ServerTest, UnknownRouteIs404AndWrongMethodIs405) {
+  start();
+  Client client(server_->port());
+  auto missing = client.send(bhttp::verb::get, "/v1/nope");
+  EXPECT_EQ(missing.result_int(), 404);
+  EXPECT_EQ(
+      body_of(missing),
+      (Json{{"statusCode", 404}, {"message", "Cannot GET /v1/nope"}, {"error", "Not Found"}}));
+  auto wrong = client.send(bhttp::verb::delete_, "/v1/things/t1");
+  EXPECT_EQ(wrong.result_int(), 405);
+  EXPECT_EQ(body_of(wrong), (Json{{"statusCode", 405},
+                                  {"message", "Cannot DELETE /v1/things/t1"},
+                                  {"error", "Method Not Allowed"}}));
+}
+
+TEST_F(ServerTest, MissingOrWrongKeyIs401) {
+  start();
+  Client client(server_->port());
+  const Json expected = {
+      {"statusCode", 401}, {"message", "API key is missing or invalid"}, {"error", "Unauthorized"}};
+  auto missing = client.send(bhttp::verb::get, "/v1/things/t1", "", "");
+  EXPECT_EQ(missing.result_int(), 401);
+  EXPECT_EQ(body_of(missing), expected);
+  auto wrong = client.send(bhttp::verb::get, "/v1/things/t1", "", "k1:wrong");
+  EXPECT_EQ(wrong.result_int(), 401);
+  EXPECT_EQ(body_of(wrong), expected);
+  // Routes without auth need no key.
+  EXPECT_EQ(client.send(bhttp::verb::get, "/health", "", "").result_int(), 200);
+}
+
+TEST_F(ServerTest, BodyOverLimitIs413AndCloses) {
+  ServerOptions options;
+  options.body_limit = 1024;
+  start(options);
+  Client client(server_->port());
+  auto response = client.send(bhttp::verb::post, "/v1/things", std::string(1u << 20, 'x'));
+  EXPECT_EQ(response.result_int(), 413);
+  EXPECT_EQ(body_of(response)["error"], "Payload Too Large");
+  EXPECT_FALSE(response.keep_alive());
+  EXPECT_TRUE(client.closed_by_peer());
+}
+
+TEST_F(ServerTest, MalformedHttpIs400AndCloses) {
+  start();
+  Client client(server_->port());
+  client.write_raw("GET /health HTTP/1.1\r\nBad Header Without Colon\r\n\r\n");
+  auto response = client.read();
+  EXPECT_EQ(response.result_int(), 400);
+  EXPECT_EQ(body_of(response)["statusCode"], 400);
+  EXPECT_TRUE(client.closed_by_peer());
+}
+
+TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  start();
+  Client client(server_->port());
+  EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/one").result_int(), 200);
+  auto second = client.send(bhttp::verb::get, "/v1/things/two");
+  EXPECT_EQ(second.result_int(), 200);
+  EXPECT_TRUE(second.keep_alive());
+  EXPECT_EQ(body_of(second)["id"], "two");
+}
+
+TEST_F(ServerTest, ApiErrorRendersItsShape) {
+  start();
+  Client client(server_->port());
+  auto response = client.send(bhttp::verb::get, "/v1/api-error");
+  EXPECT_EQ(response.result_int(), 409);
+  EXPECT_EQ(body_of(response),
+            (Json{{"statusCode", 409}, {"message", "Workflow is active"}, {"error", "Conflict"}}));
+}
+
+TEST_F(ServerTest, OtherExceptionsAre500WithoutDetail) {
+  start();
+  Client client(server_->port());
+  auto response = client.send(bhttp::verb::get, "/v1/crash");
+  EXPECT_EQ(response.result_int(), 500);
+  EXPECT_EQ(body_of(response), (Json{{"statusCode", 500},
+                                     {"message", "Internal server error"},
+                                     {"error", "Internal Server Error"}}));
+  // The connection survives a handler failure.
+  EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/t").result_int(), 200);
+}
+
+TEST_F(ServerTest, RateLimitHeadersAnd429WhenBurstIsSpent) {
+  ServerOptions options;
+  options.rate_limit_per_second = 1;
+  options.rate_limit_burst = 2;
+  start(options);
+  Client client(server_->port());
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  auto first = client.send(bhttp::verb::get, "/v1/things/t");
+  EXPECT_EQ(first.result_int(), 200);
+  EXPECT_EQ(first["X-RateLimit-Limit"], "1");
+  EXPECT_EQ(first["X-RateLimit-Remaining"], "1");
+  const auto reset = std::stoll(std::string(first["X-RateLimit-Reset"]));
+  EXPECT_GE(reset, now);
+  EXPECT_LE(reset, now + 3);
+  EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/t")["X-RateLimit-Remaining"], "0");
+  auto limited = client.send(bhttp::verb::get, "/v1/things/t");
+  EXPECT_EQ(limited.result_int(), 429);
+  EXPECT_EQ(body_of(limited)["error"], "Too Many Requests");
+  EXPECT_GE(std::stoll(std::string(limited[bhttp::field::retry_after])), 1);
+  EXPECT_EQ(limited["X-RateLimit-Remaining"], "0");
+  // Unauthenticated routes are not limited and carry no limit headers.
+  auto health = client.send(bhttp::verb::get, "/health", "", "");
+  EXPECT_EQ(health.result_int(), 200);
+  EXPECT_EQ(health.count("X-RateLimit-Limit"), 0u);
+}
+
+TEST_F(ServerTest, NoRateLimitHeadersWhenDisabled) {
+  ServerOptions options;
+  options.rate_limit_per_second = 0;
+  start(options);
+  Client client(server_->port());
+  auto response = client.send(bhttp::verb::get, "/v1/things/t");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response.count("X-RateLimit-Limit"), 0u);
+}
+
+TEST_F(ServerTest, StopClosesOpenConnections) {
+  start();
+  Client client(server_->port());
+  EXPECT_EQ(client.send(bhttp::verb::get, "/health").result_int(), 200);
+  server_->stop();
+  EXPECT_TRUE(client.closed_by_peer());
+  server_->stop();  // idempotent
+  server_.reset();
+}
+
+TEST(Server, StartThrowsWhenPortIsTaken) {
+  Router router;
+  Server first({.host = "127.0.0.1", .port = 0}, router, nullptr);
+  first.start();
+  ServerOptions options;
+  options.port = first.port();
+  Server second(options, router, nullptr);
+  EXPECT_THROW(second.start(), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace leadline::http
