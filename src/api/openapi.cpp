@@ -55,6 +55,22 @@ constexpr Operation kOperations[] = {
     {"GET", "/v1/workflows/{id}/edges", "edges", "List edges in creation order", 200, false, false},
     {"POST", "/v1/workflows/{id}/edges", "edges", "Create an edge", 201, true, false},
     {"DELETE", "/v1/workflows/{id}/edges/{edgeId}", "edges", "Delete an edge", 200, false, false},
+    {"POST", "/v1/workflows/{id}/leads", "leads",
+     "Enrol leads: one JSON lead, {\"leads\": [...]}, or a CSV/XLSX file (multipart, field "
+     "file); ?skip_invalid=true",
+     201, true, false},
+    {"GET", "/v1/workflows/{id}/leads", "leads", "List leads (status, current_node_id, leadIds)",
+     200, false, true},
+    {"GET", "/v1/workflows/{id}/leads/variable-keys", "leads",
+     "Every dynamic-variable name enrolled, first-seen order", 200, false, false},
+    {"GET", "/v1/workflows/{id}/leads/{leadId}", "leads", "Get a lead", 200, false, false},
+    {"DELETE", "/v1/workflows/{id}/leads/{leadId}", "leads", "Remove a lead from the workflow", 200,
+     false, false},
+    {"GET", "/v1/workflows/{id}/leads/{leadId}/history", "leads",
+     "A lead's node visits, oldest first, with its current position", 200, false, false},
+    {"GET", "/v1/calls", "calls", "List call records (workflow_id, lead_id, status)", 200, false,
+     true},
+    {"GET", "/v1/calls/{id}", "calls", "Get a call record", 200, false, false},
 };
 
 std::string lower(std::string text) {
@@ -96,6 +112,12 @@ Json openapi_document() {
       operation["requestBody"] = {
           {"required", true},
           {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    // Lead enrolment also takes a CSV or XLSX upload.
+    if (op.has_body && std::string_view(op.tag) == "leads")
+      operation["requestBody"]["content"]["multipart/form-data"] = {
+          {"schema",
+           {{"type", "object"},
+            {"properties", {{"file", {{"type", "string"}, {"format", "binary"}}}}}}}};
     Json responses;
     responses[std::to_string(op.success)] = {
         {"description", "Success"},

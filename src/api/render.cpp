@@ -46,4 +46,68 @@ Json to_json(const domain::Edge& e) {
   return j;
 }
 
+namespace {
+template <typename T>
+Json or_null(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+Json iso_or_null(const std::optional<util::Millis>& ms) {
+  return ms ? Json(format_iso(*ms)) : Json(nullptr);
+}
+}  // namespace
+
+Json to_json(const domain::Lead& l) {
+  Json j;
+  j["id"] = l.id;
+  j["workflow_id"] = l.workflow_id;
+  j["phone_number"] = l.phone_number;
+  j["dynamic_variables"] = l.variables;
+  j["status"] = to_string(l.status);
+  j["current_node_id"] = or_null(l.current_node_id);
+  j["stalled"] = l.stalled;
+  j["next_action_at"] = iso_or_null(l.next_action_at);
+  j["enrolled_at"] = format_iso(l.enrolled_at);
+  j["created_at"] = format_iso(l.created_at);
+  j["updated_at"] = format_iso(l.updated_at);
+  return j;
+}
+
+Json to_json(const domain::HistoryEntry& h) {
+  Json j;
+  j["node_id"] = h.node_id;
+  j["node_type"] = h.node_type;
+  j["label"] = h.label;
+  j["status"] = h.status;
+  j["outcome"] = or_null(h.outcome);
+  j["edge_label"] = or_null(h.edge_label);
+  j["to_node_id"] = or_null(h.to_node_id);
+  j["call_id"] = or_null(h.call_id);
+  j["attempt"] = or_null(h.attempt);
+  j["started_at"] = format_iso(h.started_at);
+  j["ended_at"] = iso_or_null(h.ended_at);
+  j["reason"] = or_null(h.reason);
+  return j;
+}
+
+Json to_json(const domain::Call& c) {
+  Json j;
+  j["id"] = c.id;
+  j["workflow_id"] = c.workflow_id;
+  j["lead_id"] = c.lead_id;
+  j["node_id"] = c.node_id;
+  j["attempt"] = c.attempt;
+  j["to_phone_number"] = c.to_phone_number;
+  j["from_phone_number"] = c.from_phone_number;
+  j["agent_id"] = c.agent_id;
+  j["status"] = c.status;
+  j["outcome"] = or_null(c.outcome);
+  j["end_reason"] = or_null(c.end_reason);
+  j["duration_seconds"] = or_null(c.duration_seconds);
+  j["postcall_analysis"] = c.postcall_analysis.is_object() ? c.postcall_analysis : Json(nullptr);
+  j["transcript"] = or_null(c.transcript);
+  j["created_at"] = format_iso(c.created_at);
+  j["ended_at"] = iso_or_null(c.ended_at);
+  return j;
+}
+
 }  // namespace leadline::api

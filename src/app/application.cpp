@@ -33,7 +33,14 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   } else {
     throw std::invalid_argument("--time-scale must be greater than 0");
   }
+  if (options_.sim_call_seconds < 0)
+    throw std::invalid_argument("--sim-call-seconds must be 0 or more");
   store_ = store::open_store({options_.database});
+  engine::SchedulerOptions engine_options;
+  engine_options.simulator.call_millis =
+      static_cast<std::int64_t>(options_.sim_call_seconds * 1000.0);
+  engine_options.allow_private_targets = options_.allow_private_targets;
+  engine_ = std::make_unique<engine::Scheduler>(*store_, *clock_, engine_options);
   services_ = std::make_unique<api::Services>(api::Services{*store_, *clock_});
   api::register_all_routes(router_, *services_);
 }
@@ -51,11 +58,13 @@ std::uint16_t Application::start() {
   server_ =
       std::make_unique<http::Server>(server_options, router_, api::make_authenticator(*store_));
   server_->start();
+  if (options_.run_engine) engine_->start();
   return server_->port();
 }
 
 void Application::stop() {
   if (server_) server_->stop();
+  if (engine_) engine_->stop();
 }
 
 }  // namespace leadline::app

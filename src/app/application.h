@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/services.h"
+#include "engine/scheduler.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -20,6 +21,9 @@ struct AppOptions {
   double rate_limit = 1000;            // requests per second per key; 0 = off
   std::size_t body_limit = 64u << 20;  // bytes
   std::shared_ptr<util::Clock> clock;  // overrides time_scale when set (tests)
+  double sim_call_seconds = 30;        // simulated call length, in clock seconds
+  bool run_engine = true;              // false: tests step the engine by hand
+  bool allow_private_targets = false;  // outbound HTTP may reach private addresses
 };
 
 class Application {
@@ -35,12 +39,14 @@ class Application {
   store::Store& store() { return *store_; }
   const util::Clock& clock() const { return *clock_; }
   const http::Router& router() const { return router_; }
+  engine::Scheduler& engine() { return *engine_; }
 
  private:
   AppOptions options_;
   std::shared_ptr<util::Clock> clock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<api::Services> services_;
+  std::unique_ptr<engine::Scheduler> engine_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
 };

@@ -3,11 +3,15 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "api/api_keys.h"
 #include "app/application.h"
+#include "app/demo.h"
 #include "store/store.h"
 
 namespace {
@@ -55,6 +59,47 @@ int run_serve(const AppOptions& options) {
   return 0;
 }
 
+// Builds the mission's three example workflows, runs them at a high time scale with a
+// progress bar, and prints each one's per-node funnel.
+int run_demo(AppOptions options, int leads) {
+  options.run_engine = false;
+  Application app(options);
+  const auto now = app.clock().now();
+  auto org = app.store().ensure_organization("Demo", now);
+  auto workflows = leadline::app::create_demo_workflows(app.store(), org.id, leads, now);
+  const std::int64_t total = static_cast<std::int64_t>(workflows.size()) * leads;
+  std::cout << "Running " << workflows.size() << " workflows with " << total
+            << " simulated leads at " << options.time_scale << "x speed (database "
+            << options.database << ")\n";
+  app.engine().start();
+  const auto started = std::chrono::steady_clock::now();
+  while (true) {
+    std::int64_t finished = 0;
+    for (const auto& w : workflows)
+      for (const auto& [status, n] : app.store().lead_counts_by_status(w.id))
+        if (status != "pending" && status != "active") finished += n;
+    const int width = 40;
+    const int filled = total ? static_cast<int>(finished * width / total) : width;
+    const auto simulated =
+        std::chrono::duration<double>(static_cast<double>(app.clock().now() - now) / 86'400'000.0);
+    std::printf("\r[%s%s] %lld/%lld leads finished, %.1f simulated days ",
+                std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+                static_cast<long long>(finished), static_cast<long long>(total), simulated.count());
+    std::fflush(stdout);
+    if (finished >= total) break;
+    if (std::chrono::steady_clock::now() - started > std::chrono::minutes(5)) {
+      std::printf("\nstopping: the demo did not finish within 5 minutes\n");
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  app.engine().stop();
+  std::cout << "\n\n";
+  for (const auto& w : workflows) std::cout << leadline::app::funnel_table(app.store(), w) << "\n";
+  std::cout << "Explore them: leadline serve --database " << options.database << "\n";
+  return 0;
+}
+
 int run_keys_create(const std::string& database, const std::string& org_name,
                     const std::string& key_name) {
   auto store = leadline::store::open_store({database});
@@ -91,6 +136,17 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
+  serve
+      ->add_option("--sim-call-seconds", options.sim_call_seconds,
+                   "Length of a simulated call in clock seconds")
+      ->envname("LEADLINE_SIM_CALL_SECONDS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve
+      ->add_flag("--allow-private-targets", options.allow_private_targets,
+                 "Let webhooks and HTTP actions reach loopback and private addresses")
+      ->envname("LEADLINE_ALLOW_PRIVATE_TARGETS");
+
   std::string database = "sqlite:leadline.db", org_name, key_name = "cli";
   auto* keys = cli.add_subcommand("keys", "Manage API keys");
   keys->require_subcommand(1);
@@ -101,10 +157,24 @@ int main(int argc, char** argv) {
   create->add_option("--org", org_name, "Organization name")->required();
   create->add_option("--name", key_name, "A name for the key")->capture_default_str();
 
+  AppOptions demo_options;
+  demo_options.database = "sqlite:leadline-demo.db";
+  demo_options.time_scale = 50'000;
+  int demo_leads = 300;
+  auto* demo = cli.add_subcommand("demo", "Run the three example workflows with simulated leads");
+  demo->add_option("--database", demo_options.database, "sqlite:PATH")->capture_default_str();
+  demo->add_option("--time-scale", demo_options.time_scale, "Clock speed-up")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  demo->add_option("--leads", demo_leads, "Leads per workflow")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
   try {
     if (serve->parsed()) return run_serve(options);
     if (create->parsed()) return run_keys_create(database, org_name, key_name);
+    if (demo->parsed()) return run_demo(demo_options, demo_leads);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;

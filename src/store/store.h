@@ -3,6 +3,7 @@
 // PostgreSQL implementation follows the same contract). Every method may be called from any
 // thread; every method that changes more than one row does so atomically.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "domain/graph.h"
+#include "domain/lead.h"
 #include "domain/workflow.h"
 #include "store/store_errors.h"
 #include "util/json.h"
@@ -58,6 +60,45 @@ struct WorkflowPatch {
 };
 
 enum class DeleteWorkflowResult { kDeleted, kNotFound, kActive, kBusy };
+
+struct EnrollResult {
+  std::vector<std::string> lead_ids;  // of the leads inserted, in input order
+  // Input positions (0-based) skipped as duplicates: the phone number already has a
+  // non-terminal lead in the workflow, or appears earlier in the same request.
+  std::vector<size_t> duplicates;
+};
+
+struct LeadQuery {
+  std::optional<domain::LeadStatus> status;
+  std::optional<std::string> current_node_id;
+  std::vector<std::string> lead_ids;  // empty = any
+  PageRequest page;
+};
+
+enum class RemoveLeadResult { kRemoved, kNotFound, kAlreadyTerminal };
+
+struct CallQuery {
+  std::optional<std::string> workflow_id;
+  std::optional<std::string> lead_id;
+  std::optional<std::string> status;
+  PageRequest page;
+};
+
+// A lead the engine claimed, with what its step needs besides the graph.
+struct DueLead {
+  domain::Lead lead;
+  domain::WorkflowStatus workflow_status = domain::WorkflowStatus::kActive;
+  std::int64_t workflow_version = 0;
+  std::optional<domain::Call> call;  // the row of lead.call_id, when it has one
+};
+
+// Everything one batch of steps writes; applied in the transaction that claimed the batch.
+struct StepWrites {
+  std::vector<domain::Lead> leads;  // full new state of each stepped lead
+  std::vector<domain::HistoryEntry> history;
+  std::vector<domain::Call> new_calls;
+  std::vector<domain::Call> finished_calls;  // status, outcome, end_reason, ... , ended_at
+};
 
 class Store {
  public:
@@ -129,6 +170,47 @@ class Store {
       std::string_view workflow_id) = 0;
   virtual std::vector<std::pair<std::string, std::int64_t>> lead_counts_by_status(
       std::string_view workflow_id) = 0;
+  // How many distinct leads have a finished visit of each node (the funnel).
+  virtual std::vector<std::pair<std::string, std::int64_t>> visits_by_node(
+      std::string_view workflow_id) = 0;
+
+  // --- Leads (API) ---
+  // Inserts the leads (ids, timestamps and next_action_at filled by the caller) except
+  // duplicates, bumps the workflow's enrolled count and records new variable names, all in
+  // one transaction. Throws ConflictError when the workflow is completed or cancelled.
+  virtual EnrollResult enroll_leads(const domain::Workflow& workflow,
+                                    const std::vector<domain::Lead>& leads, bool allow_reenrollment,
+                                    util::Millis now) = 0;
+  // Newest first (created_at, then id).
+  virtual Page<domain::Lead> list_leads(std::string_view workflow_id, const LeadQuery& query) = 0;
+  virtual std::optional<domain::Lead> find_lead(std::string_view workflow_id,
+                                                std::string_view lead_id) = 0;
+  // Marks the lead removed and unschedules it (a call in flight still finishes and is
+  // recorded). The history gets an entry for the node it stood on.
+  virtual RemoveLeadResult remove_lead(std::string_view workflow_id, std::string_view lead_id,
+                                       util::Millis now) = 0;
+  // Oldest first.
+  virtual std::vector<domain::HistoryEntry> lead_history(std::string_view lead_id) = 0;
+  // Every variable name ever enrolled into the workflow, in first-seen order.
+  virtual std::vector<std::string> variable_keys(std::string_view workflow_id) = 0;
+  virtual Page<domain::Call> list_calls(std::string_view org_id, const CallQuery& query) = 0;
+  virtual std::optional<domain::Call> find_call(std::string_view org_id,
+                                                std::string_view call_id) = 0;
+
+  // --- Engine ---
+  // In one transaction: claims up to `limit` leads due at `now` (leads of active workflows,
+  // plus leads of any workflow waiting on a call, so calls finish), passes them to `step`,
+  // and applies what it returns. A throw from `step` rolls everything back. Answers the
+  // number of leads claimed.
+  using StepFunction = std::function<StepWrites(std::vector<DueLead>& batch)>;
+  virtual size_t run_due_steps(util::Millis now, size_t limit, const StepFunction& step) = 0;
+  // The earliest next_action_at among leads that run_due_steps could claim (nullopt: none).
+  virtual std::optional<util::Millis> next_due_at() = 0;
+  // Records the answer of a WEBHOOK / http.request step in the lead's context
+  // ("action_result") and makes the lead due, if it still waits on that node; false
+  // otherwise (a late or repeated answer changes nothing).
+  virtual bool record_action_result(std::string_view lead_id, std::string_view node_id,
+                                    const Json& result, util::Millis now) = 0;
 };
 
 struct StoreOptions {

@@ -38,10 +38,13 @@ constexpr std::string_view kWakeStalled =
     "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND stalled = 1 "
     "AND status = 'active'";
 constexpr std::string_view kCountsByNode =
-    "SELECT current_node_id, sum(CASE WHEN wait_kind IS NULL OR wait_kind = 'call' OR "
-    "wait_kind = 'http' THEN 1 ELSE 0 END), sum(CASE WHEN wait_kind = 'delay' OR stalled = 1 "
-    "THEN 1 ELSE 0 END) FROM leads WHERE workflow_id = ? AND status = 'active' "
+    "SELECT current_node_id, sum(CASE WHEN wait_kind = 'delay' OR stalled = 1 THEN 0 ELSE 1 "
+    "END), sum(CASE WHEN wait_kind = 'delay' OR stalled = 1 THEN 1 ELSE 0 END) FROM leads WHERE "
+    "workflow_id = ? AND status = 'active' "
     "AND current_node_id IS NOT NULL GROUP BY current_node_id";
+constexpr std::string_view kVisitsByNode =
+    "SELECT node_id, count(DISTINCT lead_id) FROM lead_history WHERE workflow_id = ? "
+    "GROUP BY node_id";
 constexpr std::string_view kCountsByStatus =
     "SELECT status, count(*) FROM leads WHERE workflow_id = ? GROUP BY status";
 
@@ -175,6 +178,15 @@ std::vector<std::pair<std::string, std::int64_t>> SqliteStore::lead_counts_by_st
   auto conn = pool_.acquire();
   std::vector<std::pair<std::string, std::int64_t>> counts;
   auto s = conn->prepare(kCountsByStatus).bind(1, workflow_id);
+  while (s.step()) counts.emplace_back(s.text(0), s.integer(1));
+  return counts;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> SqliteStore::visits_by_node(
+    std::string_view workflow_id) {
+  auto conn = pool_.acquire();
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  auto s = conn->prepare(kVisitsByNode).bind(1, workflow_id);
   while (s.step()) counts.emplace_back(s.text(0), s.integer(1));
   return counts;
 }

@@ -52,6 +52,29 @@ class SqliteStore final : public Store {
       std::string_view workflow_id) override;
   std::vector<std::pair<std::string, std::int64_t>> lead_counts_by_status(
       std::string_view workflow_id) override;
+  std::vector<std::pair<std::string, std::int64_t>> visits_by_node(
+      std::string_view workflow_id) override;
+
+  // sqlite_leads.cpp
+  EnrollResult enroll_leads(const domain::Workflow& workflow,
+                            const std::vector<domain::Lead>& leads, bool allow_reenrollment,
+                            util::Millis now) override;
+  Page<domain::Lead> list_leads(std::string_view workflow_id, const LeadQuery& query) override;
+  std::optional<domain::Lead> find_lead(std::string_view workflow_id,
+                                        std::string_view lead_id) override;
+  RemoveLeadResult remove_lead(std::string_view workflow_id, std::string_view lead_id,
+                               util::Millis now) override;
+  std::vector<domain::HistoryEntry> lead_history(std::string_view lead_id) override;
+  std::vector<std::string> variable_keys(std::string_view workflow_id) override;
+  // sqlite_calls.cpp
+  Page<domain::Call> list_calls(std::string_view org_id, const CallQuery& query) override;
+  std::optional<domain::Call> find_call(std::string_view org_id, std::string_view call_id) override;
+
+  // sqlite_engine.cpp
+  size_t run_due_steps(util::Millis now, size_t limit, const StepFunction& step) override;
+  std::optional<util::Millis> next_due_at() override;
+  bool record_action_result(std::string_view lead_id, std::string_view node_id, const Json& result,
+                            util::Millis now) override;
 
  private:
   void migrate();

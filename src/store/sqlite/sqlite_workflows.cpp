@@ -45,9 +45,17 @@ constexpr std::string_view kShiftFrozenDelays =
     "UPDATE leads SET next_action_at = next_action_at + ?, updated_at = ? "
     "WHERE workflow_id = ? AND status = 'active' AND wait_kind = 'delay' "
     "AND next_action_at IS NOT NULL";
+// A call in flight still finishes and is recorded, so call waits keep their due time.
 constexpr std::string_view kCancelLeads =
-    "UPDATE leads SET status = 'cancelled', next_action_at = NULL, updated_at = ? "
+    "UPDATE leads SET status = 'cancelled', stalled = 0, updated_at = ?, next_action_at = CASE "
+    "WHEN wait_kind = 'call_detached' THEN next_action_at ELSE NULL END "
     "WHERE workflow_id = ? AND status IN ('pending', 'active')";
+// Calls ringing when a workflow stops are recorded when they end, without moving the lead.
+constexpr std::string_view kDetachCalls =
+    "UPDATE leads SET wait_kind = 'call_detached' WHERE workflow_id = ? AND wait_kind = 'call'";
+constexpr std::string_view kAttachCalls =
+    "UPDATE leads SET wait_kind = 'call' WHERE workflow_id = ? AND wait_kind = 'call_detached' "
+    "AND status = 'active'";
 
 Workflow read_workflow(const Statement& s) {
   Workflow w;
@@ -253,6 +261,9 @@ Workflow SqliteStore::transition_workflow(std::string_view org_id, std::string_v
     if (!current || current->status != expected)
       throw ConflictError("Workflow status changed while the request ran; try again");
     std::optional<util::Millis> paused_at = current->paused_at;
+    const bool was_active = current->status == WorkflowStatus::kActive;
+    if (was_active) conn->prepare(kDetachCalls).bind(1, workflow_id).exec();
+    if (to == WorkflowStatus::kActive) conn->prepare(kAttachCalls).bind(1, workflow_id).exec();
     if (action == LifecycleAction::kPause || action == LifecycleAction::kDeactivate) {
       // A deactivation of a paused workflow keeps the original pause start.
       if (!paused_at) paused_at = now;

@@ -69,9 +69,12 @@ CREATE TABLE leads (
   status TEXT NOT NULL,
   current_node_id TEXT,
   stalled INTEGER NOT NULL DEFAULT 0,
-  wait_kind TEXT,                -- what the lead waits for at its node: delay, call, http
-  state TEXT NOT NULL DEFAULT '{}', -- the executor's per-node state (attempt, call id, ...)
-  next_action_at INTEGER,        -- when the engine should look at it next; NULL = not due
+  wait_kind TEXT NOT NULL DEFAULT 'none', -- none, delay, call, call_detached, http
+  attempt INTEGER NOT NULL DEFAULT 0,     -- attempt at the current VOICE_CALL node
+  call_id TEXT,                           -- the call being waited for
+  call_count INTEGER NOT NULL DEFAULT 0,  -- calls placed for this lead in this workflow
+  context TEXT NOT NULL DEFAULT '{}',     -- latest call and action results, for conditions
+  next_action_at INTEGER,                 -- when the engine looks at it next; NULL = not due
   lease_owner TEXT,
   lease_until INTEGER,
   entered_at INTEGER,
@@ -81,6 +84,8 @@ CREATE TABLE leads (
 );
 CREATE INDEX leads_workflow_created ON leads(workflow_id, created_at, seq);
 CREATE INDEX leads_workflow_due ON leads(workflow_id, next_action_at) WHERE next_action_at IS NOT NULL;
+-- Calls of leads whose workflow is not active (or that were removed) still finish.
+CREATE INDEX leads_call_detached ON leads(next_action_at) WHERE wait_kind = 'call_detached';
 CREATE INDEX leads_workflow_phone ON leads(workflow_id, phone_number);
 CREATE INDEX leads_workflow_node ON leads(workflow_id, current_node_id, status);
 

@@ -1,0 +1,200 @@
+// Engine throughput on SQLite with durability on (WAL, one transaction per batch).
+//
+//   build/bench_engine [--leads N] [--batch B] [--db PATH]
+//
+// 1. steps: N leads through VOICE_CALL -> TIME -> VOICE_CALL -> CONDITIONAL ->
+//    CONVERTED/DROPPED, simulated calls of zero length, the delay already expired when
+//    reached (the manual clock is moved past it). Reports lead-steps per second.
+// 2. wave: N leads asleep on one delay that expires at one instant; reports the time to
+//    drain them and the p50/p99 lateness of their steps (real time from the instant the
+//    delay expired to the commit of the batch that stepped the lead).
+// Output: one "result name=... key=value ..." line per measurement.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "engine/scheduler.h"
+#include "store/store.h"
+#include "util/ids.h"
+
+namespace {
+using namespace leadline;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+long rss_kb(const char* field) {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  char line[256];
+  long kb = 0;
+  while (f && std::fgets(line, sizeof line, f))
+    if (std::strncmp(line, field, std::strlen(field)) == 0)
+      kb = std::atol(line + std::strlen(field) + 1);
+  if (f) std::fclose(f);
+  return kb;
+}
+
+struct Fixture {
+  std::unique_ptr<store::Store> store;
+  std::string org_id;
+  std::string workflow_id;
+};
+
+domain::Node node(const std::string& wf, domain::NodeType type, Json config, util::Millis now) {
+  domain::Node n;
+  n.id = util::new_id("node");
+  n.workflow_id = wf;
+  n.type = type;
+  n.label = domain::default_label(type);
+  n.config = std::move(config);
+  n.created_at = n.updated_at = now;
+  return n;
+}
+
+// Builds the workflow (steps = true: the five-node chain; false: one delay then CONVERTED)
+// and enrolls `leads` leads in chunks of 100,000.
+Fixture setup(const std::string& path, bool steps, long leads, util::Millis now) {
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  Fixture f;
+  f.store = store::open_store({"sqlite:" + path});
+  f.org_id = f.store->ensure_organization("Bench", now).id;
+  domain::Workflow w;
+  w.id = util::new_id("wf");
+  w.org_id = f.org_id;
+  w.title = "bench";
+  w.created_at = w.updated_at = now;
+  f.store->insert_workflow(w);
+  f.workflow_id = w.id;
+  const Json call = {{"agent_id", "agt"}, {"from_phone_number", "+14155550100"}};
+  std::vector<domain::Node> nodes;
+  using T = domain::NodeType;
+  if (steps) {
+    nodes = {node(w.id, T::kVoiceCall, call, now),
+             node(w.id, T::kTime, {{"delay_minutes", 60}}, now),
+             node(w.id, T::kVoiceCall, call, now),
+             node(w.id, T::kConditional,
+                  {{"conditions",
+                    {{{"field", "call_status"}, {"operator", "equals"}, {"value", "COMPLETED"}}}}},
+                  now),
+             node(w.id, T::kConverted, Json::object(), now),
+             node(w.id, T::kDropped, Json::object(), now)};
+  } else {
+    nodes = {node(w.id, T::kTime, {{"delay_minutes", 60}}, now),
+             node(w.id, T::kConverted, Json::object(), now)};
+  }
+  for (auto& n : nodes) f.store->insert_node(n, now);
+  auto edge = [&](size_t from, size_t to, std::optional<std::string> label) {
+    f.store->insert_edge({util::new_id("edge"), w.id, nodes[from].id, nodes[to].id, label, now},
+                         now);
+  };
+  if (steps) {
+    edge(0, 1, std::nullopt);
+    edge(1, 2, std::nullopt);
+    edge(2, 3, std::nullopt);
+    edge(3, 4, "true");
+    edge(3, 5, "false");
+  } else {
+    edge(0, 1, std::nullopt);
+  }
+  const auto enroll_start = Clock::now();
+  for (long done = 0; done < leads;) {
+    std::vector<domain::Lead> chunk;
+    const long n = std::min(100'000L, leads - done);
+    chunk.reserve(static_cast<size_t>(n));
+    for (long i = 0; i < n; ++i, ++done) {
+      domain::Lead l;
+      l.id = util::new_id("wlead");
+      l.org_id = f.org_id;
+      l.workflow_id = w.id;
+      l.phone_number = "+1" + std::to_string(2'000'000'000L + done);
+      l.variables = {{"name", "Lead " + std::to_string(done)},
+                     {"sim_outcomes", done % 2 ? "COMPLETED" : "NO_ANSWER"}};
+      l.next_action_at = now;
+      l.enrolled_at = l.created_at = l.updated_at = now;
+      chunk.push_back(std::move(l));
+    }
+    f.store->enroll_leads(w, chunk, true, now);
+  }
+  std::printf("setup leads=%ld enroll_seconds=%.2f\n", leads, seconds_since(enroll_start));
+  f.store->transition_workflow(f.org_id, w.id, domain::WorkflowStatus::kDraft,
+                               domain::LifecycleAction::kActivate, domain::WorkflowStatus::kActive,
+                               now);
+  return f;
+}
+
+engine::SchedulerOptions options(size_t batch) {
+  engine::SchedulerOptions o;
+  o.batch_size = batch;
+  o.simulator.call_millis = 0;
+  return o;
+}
+
+void bench_steps(const std::string& path, long leads, size_t batch) {
+  const util::Millis t0 = 1'780'000'000'000;
+  auto f = setup(path, true, leads, t0);
+  util::ManualClock clock(t0);
+  engine::Scheduler scheduler(*f.store, clock, options(batch));
+  const auto start = Clock::now();
+  std::size_t steps = scheduler.drain(false);  // enter: first call placed
+  steps += scheduler.drain(false);             // first call ends -> delay
+  clock.advance(std::chrono::minutes(61));     // every delay already expired
+  steps += scheduler.drain(false);             // second call placed
+  steps += scheduler.drain(false);             // ends -> condition -> terminal
+  const double secs = seconds_since(start);
+  std::printf(
+      "result name=engine_steps leads=%ld steps=%zu seconds=%.2f steps_per_second=%.0f batch=%zu\n",
+      leads, steps, secs, static_cast<double>(steps) / secs, batch);
+}
+
+void bench_wave(const std::string& path, long leads, size_t batch) {
+  const util::Millis t0 = 1'780'000'000'000;
+  auto f = setup(path, false, leads, t0);
+  util::ManualClock clock(t0);
+  engine::Scheduler scheduler(*f.store, clock, options(batch));
+  scheduler.drain(false);  // everyone falls asleep on the delay
+  std::printf("asleep leads=%ld rss_mb=%.0f\n", leads,
+              static_cast<double>(rss_kb("VmRSS")) / 1024.0);
+  clock.advance(std::chrono::minutes(60));  // the delay of every lead expires now
+  std::vector<double> lateness;             // per lead, seconds
+  lateness.reserve(static_cast<size_t>(leads));
+  const auto start = Clock::now();
+  std::size_t n = 0;
+  while ((n = scheduler.run_batch(clock.now())) > 0)
+    lateness.insert(lateness.end(), n, seconds_since(start));
+  const double secs = seconds_since(start);
+  std::sort(lateness.begin(), lateness.end());
+  auto pct = [&](double p) {
+    return lateness.empty()
+               ? 0.0
+               : lateness[static_cast<size_t>(p * static_cast<double>(lateness.size() - 1))];
+  };
+  std::printf(
+      "result name=delay_wave leads=%zu seconds=%.2f p50_lateness_s=%.2f p99_lateness_s=%.2f\n",
+      lateness.size(), secs, pct(0.5), pct(0.99));
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  long leads = 1'000'000;
+  size_t batch = 2000;
+  std::string path = "/tmp/leadline-bench-engine.db";
+  std::string which = "all";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--leads") leads = std::atol(argv[i + 1]);
+    if (flag == "--batch") batch = static_cast<size_t>(std::atol(argv[i + 1]));
+    if (flag == "--db") path = argv[i + 1];
+    if (flag == "--only") which = argv[i + 1];
+  }
+  if (which == "all" || which == "steps") bench_steps(path, leads, batch);
+  if (which == "all" || which == "wave") bench_wave(path, leads, batch);
+  std::printf("peak_rss_mb=%.0f\n", static_cast<double>(rss_kb("VmHWM")) / 1024.0);
+  return 0;
+}

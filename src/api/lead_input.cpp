@@ -1,0 +1,318 @@
+#include "api/lead_input.h"
+
+#include <algorithm>
+#include <cmath>
+#include <future>
+#include <string_view>
+#include <thread>
+#include <variant>
+
+#include "api/input.h"
+#include "http/errors.h"
+#include "util/csv.h"
+#include "util/ids.h"
+#include "util/multipart.h"
+#include "util/phone.h"
+#include "util/xlsx.h"
+
+namespace leadline::api {
+namespace {
+using domain::Lead;
+
+constexpr std::string_view kTooMany =
+    "at most 100,000 leads are accepted per request; split the list into several requests";
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Runs fn(begin, end) over [0, count) split across the cores; small inputs stay on the
+// calling thread. Phone validation (ICU regexes) is most of an enrolment's parsing time.
+template <typename Fn>
+void parallel_for(size_t count, Fn&& fn) {
+  constexpr size_t kMinPerThread = 5'000;
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  const size_t chunks = std::min(threads, std::max<size_t>(1, count / kMinPerThread));
+  std::vector<std::future<void>> others;
+  const size_t step = (count + chunks - 1) / std::max<size_t>(chunks, 1);
+  for (size_t begin = step; begin < count; begin += step)
+    others.push_back(std::async(
+        std::launch::async, [&fn, begin, end = std::min(count, begin + step)] { fn(begin, end); }));
+  fn(0, std::min(count, step));
+  for (auto& other : others) other.get();  // rethrows what a chunk threw
+}
+
+// Collects rows, then (finish) validates their phone numbers: valid rows become leads, the
+// rest keep every reason they failed for.
+class RowCollector {
+ public:
+  RowCollector(const LeadDefaults& defaults, LeadRows& out) : defaults_(defaults), out_(out) {}
+
+  void reserve(size_t count) { pending_.reserve(count); }
+
+  // A row whose phone_number could not even be read as text (problems already say why)
+  // passes check_phone = false so the phone is not reported twice.
+  void add(size_t row, std::string raw_phone, Json variables, std::vector<std::string> problems,
+           bool check_phone = true) {
+    pending_.push_back(
+        {row, std::move(raw_phone), std::move(variables), std::move(problems), check_phone});
+  }
+
+  void finish() {
+    std::vector<util::PhoneResult> phones(pending_.size());
+    parallel_for(pending_.size(), [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i)
+        if (pending_[i].check_phone)
+          phones[i] = util::normalize_phone(pending_[i].raw_phone, defaults_.default_country);
+    });
+    out_.leads.reserve(pending_.size());
+    out_.row_numbers.reserve(pending_.size());
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      Pending& p = pending_[i];
+      if (p.check_phone && !phones[i].e164) {
+        // Reasons read as sentences about the field: "phone_number is not a phone number".
+        auto& error = phones[i].error;
+        p.problems.insert(p.problems.begin(), error.starts_with("phone_number")
+                                                  ? std::move(error)
+                                                  : "phone_number is " + error);
+      }
+      if (!p.problems.empty()) {
+        out_.invalid.push_back({p.row, std::move(p.raw_phone), std::move(p.problems)});
+        continue;
+      }
+      Lead& lead = out_.leads.emplace_back();  // its id comes from assign_ids()
+      lead.org_id = defaults_.org_id;
+      lead.workflow_id = defaults_.workflow_id;
+      lead.phone_number = std::move(*phones[i].e164);
+      lead.variables = std::move(p.variables);
+      lead.next_action_at = defaults_.now;  // the engine starts it once the workflow is active
+      lead.enrolled_at = lead.created_at = lead.updated_at = defaults_.now;
+      out_.row_numbers.push_back(p.row);
+    }
+    pending_.clear();
+  }
+
+ private:
+  struct Pending {
+    size_t row;
+    std::string raw_phone;
+    Json variables;
+    std::vector<std::string> problems;
+    bool check_phone;
+  };
+  const LeadDefaults& defaults_;
+  LeadRows& out_;
+  std::vector<Pending> pending_;
+};
+
+// Lead ids of one request come from a single random draw (one draw per id costs a
+// syscall each), sorted so they grow in input order: the id index then takes the whole
+// batch in one sweep instead of at random places, and ties in created_at list in input order.
+void assign_ids(std::vector<Lead>& leads) {
+  constexpr std::string_view kPrefix = "wlead_";
+  constexpr size_t kRandomChars = 14;  // as util::new_id
+  const std::string random = util::random_base62(kRandomChars * leads.size());
+  std::vector<std::string> ids(leads.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    ids[i].reserve(kPrefix.size() + kRandomChars);
+    ids[i].append(kPrefix).append(random, i * kRandomChars, kRandomChars);
+  }
+  std::sort(ids.begin(), ids.end());
+  for (size_t i = 0; i < ids.size(); ++i) leads[i].id = std::move(ids[i]);
+}
+
+// Integral numbers print without a fraction ("42", not "42.0"); others as the shortest text
+// that reads back the same.
+std::string number_text(const Json& value) {
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  if (value.is_number_unsigned()) return std::to_string(value.get<std::uint64_t>());
+  const double d = value.get<double>();
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15)
+    return std::to_string(static_cast<std::int64_t>(d));
+  return value.dump();
+}
+
+// Turns the values of a variables object into strings in place (spec §5.1); null values are
+// dropped, nested values are a problem of the row.
+void stringify_variables(Json& variables, std::string_view field,
+                         std::vector<std::string>& problems) {
+  for (auto it = variables.begin(); it != variables.end();) {
+    Json& value = it.value();
+    if (it.key().empty()) problems.push_back(std::string(field) + " names must not be empty");
+    if (value.is_string()) {
+      ++it;
+      continue;
+    }
+    if (value.is_null()) {
+      it = variables.erase(it);
+      continue;
+    }
+    if (value.is_boolean())
+      value = value.get<bool>() ? "true" : "false";
+    else if (value.is_number())
+      value = number_text(value);
+    else
+      problems.push_back(std::string(field) + "." + it.key() +
+                         " must be a string, number or boolean");
+    ++it;
+  }
+}
+
+void read_json_lead(Json& item, size_t row, RowCollector& rows) {
+  std::vector<std::string> problems;
+  if (!item.is_object()) {
+    rows.add(row, "", Json::object(), {"lead must be an object"}, false);
+    return;
+  }
+  std::string phone;
+  bool phone_is_text = true;
+  if (auto it = item.find("phone_number"); it != item.end() && !it->is_null()) {
+    if (it->is_string())
+      phone = it->get_ref<const std::string&>();
+    else if (it->is_number_integer())
+      phone = number_text(*it);  // a spreadsheet-minded client may send digits as a number
+    else
+      phone_is_text = false;
+  }
+  if (!phone_is_text) problems.push_back("phone_number must be a string");
+  Json variables = Json::object();
+  // metadata is the other name of dynamic_variables; dynamic_variables wins when both come.
+  std::string_view field = "dynamic_variables";
+  auto source = item.find(field);
+  if (source == item.end() || source->is_null()) {
+    field = "metadata";
+    source = item.find(field);
+  }
+  if (source != item.end() && !source->is_null()) {
+    if (source->is_object()) {
+      stringify_variables(*source, field, problems);
+      variables = std::move(*source);
+    } else {
+      problems.push_back(std::string(field) + " must be an object");
+    }
+  }
+  rows.add(row, std::move(phone), std::move(variables), std::move(problems), phone_is_text);
+}
+
+LeadRows read_json(const http::Request& request, const LeadDefaults& defaults) {
+  Json body = request.json();
+  LeadRows out;
+  RowCollector rows(defaults, out);
+  auto list = body.find("leads");
+  if (list == body.end()) {
+    out.single = true;
+    read_json_lead(body, 1, rows);
+    rows.finish();
+    return out;
+  }
+  if (!list->is_array()) throw http::bad_request("leads must be an array of lead objects");
+  if (list->empty()) throw http::bad_request("leads must hold at least one lead");
+  if (list->size() > kMaxLeadsPerRequest)
+    throw http::bad_request("leads holds " + std::to_string(list->size()) + " leads; " +
+                            std::string(kTooMany));
+  rows.reserve(list->size());
+  size_t row = 0;
+  for (Json& item : *list) read_json_lead(item, ++row, rows);
+  rows.finish();
+  return out;
+}
+
+LeadRows read_table(const util::Table& table, const LeadDefaults& defaults) {
+  std::optional<size_t> phone_column;
+  for (size_t c = 0; c < table.header.size(); ++c) {
+    const std::string name = trim(table.header[c]);
+    if (name.empty()) continue;
+    for (size_t d = 0; d < c; ++d)
+      if (trim(table.header[d]) == name)
+        throw http::bad_request("The file's header row names the column " + name + " twice");
+    if (lower(name) == "phone_number") phone_column = c;
+  }
+  if (!phone_column)
+    throw http::bad_request("The file's header row (row 1) has no phone_number column");
+  if (table.rows.empty()) throw http::bad_request("The file has no lead rows below its header");
+  if (table.rows.size() > kMaxLeadsPerRequest)
+    throw http::bad_request("The file holds " + std::to_string(table.rows.size()) + " lead rows; " +
+                            std::string(kTooMany));
+  std::vector<std::string> names;
+  for (const auto& name : table.header) names.push_back(trim(name));
+
+  LeadRows out;
+  RowCollector rows(defaults, out);
+  rows.reserve(table.rows.size());
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& cells = table.rows[r];
+    Json variables = Json::object();
+    for (size_t c = 0; c < cells.size() && c < names.size(); ++c) {
+      if (c == *phone_column || names[c].empty()) continue;
+      std::string value = trim(cells[c]);
+      if (!value.empty()) variables.emplace(names[c], std::move(value));
+    }
+    // The header is spreadsheet row 1, so the first data row is row 2.
+    rows.add(r + 2, cells[*phone_column], std::move(variables), {});
+  }
+  rows.finish();
+  return out;
+}
+
+enum class FileKind { kCsv, kXlsx };
+
+// The extension decides; without a known one, the part's type, then the zip signature.
+FileKind file_kind(const util::FormPart& part) {
+  const std::string name = lower(part.filename);
+  if (name.ends_with(".csv")) return FileKind::kCsv;
+  if (name.ends_with(".xlsx")) return FileKind::kXlsx;
+  if (name.ends_with(".xls"))
+    throw http::bad_request("Legacy .xls files are not supported; save the sheet as .xlsx or CSV");
+  const std::string type = lower(part.content_type);
+  if (type.find("spreadsheetml") != std::string::npos) return FileKind::kXlsx;
+  if (type.find("csv") != std::string::npos) return FileKind::kCsv;
+  return part.data.starts_with("PK") ? FileKind::kXlsx : FileKind::kCsv;
+}
+
+LeadRows read_upload(const http::Request& request, const LeadDefaults& defaults) {
+  auto parts = util::parse_multipart(request.body, request.header("content-type"));
+  if (auto* error = std::get_if<util::ParseError>(&parts))
+    throw http::bad_request("Malformed multipart body: " + error->message);
+  const util::FormPart* file = nullptr;
+  for (const auto& part : std::get<std::vector<util::FormPart>>(parts))
+    if (part.name == "file") file = &part;
+  if (!file) throw http::bad_request("Send the lead file in a form field named file");
+  if (file->data.size() > kMaxUploadBytes)
+    throw http::payload_too_large("The file is larger than 50 MB; split it into smaller files");
+  const FileKind kind = file_kind(*file);
+  auto table = kind == FileKind::kXlsx ? util::parse_xlsx(file->data) : util::parse_csv(file->data);
+  if (auto* error = std::get_if<util::ParseError>(&table))
+    throw http::bad_request(std::string("Cannot read the ") +
+                            (kind == FileKind::kXlsx ? "XLSX" : "CSV") +
+                            " file: " + error->message);
+  return read_table(std::get<util::Table>(table), defaults);
+}
+
+// The media type without parameters, lower-cased: "multipart/form-data".
+std::string media_type(std::string_view header) {
+  return lower(trim(header.substr(0, header.find(';'))));
+}
+}  // namespace
+
+LeadRows read_enrolment(const http::Request& request, const LeadDefaults& defaults) {
+  const std::string type = media_type(request.header("content-type"));
+  LeadRows rows;
+  if (type == "multipart/form-data") {
+    rows = read_upload(request, defaults);
+  } else if (type.empty() || type == "application/json" || type.ends_with("+json") ||
+             type == "text/json" || type == "application/x-www-form-urlencoded") {
+    // curl -d labels JSON as a form, so that label is read as JSON too (like every JSON route).
+    rows = read_json(request, defaults);
+  } else {
+    throw http::unsupported_media_type(
+        "Content-Type " + type +
+        " is not supported here; send application/json, or multipart/form-data with the lead "
+        "file in a field named file");
+  }
+  assign_ids(rows.leads);
+  return rows;
+}
+
+}  // namespace leadline::api

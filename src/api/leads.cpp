@@ -1,0 +1,222 @@
+// Routes of spec §5: enrolling leads into a workflow, reading them, removing them, and
+// their journey through the graph.
+#include <unordered_map>
+
+#include "api/input.h"
+#include "api/lead_input.h"
+#include "api/render.h"
+#include "api/routes.h"
+#include "http/errors.h"
+
+namespace leadline::api {
+namespace {
+using domain::Lead;
+using http::Request;
+using http::Response;
+
+constexpr size_t kRowsListed = 20;  // row numbers spelled out per reason before "and N more"
+constexpr size_t kMaxLeadIdsFilter = 1000;
+constexpr std::string_view kLeadStatuses =
+    "pending, active, in_progress, completed, dropped, removed, cancelled, failed";
+
+struct ReasonGroup {
+  std::string reason;
+  std::vector<size_t> rows;
+};
+
+// Groups failures by reason, in the order each reason first appears.
+std::vector<ReasonGroup> group_by_reason(const std::vector<RowError>& invalid) {
+  std::vector<ReasonGroup> groups;
+  std::unordered_map<std::string_view, size_t> index;
+  for (const auto& error : invalid)
+    for (const auto& reason : error.reasons) {
+      auto [it, added] = index.emplace(reason, groups.size());
+      if (added) groups.push_back({reason, {}});
+      groups[it->second].rows.push_back(error.row);
+    }
+  return groups;
+}
+
+// "Row 2, 5" — long lists are cut so one bad column in a big file stays readable.
+std::string rows_text(const std::vector<size_t>& rows) {
+  std::string text = "Row ";
+  for (size_t i = 0; i < rows.size() && i < kRowsListed; ++i)
+    text += (i ? ", " : "") + std::to_string(rows[i]);
+  if (rows.size() > kRowsListed)
+    text += " and " + std::to_string(rows.size() - kRowsListed) + " more";
+  return text;
+}
+
+// 400 in the error shape, with every reason and its rows; "errors" repeats them structured
+// (all row numbers) for clients that fix files automatically.
+Response invalid_rows_response(const LeadRows& rows) {
+  Json messages = Json::array(), errors = Json::array();
+  for (const auto& group : group_by_reason(rows.invalid)) {
+    messages.push_back(rows.single ? group.reason : rows_text(group.rows) + ": " + group.reason);
+    errors.push_back({{"reason", group.reason}, {"rows", group.rows}});
+  }
+  Json body = http::error_body(400, messages);
+  body["errors"] = std::move(errors);
+  return Response::json(400, body);
+}
+
+bool read_flag(const Request& request, std::string_view name) {
+  auto value = request.query_param(name);
+  if (!value || *value == "false" || *value == "0") return false;
+  if (value->empty() || *value == "true" || *value == "1") return true;
+  throw http::bad_request(std::string(name) + " must be true or false");
+}
+
+std::string enrolment_message(size_t enrolled, size_t duplicates, size_t invalid) {
+  std::string text =
+      "Enrolled " + std::to_string(enrolled) + (enrolled == 1 ? " lead." : " leads.");
+  if (duplicates + invalid == 0) return text;
+  return text + " Skipped " + std::to_string(duplicates + invalid) + ": " +
+         std::to_string(duplicates) + " duplicate, " + std::to_string(invalid) + " invalid.";
+}
+
+Response enroll_leads(const Request& request, Services& services) {
+  const auto workflow = require_editable_workflow(request, services);
+  const bool skip_invalid = read_flag(request, "skip_invalid");
+  const Json& settings = workflow.settings;
+  LeadDefaults defaults{request.org_id, workflow.id, "US", services.clock.now()};
+  if (auto it = settings.find("default_country"); it != settings.end() && it->is_string())
+    defaults.default_country = it->get<std::string>();
+  const auto reenroll = settings.find("allow_reenrollment");
+  const bool allow_reenrollment =
+      reenroll != settings.end() && reenroll->is_boolean() && reenroll->get<bool>();
+
+  LeadRows rows = read_enrolment(request, defaults);
+  if (!rows.invalid.empty() && !skip_invalid) return invalid_rows_response(rows);
+  auto result = services.store.enroll_leads(workflow, rows.leads, allow_reenrollment, defaults.now);
+
+  // Invalid rows and duplicates, merged in row order (both lists already are).
+  Json skipped = Json::array();
+  auto invalid = rows.invalid.begin();
+  auto add_invalid = [&] {
+    std::string reason;
+    for (const auto& r : invalid->reasons) reason += (reason.empty() ? "" : "; ") + r;
+    skipped.push_back(
+        {{"row", invalid->row}, {"phone_number", invalid->phone_number}, {"reason", reason}});
+    ++invalid;
+  };
+  for (size_t position : result.duplicates) {
+    const size_t row = rows.row_numbers[position];
+    while (invalid != rows.invalid.end() && invalid->row < row) add_invalid();
+    skipped.push_back({{"row", row},
+                       {"phone_number", rows.leads[position].phone_number},
+                       {"reason", "duplicate"}});
+  }
+  while (invalid != rows.invalid.end()) add_invalid();
+
+  Json body;
+  body["workflow_id"] = workflow.id;
+  body["leads_enrolled"] = result.lead_ids.size();
+  body["leads_skipped"] = skipped.size();
+  body["lead_ids"] = result.lead_ids;
+  body["skipped"] = std::move(skipped);
+  body["message"] =
+      enrolment_message(result.lead_ids.size(), result.duplicates.size(), rows.invalid.size());
+  if (rows.single && !result.lead_ids.empty()) body["lead"] = to_json(rows.leads.front());
+  return Response::json(201, body);
+}
+
+Response list_leads(const Request& request, Services& services) {
+  const auto workflow = require_workflow(request, services);
+  store::LeadQuery query;
+  query.page = read_page(request);
+  std::vector<std::string> errors;
+  if (auto status = request.query_param("status")) {
+    query.status = domain::lead_status_from_string(*status);
+    if (!query.status) errors.push_back("status must be one of " + std::string(kLeadStatuses));
+  }
+  if (auto node = request.query_param("current_node_id"); node && !node->empty())
+    query.current_node_id = *node;
+  if (auto ids = request.query_param("leadIds")) {
+    for (size_t start = 0; start <= ids->size();) {
+      const size_t end = std::min(ids->find(',', start), ids->size());
+      if (auto id = trim(std::string_view(*ids).substr(start, end - start)); !id.empty())
+        query.lead_ids.push_back(std::move(id));
+      start = end + 1;
+    }
+    if (query.lead_ids.size() > kMaxLeadIdsFilter)
+      errors.push_back("leadIds may name at most " + std::to_string(kMaxLeadIdsFilter) + " leads");
+  }
+  if (!errors.empty()) throw http::bad_request(errors);
+  auto page = services.store.list_leads(workflow.id, query);
+  Json data = Json::array();
+  for (const auto& lead : page.items) data.push_back(to_json(lead));
+  return Response::json(200, paginated(std::move(data), query.page, page.total));
+}
+
+Lead require_lead(const Request& request, Services& services, const std::string& workflow_id) {
+  auto lead = services.store.find_lead(workflow_id, request.param("leadId"));
+  if (!lead) throw http::not_found("Lead not found");
+  return *lead;
+}
+
+Response get_lead(const Request& request, Services& services) {
+  const auto workflow = require_workflow(request, services);
+  return Response::json(200, to_json(require_lead(request, services, workflow.id)));
+}
+
+Response remove_lead(const Request& request, Services& services) {
+  const auto workflow = require_workflow(request, services);
+  switch (services.store.remove_lead(workflow.id, request.param("leadId"), services.clock.now())) {
+    case store::RemoveLeadResult::kNotFound:
+      throw http::not_found("Lead not found");
+    case store::RemoveLeadResult::kAlreadyTerminal:
+      throw http::conflict("Lead has already left the workflow");
+    case store::RemoveLeadResult::kRemoved:
+      break;
+  }
+  return Response::json(200, {{"message", "Lead removed from workflow."}});
+}
+
+Response lead_history(const Request& request, Services& services) {
+  const auto workflow = require_workflow(request, services);
+  const Lead lead = require_lead(request, services, workflow.id);
+  Json history = Json::array();
+  for (const auto& entry : services.store.lead_history(lead.id)) history.push_back(to_json(entry));
+  // The visit under way has no row yet (rows are written when a visit ends): show it last.
+  if (lead.status == domain::LeadStatus::kActive && lead.current_node_id) {
+    domain::HistoryEntry current;
+    current.node_id = *lead.current_node_id;
+    for (const auto& node : services.store.load_graph(workflow.id).nodes)
+      if (node.id == current.node_id) {
+        current.node_type = to_string(node.type);
+        current.label = node.label;
+      }
+    current.status = lead.stalled ? "stalled" : "waiting";
+    current.call_id = lead.call_id;
+    if (lead.attempt > 0) current.attempt = lead.attempt;
+    current.started_at = lead.entered_at.value_or(lead.updated_at);
+    history.push_back(to_json(current));
+  }
+  Json execution = {
+      {"current_node_id", lead.current_node_id ? Json(*lead.current_node_id) : Json(nullptr)},
+      {"status", to_string(lead.status)},
+      {"entered_at", lead.entered_at ? Json(util::format_iso(*lead.entered_at)) : Json(nullptr)},
+      {"next_action_at",
+       lead.next_action_at ? Json(util::format_iso(*lead.next_action_at)) : Json(nullptr)}};
+  return Response::json(200, {{"lead", to_json(lead)},
+                              {"execution", std::move(execution)},
+                              {"history", std::move(history)}});
+}
+
+Response variable_keys(const Request& request, Services& services) {
+  const auto workflow = require_workflow(request, services);
+  return Response::json(200, {{"keys", services.store.variable_keys(workflow.id)}});
+}
+}  // namespace
+
+void register_lead_routes(http::Router& router, Services& s) {
+  router.add("POST", "/v1/workflows/{id}/leads", bind(enroll_leads, s));
+  router.add("GET", "/v1/workflows/{id}/leads", bind(list_leads, s));
+  router.add("GET", "/v1/workflows/{id}/leads/variable-keys", bind(variable_keys, s));
+  router.add("GET", "/v1/workflows/{id}/leads/{leadId}", bind(get_lead, s));
+  router.add("DELETE", "/v1/workflows/{id}/leads/{leadId}", bind(remove_lead, s));
+  router.add("GET", "/v1/workflows/{id}/leads/{leadId}/history", bind(lead_history, s));
+}
+
+}  // namespace leadline::api

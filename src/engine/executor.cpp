@@ -1,0 +1,385 @@
+#include "engine/executor.h"
+
+#include <algorithm>
+
+#include "domain/conditions.h"
+#include "domain/edge_choice.h"
+#include "domain/template.h"
+#include "util/ids.h"
+
+namespace leadline::engine {
+namespace {
+using domain::HistoryEntry;
+using domain::Lead;
+using domain::LeadStatus;
+using domain::Node;
+using domain::NodeType;
+using domain::WaitKind;
+
+constexpr util::Millis kHttpLeaseSlackMillis = 60'000;
+
+// What running a node produced.
+struct NodeResult {
+  enum Kind { kWait, kOutcome, kEnd } kind = kWait;
+  std::string outcome;
+  std::optional<std::string> reason;
+};
+
+std::string as_variable(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  if (value.is_number()) return Json(value).dump();
+  return value.dump();
+}
+
+// One lead's step; holds the references so helpers stay short.
+class LeadStep {
+ public:
+  LeadStep(store::DueLead& due, const CompiledWorkflow& workflow, util::Millis now,
+           store::StepWrites& writes, std::vector<HttpJob>& jobs,
+           const providers::CallSimulator& simulator)
+      : due_(due),
+        lead_(due.lead),
+        wf_(workflow),
+        now_(now),
+        writes_(writes),
+        jobs_(jobs),
+        simulator_(simulator) {}
+
+  void run() {
+    lead_.updated_at = now_;
+    const bool active = due_.workflow_status == domain::WorkflowStatus::kActive;
+    if (lead_.wait_kind == WaitKind::kCall || lead_.wait_kind == WaitKind::kCallDetached) {
+      finish_simulated_call();
+      if (lead_.wait_kind == WaitKind::kCallDetached || !active ||
+          domain::is_terminal(lead_.status)) {
+        // Recorded, but the lead does not move: it runs its node (and so consumes the call)
+        // when its workflow is active again.
+        lead_.wait_kind = WaitKind::kNone;
+        lead_.next_action_at =
+            lead_.status == LeadStatus::kActive ? std::optional(now_) : std::nullopt;
+        return save();
+      }
+      lead_.wait_kind = WaitKind::kNone;
+    }
+    if (!active || domain::is_terminal(lead_.status)) return save_unscheduled();
+    delay_over_ = lead_.wait_kind == WaitKind::kDelay;
+    lead_.wait_kind = WaitKind::kNone;
+
+    if (lead_.status == LeadStatus::kPending) {
+      const Node* entry = wf_.index.entry();
+      if (!entry) {
+        stall_without_node("the workflow has no single entry node");
+        return save();
+      }
+      lead_.status = LeadStatus::kActive;
+      enter(entry->id);
+    } else if (lead_.stalled) {
+      if (!retry_stalled()) return save_unscheduled();
+    }
+    advance();
+    save();
+  }
+
+ private:
+  void advance() {
+    for (int hop = 0; hop < Executor::kMaxHops; ++hop) {
+      const Node* node = lead_.current_node_id ? wf_.index.node(*lead_.current_node_id) : nullptr;
+      if (!node) return stall_without_node("its node was deleted from the workflow");
+      NodeResult result = run_node(*node);
+      if (result.kind != NodeResult::kOutcome) return;
+      if (!follow_edge(*node, result.outcome, result.reason)) return;
+    }
+    fail("more than " + std::to_string(Executor::kMaxHops) +
+         " instant nodes in one step (a loop without a waiting node)");
+  }
+
+  NodeResult run_node(const Node& node) {
+    switch (node.type) {
+      case NodeType::kVoiceCall:
+        return run_voice_call(node);
+      case NodeType::kTime:
+        return run_delay(node);
+      case NodeType::kConditional:
+        return {NodeResult::kOutcome, evaluate_condition(node), std::nullopt};
+      case NodeType::kApplication:
+        return run_application(node);
+      case NodeType::kWebhook:
+        return run_http(node, node.config);
+      case NodeType::kSms:
+        return {NodeResult::kOutcome, "failure", "no SMS provider is configured"};
+      case NodeType::kConverted:
+        return finish(node, LeadStatus::kCompleted);
+      case NodeType::kDropped:
+        return finish(node, LeadStatus::kDropped);
+    }
+    return {};
+  }
+
+  NodeResult run_voice_call(const Node& node) {
+    const auto& config = wf_.voice_calls.at(node.id);
+    const bool call_done = lead_.call_id && due_.call && due_.call->id == *lead_.call_id &&
+                           due_.call->outcome && due_.call->node_id == node.id;
+    if (!call_done) {
+      place_call(node, config);
+      return {};
+    }
+    const domain::Call& call = *due_.call;
+    const std::string outcome = *call.outcome;
+    lead_.context["last_call"] = {{"id", call.id},
+                                  {"status", call.status},
+                                  {"outcome", outcome},
+                                  {"end_reason", call.end_reason.value_or("")},
+                                  {"duration_seconds", call.duration_seconds.value_or(0)},
+                                  {"postcall_analysis", call.postcall_analysis}};
+    last_call_id_ = call.id;
+    const bool retry =
+        lead_.attempt < config.max_attempts &&
+        std::find(config.retry_on.begin(), config.retry_on.end(), outcome) != config.retry_on.end();
+    if (!retry) return {NodeResult::kOutcome, outcome, std::nullopt};
+    history(node, "retrying", outcome, std::nullopt, std::nullopt,
+            "attempt " + std::to_string(lead_.attempt) + " of " +
+                std::to_string(config.max_attempts) + " ended " + outcome + "; retrying");
+    lead_.entered_at = now_;
+    lead_.call_id.reset();
+    wait(WaitKind::kDelay, now_ + static_cast<util::Millis>(config.retry_delay_minutes * 60'000.0));
+    return {};
+  }
+
+  void place_call(const Node& node, const domain::VoiceCallConfig& config) {
+    domain::Call call;
+    call.attempt = ++lead_.attempt;
+    call.id = util::new_id("call");
+    call.org_id = lead_.org_id;
+    call.workflow_id = lead_.workflow_id;
+    call.lead_id = lead_.id;
+    call.node_id = node.id;
+    call.idempotency_key = lead_.id + ":" + node.id + ":" + std::to_string(call.attempt);
+    call.to_phone_number = lead_.phone_number;
+    call.from_phone_number = config.from_phone_number;
+    call.agent_id = config.agent_id;
+    call.agent_version_number = config.agent_version_number;
+    call.status = "initiated";
+    call.created_at = now_;
+    lead_.call_id = call.id;
+    ++lead_.call_count;
+    writes_.new_calls.push_back(std::move(call));
+    wait(WaitKind::kCall, now_ + simulator_.call_millis());
+  }
+
+  // The simulator decides a call's result when its time is up; a real provider's result is
+  // already on the call row.
+  void finish_simulated_call() {
+    if (!due_.call || due_.call->outcome) return;
+    domain::Call& call = *due_.call;
+    auto sim = simulator_.simulate(lead_, lead_.call_count - 1);
+    call.status = domain::call_status_for_outcome(sim.outcome);
+    call.outcome = sim.outcome;
+    call.end_reason = sim.end_reason;
+    call.duration_seconds = sim.duration_seconds;
+    call.postcall_analysis = sim.postcall_analysis;
+    if (!sim.transcript.empty()) call.transcript = sim.transcript;
+    call.ended_at = now_;
+    writes_.finished_calls.push_back(call);
+  }
+
+  NodeResult run_delay(const Node& node) {
+    if (delay_over_) {
+      delay_over_ = false;
+      return {NodeResult::kOutcome, "", std::nullopt};
+    }
+    const auto& config = wf_.delays.at(node.id);
+    util::Millis delay = config.fixed_delay_ms.value_or(0);
+    if (!config.fixed_delay_ms)
+      delay = static_cast<util::Millis>(config.fallback_minutes.value_or(0) * 60'000.0);
+    wait(WaitKind::kDelay, now_ + delay);
+    return {};
+  }
+
+  std::string evaluate_condition(const Node& node) {
+    domain::ConditionContext context;
+    auto last_call = lead_.context.find("last_call");
+    if (last_call != lead_.context.end()) context.latest_call = &*last_call;
+    auto app = lead_.context.find("app");
+    if (app != lead_.context.end()) context.app_result = &*app;
+    context.variables = &lead_.variables;
+    context.call_attempts = lead_.call_count;
+    return domain::evaluate_conditional(node.config, context);
+  }
+
+  NodeResult run_application(const Node& node) {
+    const std::string provider = node.config.value("provider_key", "");
+    const std::string action = node.config.value("action_key", "");
+    const Json action_config = node.config.value("action_config", Json::object());
+    if (provider == "leadline" && action == "set_variables") {
+      const Json variables = action_config.value("variables", Json::object());
+      for (const auto& [key, value] : variables.items())
+        if (!value.is_null())
+          lead_.variables[key] = domain::render_template(as_variable(value), lead_.variables);
+      lead_.context["app"] = {{"status", "success"}, {"response", Json::object()}};
+      return {NodeResult::kOutcome, "success", std::nullopt};
+    }
+    if (provider == "http" && action == "request") return run_http(node, action_config);
+    lead_.context["app"] = {{"status", "failure"}, {"response", Json::object()}};
+    return {NodeResult::kOutcome, "failure",
+            "action provider '" + provider + "' is not configured on this server"};
+  }
+
+  // WEBHOOK nodes and http.request actions: the request runs after the batch commits; its
+  // answer lands in context.action_result and makes the lead due again.
+  NodeResult run_http(const Node& node, const Json& request) {
+    auto result = lead_.context.find("action_result");
+    if (result != lead_.context.end() && result->value("node_id", "") == node.id) {
+      Json answer = *result;
+      lead_.context.erase("action_result");
+      const std::string status = answer.value("status", "failure");
+      lead_.context["app"] = {{"status", status},
+                              {"status_code", answer.value("status_code", 0)},
+                              {"response", answer.value("response", Json(nullptr))}};
+      std::optional<std::string> reason;
+      if (status != "success") reason = answer.value("error", "request failed");
+      return {NodeResult::kOutcome, status, reason};
+    }
+    HttpJob job;
+    job.lead_id = lead_.id;
+    job.node_id = node.id;
+    job.url = domain::render_template(request.value("url", ""), lead_.variables);
+    job.method = request.value("method", "POST");
+    job.headers = request.value("headers", Json::object());
+    for (auto& [name, value] : job.headers.items())
+      if (value.is_string())
+        value = domain::render_template(value.get<std::string>(), lead_.variables);
+    if (auto body = request.find("body"); body != request.end() && !body->is_null())
+      job.body = domain::render_template(
+          body->is_string() ? body->get<std::string>() : body->dump(), lead_.variables);
+    job.timeout_ms = request.value("timeout_ms", std::int64_t{10'000});
+    jobs_.push_back(job);
+    // If the process dies before the answer is recorded, the lead comes due again and the
+    // request is sent again (at least once).
+    wait(WaitKind::kHttp, now_ + job.timeout_ms + kHttpLeaseSlackMillis);
+    return {};
+  }
+
+  NodeResult finish(const Node& node, LeadStatus status) {
+    history(node, "completed", std::nullopt, std::nullopt, std::nullopt, std::nullopt);
+    lead_.status = status;
+    lead_.wait_kind = WaitKind::kNone;
+    lead_.next_action_at.reset();
+    return {NodeResult::kEnd, "", std::nullopt};
+  }
+
+  // Leaves `node` along the edge its outcome picks; false (and a stall) when none applies.
+  bool follow_edge(const Node& node, const std::string& outcome,
+                   const std::optional<std::string>& reason) {
+    const domain::Edge* edge = domain::choose_edge(node.type, outcome, wf_.index.outgoing(node.id));
+    std::optional<std::string> shown_outcome;
+    if (!outcome.empty()) shown_outcome = outcome;
+    if (!edge) {
+      lead_.context["stalled_outcome"] = outcome;
+      history(node, "stalled", shown_outcome, std::nullopt, std::nullopt,
+              "no edge for outcome " + (outcome.empty() ? std::string("(none)") : outcome) +
+                  (reason ? "; " + *reason : ""));
+      lead_.stalled = true;
+      lead_.next_action_at.reset();
+      return false;
+    }
+    history(node, "completed", shown_outcome, edge->label, edge->to_node_id, reason);
+    enter(edge->to_node_id);
+    return true;
+  }
+
+  // A stalled lead woken by a graph edit: follow an edge for its recorded outcome if one
+  // applies now; otherwise it stays stalled without a new history entry.
+  bool retry_stalled() {
+    const Node* node = lead_.current_node_id ? wf_.index.node(*lead_.current_node_id) : nullptr;
+    if (!node) return false;
+    const std::string outcome = lead_.context.value("stalled_outcome", "");
+    const domain::Edge* edge =
+        domain::choose_edge(node->type, outcome, wf_.index.outgoing(node->id));
+    if (!edge) return false;
+    lead_.stalled = false;
+    lead_.context.erase("stalled_outcome");
+    std::optional<std::string> shown;
+    if (!outcome.empty()) shown = outcome;
+    history(*node, "completed", shown, edge->label, edge->to_node_id,
+            "moved on after a graph edit");
+    enter(edge->to_node_id);
+    return true;
+  }
+
+  void enter(const std::string& node_id) {
+    lead_.current_node_id = node_id;
+    lead_.entered_at = now_;
+    lead_.attempt = 0;
+    lead_.call_id.reset();
+    lead_.stalled = false;
+    lead_.wait_kind = WaitKind::kNone;
+    last_call_id_.reset();
+  }
+
+  void wait(WaitKind kind, util::Millis until) {
+    lead_.wait_kind = kind;
+    lead_.next_action_at = until;
+  }
+
+  void stall_without_node(const std::string& reason) {
+    lead_.stalled = true;
+    lead_.next_action_at.reset();
+    lead_.context["stall_reason"] = reason;
+  }
+
+  void fail(const std::string& reason) {
+    const Node* node = lead_.current_node_id ? wf_.index.node(*lead_.current_node_id) : nullptr;
+    if (node) history(*node, "failed", std::nullopt, std::nullopt, std::nullopt, reason);
+    lead_.status = LeadStatus::kFailed;
+    lead_.next_action_at.reset();
+  }
+
+  void history(const Node& node, std::string status, std::optional<std::string> outcome,
+               std::optional<std::string> edge_label, std::optional<std::string> to_node,
+               std::optional<std::string> reason) {
+    HistoryEntry h;
+    h.lead_id = lead_.id;
+    h.workflow_id = lead_.workflow_id;
+    h.node_id = node.id;
+    h.node_type = std::string(to_string(node.type));
+    h.label = node.label;
+    h.status = std::move(status);
+    h.outcome = std::move(outcome);
+    h.edge_label = std::move(edge_label);
+    h.to_node_id = std::move(to_node);
+    if (node.type == NodeType::kVoiceCall) {
+      h.call_id = last_call_id_;
+      h.attempt = lead_.attempt;
+    }
+    h.started_at = lead_.entered_at.value_or(now_);
+    h.ended_at = now_;
+    h.reason = std::move(reason);
+    writes_.history.push_back(std::move(h));
+  }
+
+  void save_unscheduled() {
+    lead_.next_action_at.reset();
+    save();
+  }
+  void save() { writes_.leads.push_back(lead_); }
+
+  store::DueLead& due_;
+  Lead& lead_;
+  const CompiledWorkflow& wf_;
+  const util::Millis now_;
+  store::StepWrites& writes_;
+  std::vector<HttpJob>& jobs_;
+  const providers::CallSimulator& simulator_;
+  bool delay_over_ = false;
+  std::optional<std::string> last_call_id_;
+};
+}  // namespace
+
+void Executor::step(store::DueLead& due, const CompiledWorkflow& workflow, util::Millis now,
+                    store::StepWrites& writes, std::vector<HttpJob>& jobs) const {
+  LeadStep(due, workflow, now, writes, jobs, simulator_).run();
+}
+
+}  // namespace leadline::engine

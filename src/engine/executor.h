@@ -1,0 +1,45 @@
+#pragma once
+// Runs one step of one lead: from where it stands, through every instant node (CONDITIONAL,
+// set_variables, SMS without a provider, terminals), up to the next node that waits (a
+// delay, a call, an HTTP answer) or the end. Pure apart from its inputs: the time is given,
+// calls go to the in-process simulator, and HTTP requests are returned as jobs to run after
+// the batch commits. Thread-safe (const).
+#include <string>
+#include <vector>
+
+#include "domain/lead.h"
+#include "engine/compiled_workflow.h"
+#include "providers/call_simulator.h"
+#include "store/store.h"
+
+namespace leadline::engine {
+
+// An HTTP request a WEBHOOK node or an http.request action waits for.
+struct HttpJob {
+  std::string lead_id;
+  std::string node_id;
+  std::string url;
+  std::string method;
+  Json headers = Json::object();
+  std::string body;
+  std::int64_t timeout_ms = 10'000;
+};
+
+class Executor {
+ public:
+  explicit Executor(const providers::CallSimulator& simulator) : simulator_(simulator) {}
+
+  // Steps the lead and appends what changed to `writes` (always the lead itself) and any
+  // HTTP request to `jobs`. `workflow` is the lead's compiled graph (never null).
+  void step(store::DueLead& due, const CompiledWorkflow& workflow, util::Millis now,
+            store::StepWrites& writes, std::vector<HttpJob>& jobs) const;
+
+  // The most nodes one step may pass through; validation forbids instant cycles, this only
+  // guards against a graph edited into one while leads run.
+  static constexpr int kMaxHops = 64;
+
+ private:
+  const providers::CallSimulator& simulator_;
+};
+
+}  // namespace leadline::engine

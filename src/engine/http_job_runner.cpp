@@ -1,0 +1,46 @@
+#include "engine/http_job_runner.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "providers/http_client.h"
+
+namespace leadline::engine {
+
+HttpJobRunner::HttpJobRunner(store::Store& store, const util::Clock& clock,
+                             bool allow_private_targets, unsigned threads)
+    : store_(store), clock_(clock), allow_private_targets_(allow_private_targets), pool_(threads) {}
+
+HttpJobRunner::~HttpJobRunner() { pool_.join(); }
+
+void HttpJobRunner::submit(HttpJob job) {
+  ++in_flight_;
+  boost::asio::post(pool_, [this, job = std::move(job)] {
+    providers::OutboundRequest request;
+    request.method = job.method;
+    request.url = job.url;
+    request.headers = job.headers;
+    request.body = job.body;
+    request.timeout = std::chrono::milliseconds(job.timeout_ms);
+    request.allow_private_targets = allow_private_targets_;
+    const auto response = providers::send_request(request);
+    Json result;
+    const bool ok = response.status >= 200 && response.status < 300;
+    result["status"] = ok ? "success" : "failure";
+    result["status_code"] = response.status;
+    Json parsed = Json::parse(response.body, nullptr, false);
+    result["response"] = parsed.is_discarded() ? Json(response.body) : parsed;
+    if (!ok)
+      result["error"] =
+          response.status == 0 ? response.error : "HTTP " + std::to_string(response.status);
+    try {
+      store_.record_action_result(job.lead_id, job.node_id, result, clock_.now());
+    } catch (const std::exception& e) {
+      // The lead's lease expires and the request is sent again.
+      spdlog::warn("could not record the HTTP answer for lead {}: {}", job.lead_id, e.what());
+    }
+    --in_flight_;
+  });
+}
+
+}  // namespace leadline::engine

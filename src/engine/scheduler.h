@@ -1,0 +1,68 @@
+#pragma once
+// The engine loop: repeatedly claims due leads in batches, steps each with the Executor, and
+// lets the store apply every write of the batch in the claiming transaction. HTTP requests
+// of WEBHOOK / http.request steps run on a small pool after the batch commits. One
+// Scheduler per process; start() runs it on a background thread, drain() steps inline
+// (tests on a manual clock).
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "engine/executor.h"
+#include "providers/call_simulator.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace leadline::engine {
+
+class HttpJobRunner;
+
+struct SchedulerOptions {
+  size_t batch_size = 2000;                 // leads per transaction
+  std::chrono::milliseconds idle_poll{50};  // longest real sleep when nothing is due
+  providers::SimulatorOptions simulator;
+  bool allow_private_targets = false;  // HTTP jobs may reach loopback/private hosts
+};
+
+struct SchedulerStats {
+  std::uint64_t steps = 0;     // leads stepped
+  std::uint64_t batches = 0;   // transactions committed
+  std::uint64_t failures = 0;  // batches rolled back
+};
+
+class Scheduler {
+ public:
+  Scheduler(store::Store& store, const util::Clock& clock, SchedulerOptions options = {});
+  ~Scheduler();
+
+  void start();
+  void stop();
+  // Runs batches until nothing is due at the clock's current time; answers leads stepped.
+  // Waits for HTTP jobs it started to be recorded (and steps again) when `wait_for_http`.
+  std::size_t drain(bool wait_for_http = true);
+  // Runs one batch at `now`; answers the number of leads claimed.
+  std::size_t run_batch(util::Millis now);
+  SchedulerStats stats() const;
+
+ private:
+  void loop();
+  const CompiledWorkflow& workflow_for(const store::DueLead& due);
+
+  store::Store& store_;
+  const util::Clock& clock_;
+  SchedulerOptions options_;
+  providers::CallSimulator simulator_;
+  Executor executor_;
+  std::unique_ptr<HttpJobRunner> http_;
+  std::unordered_map<std::string, CompiledWorkflowPtr> graphs_;  // loop thread only
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  std::atomic<std::uint64_t> steps_{0}, batches_{0}, failures_{0};
+};
+
+}  // namespace leadline::engine
