@@ -49,6 +49,8 @@ struct Lead {
   util::Millis enrolled_at = 0;
   util::Millis created_at = 0;
   util::Millis updated_at = 0;
+  // Not stored: set when a step changed `variables`, so the store rewrites them only then.
+  bool variables_changed = false;
 };
 
 // One node visit (or one call attempt of a VOICE_CALL node), written when it ends.

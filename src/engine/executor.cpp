@@ -214,6 +214,7 @@ class LeadStep {
     const Json action_config = node.config.value("action_config", Json::object());
     if (provider == "leadline" && action == "set_variables") {
       const Json variables = action_config.value("variables", Json::object());
+      lead_.variables_changed = true;
       for (const auto& [key, value] : variables.items())
         if (!value.is_null())
           lead_.variables[key] = domain::render_template(as_variable(value), lead_.variables);

@@ -87,8 +87,13 @@ class Connection {
   sqlite3* handle() { return db_; }
 
  private:
+  // Looked up by string_view (no allocation per statement on hot paths).
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 // Runs fn inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on any exception.

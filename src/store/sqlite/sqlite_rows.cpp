@@ -12,9 +12,10 @@ constexpr std::string_view kInsertLead =
     "entered_at, enrolled_at, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kUpdateLeadState =
-    "UPDATE leads SET variables = ?, status = ?, current_node_id = ?, stalled = ?, "
+    "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
     "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
     "entered_at = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kUpdateLeadVariables = "UPDATE leads SET variables = ? WHERE id = ?";
 constexpr std::string_view kInsertHistory =
     "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
     "outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
@@ -113,20 +114,21 @@ void insert_lead(Connection& conn, const Lead& l) {
 
 void update_lead_state(Connection& conn, const Lead& l) {
   conn.prepare(kUpdateLeadState)
-      .bind(1, l.variables.dump())
-      .bind(2, to_string(l.status))
-      .bind(3, l.current_node_id)
-      .bind(4, l.stalled ? 1 : 0)
-      .bind(5, to_string(l.wait_kind))
-      .bind(6, l.attempt)
-      .bind(7, l.call_id)
-      .bind(8, l.call_count)
-      .bind(9, l.context.dump())
-      .bind(10, l.next_action_at)
-      .bind(11, l.entered_at)
-      .bind(12, l.updated_at)
-      .bind(13, l.id)
+      .bind(1, to_string(l.status))
+      .bind(2, l.current_node_id)
+      .bind(3, l.stalled ? 1 : 0)
+      .bind(4, to_string(l.wait_kind))
+      .bind(5, l.attempt)
+      .bind(6, l.call_id)
+      .bind(7, l.call_count)
+      .bind(8, l.context.dump())
+      .bind(9, l.next_action_at)
+      .bind(10, l.entered_at)
+      .bind(11, l.updated_at)
+      .bind(12, l.id)
       .exec();
+  if (l.variables_changed)
+    conn.prepare(kUpdateLeadVariables).bind(1, l.variables.dump()).bind(2, l.id).exec();
 }
 
 void insert_history(Connection& conn, const HistoryEntry& h) {

@@ -27,7 +27,7 @@ domain::Call read_call(const Statement& s, int first = 0);
 
 // Inserts a lead row (every column of kLeadColumns).
 void insert_lead(Connection& conn, const domain::Lead& lead);
-// Rewrites the mutable engine state of a lead row.
+// Rewrites the mutable engine state of a lead row (its variables only when they changed).
 void update_lead_state(Connection& conn, const domain::Lead& lead);
 void insert_history(Connection& conn, const domain::HistoryEntry& entry);
 void insert_call(Connection& conn, const domain::Call& call);
