@@ -24,28 +24,12 @@ Page<Call> SqliteStore::list_calls(std::string_view org_id, const CallQuery& que
   const std::string count_sql = "SELECT count(*) FROM calls c" + where;
   const std::string list_sql = "SELECT " + std::string(kCallColumns) + " FROM calls c" + where +
                                " ORDER BY c.created_at DESC, c.seq DESC LIMIT ? OFFSET ?";
-  auto bind_filters = [&](Statement& s) {
-    int i = 1;
-    s.bind(i++, org_id);
-    if (query.workflow_id) s.bind(i++, *query.workflow_id);
-    if (query.lead_id) s.bind(i++, *query.lead_id);
-    if (query.status) s.bind(i++, *query.status);
-    return i;
-  };
-
+  std::vector<std::string> filters = {std::string(org_id)};
+  for (const auto& value : {query.workflow_id, query.lead_id, query.status})
+    if (value) filters.push_back(*value);
   auto conn = pool_.acquire();
-  Page<Call> page;
-  {
-    auto s = conn->prepare(count_sql);
-    bind_filters(s);
-    if (s.step()) page.total = s.integer(0);
-  }
-  auto s = conn->prepare(list_sql);
-  int i = bind_filters(s);
-  s.bind(i++, query.page.limit);
-  s.bind(i, static_cast<std::int64_t>(query.page.page - 1) * query.page.limit);
-  while (s.step()) page.items.push_back(read_call(s));
-  return page;
+  return read_page<Call>(*conn, count_sql, list_sql, filters, query.page,
+                         [](const Statement& s) { return read_call(s); });
 }
 
 std::optional<Call> SqliteStore::find_call(std::string_view org_id, std::string_view call_id) {

@@ -153,36 +153,19 @@ Page<Lead> SqliteStore::list_leads(std::string_view workflow_id, const LeadQuery
   std::string where = " WHERE l.workflow_id = ?";
   if (query.status) where += " AND l.status = ?";
   if (query.current_node_id) where += " AND l.current_node_id = ?";
-  if (!query.lead_ids.empty()) {
-    where += " AND l.id IN (?";
-    for (size_t i = 1; i < query.lead_ids.size(); ++i) where += ", ?";
-    where += ")";
-  }
+  // The ids travel as one JSON array so the SQL text (and its cached statement) does not
+  // depend on how many there are.
+  if (!query.lead_ids.empty()) where += " AND l.id IN (SELECT value FROM json_each(?))";
   const std::string count_sql = "SELECT count(*) FROM leads l" + where;
   const std::string list_sql = "SELECT " + std::string(kLeadColumns) + " FROM leads l" + where +
                                " ORDER BY l.created_at DESC, l.seq DESC LIMIT ? OFFSET ?";
-  auto bind_filters = [&](Statement& s) {
-    int i = 1;
-    s.bind(i++, workflow_id);
-    if (query.status) s.bind(i++, to_string(*query.status));
-    if (query.current_node_id) s.bind(i++, *query.current_node_id);
-    for (const auto& id : query.lead_ids) s.bind(i++, id);
-    return i;
-  };
-
+  std::vector<std::string> filters = {std::string(workflow_id)};
+  if (query.status) filters.emplace_back(to_string(*query.status));
+  if (query.current_node_id) filters.push_back(*query.current_node_id);
+  if (!query.lead_ids.empty()) filters.push_back(Json(query.lead_ids).dump());
   auto conn = pool_.acquire();
-  Page<Lead> page;
-  {
-    auto s = conn->prepare(count_sql);
-    bind_filters(s);
-    if (s.step()) page.total = s.integer(0);
-  }
-  auto s = conn->prepare(list_sql);
-  int i = bind_filters(s);
-  s.bind(i++, query.page.limit);
-  s.bind(i, static_cast<std::int64_t>(query.page.page - 1) * query.page.limit);
-  while (s.step()) page.items.push_back(read_lead(s));
-  return page;
+  return read_page<Lead>(*conn, count_sql, list_sql, filters, query.page,
+                         [](const Statement& s) { return read_lead(s); });
 }
 
 std::optional<Lead> SqliteStore::find_lead(std::string_view workflow_id, std::string_view lead_id) {

@@ -5,6 +5,7 @@
 
 #include "domain/lead.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
 
 namespace leadline::store::sqlite {
 
@@ -34,5 +35,25 @@ void insert_call(Connection& conn, const domain::Call& call);
 // Writes the result fields of a call (status, outcome, end_reason, duration, analysis,
 // transcript, provider id, ended_at).
 void update_call_result(Connection& conn, const domain::Call& call);
+
+// One page of a filtered list: runs `count_sql`, then `list_sql` (which must end in
+// "LIMIT ? OFFSET ?"), binding `filters` in order first in both, and maps rows with `read`.
+template <typename T, typename Read>
+Page<T> read_page(Connection& conn, const std::string& count_sql, const std::string& list_sql,
+                  const std::vector<std::string>& filters, const PageRequest& page, Read read) {
+  Page<T> result;
+  {
+    auto s = conn.prepare(count_sql);
+    for (size_t i = 0; i < filters.size(); ++i) s.bind(static_cast<int>(i + 1), filters[i]);
+    if (s.step()) result.total = s.integer(0);
+  }
+  auto s = conn.prepare(list_sql);
+  const int n = static_cast<int>(filters.size());
+  for (int i = 0; i < n; ++i) s.bind(i + 1, filters[static_cast<size_t>(i)]);
+  s.bind(n + 1, page.limit);
+  s.bind(n + 2, static_cast<std::int64_t>(page.page - 1) * page.limit);
+  while (s.step()) result.items.push_back(read(s));
+  return result;
+}
 
 }  // namespace leadline::store::sqlite

@@ -1,6 +1,7 @@
 // Workflow rows: create, read with counts, list, patch, delete, duplicate, lifecycle.
 #include <unordered_map>
 
+#include "store/sqlite/sqlite_rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "util/ids.h"
 
@@ -139,25 +140,10 @@ Page<Workflow> SqliteStore::list_workflows(std::string_view org_id, const Workfl
                                ", w.id" + dir + " LIMIT ? OFFSET ?";
   const std::string count_sql = "SELECT count(*) FROM workflows w " + where;
 
+  std::vector<std::string> filters = {std::string(org_id)};
+  if (query.title_contains) filters.push_back(like_pattern(*query.title_contains));
   auto conn = pool_.acquire();
-  Page<Workflow> page;
-  auto bind_filters = [&](Statement& s) {
-    int i = 1;
-    s.bind(i++, org_id);
-    if (query.title_contains) s.bind(i++, like_pattern(*query.title_contains));
-    return i;
-  };
-  {
-    auto s = conn->prepare(count_sql);
-    bind_filters(s);
-    if (s.step()) page.total = s.integer(0);
-  }
-  auto s = conn->prepare(list_sql);
-  int i = bind_filters(s);
-  s.bind(i++, query.page.limit);
-  s.bind(i, static_cast<std::int64_t>(query.page.page - 1) * query.page.limit);
-  while (s.step()) page.items.push_back(read_workflow(s));
-  return page;
+  return read_page<Workflow>(*conn, count_sql, list_sql, filters, query.page, read_workflow);
 }
 
 std::optional<Workflow> SqliteStore::update_workflow(std::string_view org_id,
