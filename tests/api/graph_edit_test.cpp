@@ -73,7 +73,10 @@ TEST_F(NodesApi, RejectsUnknownTypesAndInvalidConfigPerType) {
       {"TIME", {{"delay_minutes", 0}}},
       {"TIME", {{"duration_value", 3}, {"duration_unit", "weeks"}}},
       // Not supported until lead time zones exist: refused, never silently ignored.
-      {"TIME", {{"time_source", "postcall_analysis"}, {"pca_field", "callback_time"}, {"fallback_minutes", 60}}},
+      {"TIME",
+       {{"time_source", "postcall_analysis"},
+        {"pca_field", "callback_time"},
+        {"fallback_minutes", 60}}},
       {"CONDITIONAL", {{"conditions", Json::array()}}},
       {"CONDITIONAL",
        {{"conditions", {{{"field", "x"}, {"operator", "resembles"}, {"value", 1}}}}}},

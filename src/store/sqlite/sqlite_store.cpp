@@ -5,7 +5,9 @@
 
 namespace leadline::store::sqlite {
 namespace {
-constexpr size_t kPoolSize = 8;
+// More than the threads that may hold one at once (HTTP workers, HTTP job runners, the engine
+// with its graph loads), so a writer never waits for a connection held by a blocked reader.
+constexpr size_t kPoolSize = 16;
 
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
