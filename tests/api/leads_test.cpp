@@ -253,7 +253,8 @@ TEST_F(LeadsApi, XlsxUploadEnrollsRows) {
 
 TEST_F(LeadsApi, BrokenXlsxIsABadRequest) {
   auto wf = create_workflow();
-  auto res = upload(wf, "leads.xlsx", std::string("PK\x03\x04 this is not a workbook", 30));
+  // Starts like a zip archive (so it is read as XLSX) but is not one.
+  auto res = upload(wf, "leads.xlsx", std::string("PK\x03\x04") + " this is not a workbook");
   expect_error(res, 400);
   EXPECT_NE(res.json()["message"].get<std::string>().find("XLSX"), std::string::npos);
 }
