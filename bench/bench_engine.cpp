@@ -1,6 +1,14 @@
-// Engine throughput on SQLite with durability on (WAL, one transaction per batch).
+// Engine throughput with durability on (one transaction per batch), on SQLite (WAL) or on
+// PostgreSQL with one or several processes sharing the work.
 //
-//   build/bench_engine [--leads N] [--batch B] [--db PATH]
+//   build/bench_engine [--leads N] [--batch B] [--db PATH | --db postgresql://...]
+//                      [--processes P] [--only steps|wave]
+//
+// With a PostgreSQL URL each run gets a fresh schema (dropped at the end). --processes P
+// (PostgreSQL only) forks P engine processes after the setup; each claims batches with
+// SKIP LOCKED and moves its own manual clock on when nothing is due for it, until no lead is
+// open. lead-steps/s is then all processes' steps over the wall time from fork to the last
+// exit (see bench/engine_bench.sh).
 //
 // 1. steps: N leads through VOICE_CALL -> TIME -> VOICE_CALL -> CONDITIONAL ->
 //    CONVERTED/DROPPED, simulated calls of zero length, the delay already expired when
@@ -15,6 +23,11 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
+
+#include <libpq-fe.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "engine/scheduler.h"
 #include "store/store.h"
@@ -39,6 +52,41 @@ long rss_kb(const char* field) {
   return kb;
 }
 
+bool is_postgres(const std::string& db) {
+  return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+// Runs one statement on the PostgreSQL server at `url`; exits on failure.
+void pg_run(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  PGresult* r = PQexec(conn, ("SET client_min_messages = warning; " + sql).c_str());
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    std::fprintf(stderr, "%s: %s\n", sql.c_str(), PQerrorMessage(conn));
+    std::exit(1);
+  }
+  PQclear(r);
+  PQfinish(conn);
+}
+
+// The store URL of a fresh database: the SQLite file at `db` recreated, or a new schema on
+// the PostgreSQL server `db` (dropped by drop_database).
+std::string fresh_database(const std::string& db) {
+  if (!is_postgres(db)) {
+    std::filesystem::remove(db);
+    std::filesystem::remove(db + "-wal");
+    std::filesystem::remove(db + "-shm");
+    return "sqlite:" + db;
+  }
+  const std::string schema = "bench_" + std::to_string(getpid());
+  pg_run(db, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  return db + (db.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+void drop_database(const std::string& db) {
+  if (is_postgres(db))
+    pg_run(db, "DROP SCHEMA IF EXISTS bench_" + std::to_string(getpid()) + " CASCADE");
+}
+
 struct Fixture {
   std::unique_ptr<store::Store> store;
   std::string org_id;
@@ -58,12 +106,9 @@ domain::Node node(const std::string& wf, domain::NodeType type, Json config, uti
 
 // Builds the workflow (steps = true: the five-node chain; false: one delay then CONVERTED)
 // and enrolls `leads` leads in chunks of 100,000.
-Fixture setup(const std::string& path, bool steps, long leads, util::Millis now) {
-  std::filesystem::remove(path);
-  std::filesystem::remove(path + "-wal");
-  std::filesystem::remove(path + "-shm");
+Fixture setup(const std::string& url, bool steps, long leads, util::Millis now) {
   Fixture f;
-  f.store = store::open_store({"sqlite:" + path});
+  f.store = store::open_store({url});
   f.org_id = f.store->ensure_organization("Bench", now).id;
   domain::Workflow w;
   w.id = util::new_id("wf");
@@ -136,6 +181,57 @@ engine::SchedulerOptions options(size_t batch) {
   return o;
 }
 
+// One of several engine processes: steps whatever is due at its clock, and moves its clock
+// on by the delay when nothing is (the others may hold the due leads), until none is open.
+std::size_t run_worker(const std::string& url, const std::string& workflow_id, size_t batch,
+                       util::Millis t0) {
+  auto store = store::open_store({url});
+  util::ManualClock clock(t0);
+  engine::Scheduler scheduler(*store, clock, options(batch));
+  std::size_t steps = 0;
+  while (true) {
+    const std::size_t n = scheduler.drain(false);
+    steps += n;
+    std::int64_t open = 0;
+    for (const auto& [status, count] : store->lead_counts_by_status(workflow_id))
+      if (status == "active" || status == "pending") open += count;
+    if (open == 0) return steps;
+    clock.advance(std::chrono::minutes(61));
+    if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+void bench_steps_processes(const std::string& url, long leads, size_t batch, int processes) {
+  const util::Millis t0 = 1'780'000'000'000;
+  std::string workflow_id;
+  {
+    auto f = setup(url, true, leads, t0);
+    workflow_id = f.workflow_id;
+  }  // the parent's connections are closed before the fork
+  int pipes[2];
+  if (pipe(pipes) != 0) std::exit(1);
+  const auto start = Clock::now();
+  for (int i = 0; i < processes; ++i) {
+    if (fork() == 0) {
+      const std::size_t steps = run_worker(url, workflow_id, batch, t0);
+      if (write(pipes[1], &steps, sizeof steps) != sizeof steps) _exit(1);
+      _exit(0);
+    }
+  }
+  std::size_t steps = 0;
+  for (int i = 0; i < processes; ++i) {
+    std::size_t n = 0;
+    if (read(pipes[0], &n, sizeof n) == sizeof n) steps += n;
+  }
+  while (wait(nullptr) > 0) {
+  }
+  const double secs = seconds_since(start);
+  std::printf(
+      "result name=engine_steps leads=%ld steps=%zu seconds=%.2f steps_per_second=%.0f batch=%zu "
+      "processes=%d\n",
+      leads, steps, secs, static_cast<double>(steps) / secs, batch, processes);
+}
+
 void bench_steps(const std::string& path, long leads, size_t batch) {
   const util::Millis t0 = 1'780'000'000'000;
   auto f = setup(path, true, leads, t0);
@@ -149,7 +245,8 @@ void bench_steps(const std::string& path, long leads, size_t batch) {
   steps += scheduler.drain(false);             // ends -> condition -> terminal
   const double secs = seconds_since(start);
   std::printf(
-      "result name=engine_steps leads=%ld steps=%zu seconds=%.2f steps_per_second=%.0f batch=%zu\n",
+      "result name=engine_steps leads=%ld steps=%zu seconds=%.2f steps_per_second=%.0f batch=%zu "
+      "processes=1\n",
       leads, steps, secs, static_cast<double>(steps) / secs, batch);
 }
 
@@ -186,15 +283,28 @@ int main(int argc, char** argv) {
   size_t batch = 2000;
   std::string path = "/tmp/leadline-bench-engine.db";
   std::string which = "all";
+  int processes = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--leads") leads = std::atol(argv[i + 1]);
     if (flag == "--batch") batch = static_cast<size_t>(std::atol(argv[i + 1]));
     if (flag == "--db") path = argv[i + 1];
     if (flag == "--only") which = argv[i + 1];
+    if (flag == "--processes") processes = std::max(1, std::atoi(argv[i + 1]));
   }
-  if (which == "all" || which == "steps") bench_steps(path, leads, batch);
-  if (which == "all" || which == "wave") bench_wave(path, leads, batch);
+  if (processes > 1 && !is_postgres(path)) {
+    std::fprintf(stderr, "--processes needs a postgresql:// --db\n");
+    return 2;
+  }
+  if (which == "all" || which == "steps") {
+    const std::string url = fresh_database(path);
+    if (processes > 1)
+      bench_steps_processes(url, leads, batch, processes);
+    else
+      bench_steps(url, leads, batch);
+  }
+  if (which == "all" || which == "wave") bench_wave(fresh_database(path), leads, batch);
+  drop_database(path);
   std::printf("peak_rss_mb=%.0f\n", static_cast<double>(rss_kb("VmHWM")) / 1024.0);
   return 0;
 }

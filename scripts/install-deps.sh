@@ -6,11 +6,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libsqlite3-dev
-  libpq-dev libphonenumber-dev libprotobuf-dev libicu-dev libhowardhinnant-date-dev tzdata
+  libpq-dev postgresql libphonenumber-dev libprotobuf-dev libicu-dev libhowardhinnant-date-dev tzdata
   libzip-dev libpugixml-dev
   libspdlog-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl wrk sqlite3
+  curl wrk sqlite3 python3
 )
 
 missing=()

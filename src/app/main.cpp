@@ -124,7 +124,9 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", options.listen, "HOST:PORT to listen on")
       ->envname("LEADLINE_LISTEN")
       ->capture_default_str();
-  serve->add_option("--database", options.database, "sqlite:PATH")
+  serve
+      ->add_option("--database", options.database,
+                   "sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB")
       ->envname("LEADLINE_DATABASE")
       ->capture_default_str();
   serve->add_option("--time-scale", options.time_scale, "Run the clock N times faster")
@@ -151,7 +153,7 @@ int main(int argc, char** argv) {
   auto* keys = cli.add_subcommand("keys", "Manage API keys");
   keys->require_subcommand(1);
   auto* create = keys->add_subcommand("create", "Create an API key (and the organization if new)");
-  create->add_option("--database", database, "sqlite:PATH")
+  create->add_option("--database", database, "sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB")
       ->envname("LEADLINE_DATABASE")
       ->capture_default_str();
   create->add_option("--org", org_name, "Organization name")->required();
@@ -162,7 +164,9 @@ int main(int argc, char** argv) {
   demo_options.time_scale = 50'000;
   int demo_leads = 300;
   auto* demo = cli.add_subcommand("demo", "Run the three example workflows with simulated leads");
-  demo->add_option("--database", demo_options.database, "sqlite:PATH")->capture_default_str();
+  demo->add_option("--database", demo_options.database,
+                   "sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB")
+      ->capture_default_str();
   demo->add_option("--time-scale", demo_options.time_scale, "Clock speed-up")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

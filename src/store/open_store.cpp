@@ -1,3 +1,4 @@
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -11,8 +12,10 @@ std::unique_ptr<Store> open_store(const StoreOptions& options) {
     if (path.empty()) throw StoreError("sqlite: URL needs a file path, e.g. sqlite:leadline.db");
     return std::make_unique<sqlite::SqliteStore>(path);
   }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
+    return std::make_unique<postgres::PostgresStore>(options.url);
   throw StoreError("unsupported database URL '" + options.url +
-                   "': supported schemes are sqlite:PATH");
+                   "': supported schemes are sqlite:PATH and postgresql://USER:PASS@HOST:PORT/DB");
 }
 
 }  // namespace leadline::store

@@ -1,6 +1,7 @@
 #pragma once
-// Base fixture for API tests: a real Leadline server on a loopback port over a real SQLite
-// file in a fresh temp directory, an organization with a key, and a client that uses it.
+// Base fixture for API tests: a real Leadline server on a loopback port over a real database
+// (a SQLite file in a fresh temp directory, or a fresh PostgreSQL schema when
+// LEADLINE_TEST_DATABASE_URL is set), an organization with a key, and a client that uses it.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include "app/application.h"
 #include "support/http_client.h"
 #include "support/temp_dir.h"
+#include "support/test_database.h"
 
 namespace leadline::test {
 
@@ -20,7 +22,7 @@ class ApiTest : public ::testing::Test {
   virtual app::AppOptions options() {
     app::AppOptions o;
     o.listen = "127.0.0.1:0";
-    o.database = "sqlite:" + (dir_.path() / "leadline.db").string();
+    o.database = db_.url();
     o.rate_limit = 0;
     return o;
   }
@@ -31,7 +33,7 @@ class ApiTest : public ::testing::Test {
     if (key_.empty()) key_ = new_org_key("Acme");
     client_ = std::make_unique<HttpClient>(port_, key_);
   }
-  // Stops the server and starts a new one on the same database file.
+  // Stops the server and starts a new one on the same database.
   void restart() {
     client_.reset();
     app_.reset();
@@ -81,6 +83,7 @@ class ApiTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  TestDatabase db_{dir_.path()};
   std::unique_ptr<app::Application> app_;
   std::uint16_t port_ = 0;
   std::string key_;

@@ -1,6 +1,7 @@
 #pragma once
-// Engine tests: a real server and SQLite file, a ManualClock that the test advances, and the
-// engine stepped by hand (drain) so every assertion sees a settled state.
+// Engine tests: a real server and database (SQLite or PostgreSQL, see api_fixture.h), a
+// ManualClock that the test advances, and the engine stepped by hand (drain) so every
+// assertion sees a settled state.
 #include <chrono>
 
 #include "api/api_fixture.h"

@@ -1,0 +1,148 @@
+// The engine's side of the store: claiming due leads and applying a batch of steps in the
+// same transaction, so a crash leaves each lead either before or after its step.
+//
+// Several processes share the work. A batch claims its leads with FOR UPDATE SKIP LOCKED:
+// the row locks are the lease, owned by the claiming transaction, so another process skips
+// those leads until the batch commits (they are no longer due) or rolls back (they are due
+// again). The lease expires with the transaction: a process that dies loses its connection
+// and the server rolls its batch back at once; one that hangs mid-batch is cut off by
+// idle_in_transaction_session_timeout (kLeaseTimeout in postgres_db.cpp). That is also the
+// fencing: a session the server ended can no longer commit, so a stale owner's writes never
+// land. Nothing is held between transactions, so the lease_owner/lease_until columns stay
+// unused. HTTP jobs and calls are created by the batch's writes (a call's idempotency key is
+// UNIQUE), so they exist once per committed step, whichever process ran it.
+#include "store/postgres/postgres_rows.h"
+#include "store/postgres/postgres_store.h"
+
+namespace leadline::store::postgres {
+namespace {
+constexpr std::string_view kActiveWorkflows =
+    "SELECT id FROM workflows WHERE status IN ('active', 'running')";
+
+// The workflow's status and version are read by the claiming statement itself, not locked:
+// a share lock held by every batch would starve pause/cancel/edits (FOR UPDATE on the row)
+// while several processes run batches back to back. A lifecycle change that commits while a
+// batch runs waits for the batch's lead locks and then re-evaluates the leads it changes, so
+// it lands after the batch, as with SQLite's single writer.
+std::string due_in_workflow_sql() {
+  return "SELECT w.version, " + std::string(kLeadColumns) + ", " + std::string(kCallColumns) +
+         " FROM leads l JOIN workflows w ON w.id = l.workflow_id "
+         "LEFT JOIN calls c ON c.id = l.call_id "
+         "WHERE l.workflow_id = ? AND w.status IN ('active', 'running') "
+         "AND l.next_action_at <= ? AND l.wait_kind != 'call_detached' "
+         "ORDER BY l.next_action_at LIMIT ? FOR UPDATE OF l SKIP LOCKED";
+}
+std::string due_detached_sql() {
+  return "SELECT w.status, w.version, " + std::string(kLeadColumns) + ", " +
+         std::string(kCallColumns) +
+         " FROM leads l JOIN workflows w ON w.id = l.workflow_id "
+         "LEFT JOIN calls c ON c.id = l.call_id "
+         "WHERE l.wait_kind = 'call_detached' AND l.next_action_at <= ? "
+         "ORDER BY l.next_action_at LIMIT ? FOR UPDATE OF l SKIP LOCKED";
+}
+constexpr std::string_view kNextDueInWorkflow =
+    "SELECT min(next_action_at) FROM leads WHERE workflow_id = ? AND next_action_at IS NOT NULL";
+constexpr std::string_view kNextDueDetached =
+    "SELECT min(next_action_at) FROM leads WHERE wait_kind = 'call_detached'";
+constexpr std::string_view kLeadForAction =
+    "SELECT context FROM leads WHERE id = ? AND current_node_id = ? AND wait_kind = 'http' "
+    "AND status = 'active' FOR UPDATE";
+constexpr std::string_view kSetActionResult =
+    "UPDATE leads SET context = ?, wait_kind = 'none', next_action_at = ?, updated_at = ? "
+    "WHERE id = ?";
+
+DueLead read_due(const Statement& s, int first, domain::WorkflowStatus status,
+                 std::int64_t version) {
+  DueLead due;
+  due.lead = read_lead(s, first);
+  if (!s.is_null(first + kLeadColumnCount)) due.call = read_call(s, first + kLeadColumnCount);
+  due.workflow_status = status;
+  due.workflow_version = version;
+  return due;
+}
+}  // namespace
+
+size_t PostgresStore::run_due_steps(util::Millis now, size_t limit, const StepFunction& step) {
+  static const std::string kDueInWorkflow = due_in_workflow_sql();
+  static const std::string kDueDetached = due_detached_sql();
+  return pool_.with_retry([&](Connection& c) {
+    Connection* conn = &c;
+    return in_transaction(*conn, [&] {
+      std::vector<DueLead> batch;
+      {
+        auto s = conn->prepare(kDueDetached).bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+        while (s.step()) {
+          auto status = domain::workflow_status_from_string(s.text(0));
+          batch.push_back(
+              read_due(s, 2, status.value_or(domain::WorkflowStatus::kCancelled), s.integer(1)));
+        }
+      }
+      std::vector<std::string> active;
+      {
+        auto s = conn->prepare(kActiveWorkflows);
+        while (s.step()) active.push_back(s.text(0));
+      }
+      for (const auto& workflow_id : active) {
+        if (batch.size() >= limit) break;
+        auto s = conn->prepare(kDueInWorkflow)
+                     .bind(1, workflow_id)
+                     .bind(2, now)
+                     .bind(3, static_cast<std::int64_t>(limit - batch.size()));
+        while (s.step())
+          batch.push_back(read_due(s, 1, domain::WorkflowStatus::kActive, s.integer(0)));
+      }
+      if (batch.empty()) return size_t{0};
+      const StepWrites writes = step(batch);
+      insert_calls(*conn, writes.new_calls);
+      update_call_results(*conn, writes.finished_calls);
+      insert_history(*conn, writes.history);
+      update_lead_states(*conn, writes.leads);
+      return batch.size();
+    });
+  });
+}
+
+std::optional<util::Millis> PostgresStore::next_due_at() {
+  return pool_.with_retry([&](Connection& c) {
+    Connection* conn = &c;
+    std::optional<util::Millis> earliest;
+    auto consider = [&](Statement& s) {
+      if (s.step() && !s.is_null(0) && (!earliest || s.integer(0) < *earliest))
+        earliest = s.integer(0);
+    };
+    std::vector<std::string> active;
+    {
+      auto s = conn->prepare(kActiveWorkflows);
+      while (s.step()) active.push_back(s.text(0));
+    }
+    for (const auto& id : active) {
+      auto s = conn->prepare(kNextDueInWorkflow).bind(1, id);
+      consider(s);
+    }
+    auto s = conn->prepare(kNextDueDetached);
+    consider(s);
+    return earliest;
+  });
+}
+
+bool PostgresStore::record_action_result(std::string_view lead_id, std::string_view node_id,
+                                         const Json& result, util::Millis now) {
+  auto conn = pool_.acquire();
+  return in_transaction(*conn, [&] {
+    auto s = conn->prepare(kLeadForAction).bind(1, lead_id).bind(2, node_id);
+    if (!s.step()) return false;
+    Json context = Json::parse(s.text(0), nullptr, false);
+    if (!context.is_object()) context = Json::object();
+    context["action_result"] = result;
+    context["action_result"]["node_id"] = std::string(node_id);
+    conn->prepare(kSetActionResult)
+        .bind(1, context.dump())
+        .bind(2, now)
+        .bind(3, now)
+        .bind(4, lead_id)
+        .exec();
+    return true;
+  });
+}
+
+}  // namespace leadline::store::postgres

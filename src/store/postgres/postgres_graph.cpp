@@ -1,0 +1,195 @@
+// Nodes and edges of a workflow, and the per-node lead counts the graph view shows.
+#include "store/postgres/postgres_store.h"
+
+namespace leadline::store::postgres {
+namespace {
+using domain::Edge;
+using domain::Node;
+
+constexpr std::string_view kSelectNodes =
+    "SELECT id, workflow_id, node_type, label, position_x, position_y, config, created_at, "
+    "updated_at FROM nodes WHERE workflow_id = ? ORDER BY seq";
+constexpr std::string_view kSelectEdges =
+    "SELECT id, workflow_id, from_node_id, to_node_id, label, created_at FROM edges "
+    "WHERE workflow_id = ? ORDER BY seq";
+constexpr std::string_view kInsertNode =
+    "INSERT INTO nodes (id, workflow_id, node_type, label, position_x, position_y, config, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateNode =
+    "UPDATE nodes SET label = ?, position_x = ?, position_y = ?, config = ?, updated_at = ? "
+    "WHERE workflow_id = ? AND id = ?";
+constexpr std::string_view kDeleteNodeEdges =
+    "DELETE FROM edges WHERE workflow_id = ? AND (from_node_id = ? OR to_node_id = ?)";
+constexpr std::string_view kDeleteNode = "DELETE FROM nodes WHERE workflow_id = ? AND id = ?";
+constexpr std::string_view kFindEdge =
+    "SELECT 1 FROM edges WHERE workflow_id = ? AND from_node_id = ? AND to_node_id = ? "
+    "AND coalesce(label, '') = coalesce(?, '')";
+constexpr std::string_view kInsertEdge =
+    "INSERT INTO edges (id, workflow_id, from_node_id, to_node_id, label, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kDeleteEdge = "DELETE FROM edges WHERE workflow_id = ? AND id = ?";
+constexpr std::string_view kEditableStatus =
+    "SELECT status FROM workflows WHERE id = ? AND status NOT IN ('completed', 'cancelled') "
+    "FOR UPDATE";
+// Every graph edit bumps the version so cached graphs in the engine are refreshed, and makes
+// the workflow's stalled leads due so they can move on if the edit freed them (spec §5.4).
+constexpr std::string_view kBumpVersion =
+    "UPDATE workflows SET version = version + 1, updated_at = ? WHERE id = ?";
+constexpr std::string_view kWakeStalled =
+    "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND stalled = 1 "
+    "AND status = 'active'";
+constexpr std::string_view kCountsByNode =
+    "SELECT current_node_id, sum(CASE WHEN wait_kind = 'delay' OR stalled = 1 THEN 0 ELSE 1 "
+    "END), sum(CASE WHEN wait_kind = 'delay' OR stalled = 1 THEN 1 ELSE 0 END) FROM leads WHERE "
+    "workflow_id = ? AND status = 'active' "
+    "AND current_node_id IS NOT NULL GROUP BY current_node_id";
+constexpr std::string_view kVisitsByNode =
+    "SELECT node_id, count(DISTINCT lead_id) FROM lead_history WHERE workflow_id = ? "
+    "GROUP BY node_id";
+constexpr std::string_view kCountsByStatus =
+    "SELECT status, count(*) FROM leads WHERE workflow_id = ? GROUP BY status";
+
+// Runs an edit inside a transaction after checking the workflow still accepts edits.
+template <typename Fn>
+auto edit_graph(Connection& conn, std::string_view workflow_id, util::Millis now, Fn&& fn) {
+  return in_transaction(conn, [&] {
+    if (!conn.prepare(kEditableStatus).bind(1, workflow_id).step())
+      throw ConflictError("Workflow is completed or cancelled; its graph can no longer be edited");
+    auto result = fn();
+    if (result) {
+      conn.prepare(kBumpVersion).bind(1, now).bind(2, workflow_id).exec();
+      conn.prepare(kWakeStalled).bind(1, now).bind(2, workflow_id).exec();
+    }
+    return result;
+  });
+}
+}  // namespace
+
+domain::Graph PostgresStore::load_graph(std::string_view workflow_id) {
+  auto conn = pool_.acquire();
+  domain::Graph graph;
+  {
+    auto s = conn->prepare(kSelectNodes).bind(1, workflow_id);
+    while (s.step()) {
+      Node n;
+      n.id = s.text(0);
+      n.workflow_id = s.text(1);
+      n.type = domain::node_type_from_string(s.text(2)).value_or(domain::NodeType::kDropped);
+      n.label = s.text(3);
+      n.position_x = s.real(4);
+      n.position_y = s.real(5);
+      n.config = Json::parse(s.text(6), nullptr, false);
+      if (!n.config.is_object()) n.config = Json::object();
+      n.created_at = s.integer(7);
+      n.updated_at = s.integer(8);
+      graph.nodes.push_back(std::move(n));
+    }
+  }
+  auto s = conn->prepare(kSelectEdges).bind(1, workflow_id);
+  while (s.step())
+    graph.edges.push_back(
+        Edge{s.text(0), s.text(1), s.text(2), s.text(3), s.opt_text(4), s.integer(5)});
+  return graph;
+}
+
+void PostgresStore::insert_node(const Node& node, util::Millis now) {
+  auto conn = pool_.acquire();
+  edit_graph(*conn, node.workflow_id, now, [&] {
+    conn->prepare(kInsertNode)
+        .bind(1, node.id)
+        .bind(2, node.workflow_id)
+        .bind(3, to_string(node.type))
+        .bind(4, node.label)
+        .bind(5, node.position_x)
+        .bind(6, node.position_y)
+        .bind(7, node.config.dump())
+        .bind(8, node.created_at)
+        .bind(9, node.updated_at)
+        .exec();
+    return true;
+  });
+}
+
+bool PostgresStore::update_node(const Node& node, util::Millis now) {
+  auto conn = pool_.acquire();
+  return edit_graph(*conn, node.workflow_id, now, [&] {
+    return conn->prepare(kUpdateNode)
+               .bind(1, node.label)
+               .bind(2, node.position_x)
+               .bind(3, node.position_y)
+               .bind(4, node.config.dump())
+               .bind(5, now)
+               .bind(6, node.workflow_id)
+               .bind(7, node.id)
+               .exec() > 0;
+  });
+}
+
+bool PostgresStore::delete_node(std::string_view workflow_id, std::string_view node_id,
+                                util::Millis now) {
+  auto conn = pool_.acquire();
+  return edit_graph(*conn, workflow_id, now, [&] {
+    if (conn->prepare(kDeleteNode).bind(1, workflow_id).bind(2, node_id).exec() == 0) return false;
+    conn->prepare(kDeleteNodeEdges).bind(1, workflow_id).bind(2, node_id).bind(3, node_id).exec();
+    return true;
+  });
+}
+
+void PostgresStore::insert_edge(const Edge& edge, util::Millis now) {
+  auto conn = pool_.acquire();
+  edit_graph(*conn, edge.workflow_id, now, [&] {
+    if (conn->prepare(kFindEdge)
+            .bind(1, edge.workflow_id)
+            .bind(2, edge.from_node_id)
+            .bind(3, edge.to_node_id)
+            .bind(4, edge.label)
+            .step())
+      throw ConflictError("An edge with the same from_node_id, to_node_id and label exists");
+    conn->prepare(kInsertEdge)
+        .bind(1, edge.id)
+        .bind(2, edge.workflow_id)
+        .bind(3, edge.from_node_id)
+        .bind(4, edge.to_node_id)
+        .bind(5, edge.label)
+        .bind(6, edge.created_at)
+        .exec();
+    return true;
+  });
+}
+
+bool PostgresStore::delete_edge(std::string_view workflow_id, std::string_view edge_id,
+                                util::Millis now) {
+  auto conn = pool_.acquire();
+  return edit_graph(*conn, workflow_id, now, [&] {
+    return conn->prepare(kDeleteEdge).bind(1, workflow_id).bind(2, edge_id).exec() > 0;
+  });
+}
+
+std::vector<std::pair<std::string, Store::NodeCounts>> PostgresStore::lead_counts_by_node(
+    std::string_view workflow_id) {
+  auto conn = pool_.acquire();
+  std::vector<std::pair<std::string, NodeCounts>> counts;
+  auto s = conn->prepare(kCountsByNode).bind(1, workflow_id);
+  while (s.step()) counts.emplace_back(s.text(0), NodeCounts{s.integer(1), s.integer(2)});
+  return counts;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> PostgresStore::lead_counts_by_status(
+    std::string_view workflow_id) {
+  auto conn = pool_.acquire();
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  auto s = conn->prepare(kCountsByStatus).bind(1, workflow_id);
+  while (s.step()) counts.emplace_back(s.text(0), s.integer(1));
+  return counts;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> PostgresStore::visits_by_node(
+    std::string_view workflow_id) {
+  auto conn = pool_.acquire();
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  auto s = conn->prepare(kVisitsByNode).bind(1, workflow_id);
+  while (s.step()) counts.emplace_back(s.text(0), s.integer(1));
+  return counts;
+}
+
+}  // namespace leadline::store::postgres

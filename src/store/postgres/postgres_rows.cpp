@@ -1,0 +1,223 @@
+#include "store/postgres/postgres_rows.h"
+
+#include <algorithm>
+
+namespace leadline::store::postgres {
+namespace {
+using domain::Call;
+using domain::HistoryEntry;
+using domain::Lead;
+
+// Each statement takes one JSON array of row objects whose keys are column names.
+constexpr std::string_view kInsertLeads =
+    "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, status, "
+    "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
+    "entered_at, enrolled_at, created_at, updated_at) "
+    "SELECT id, org_id, workflow_id, phone_number, variables, status, current_node_id, stalled, "
+    "wait_kind, attempt, call_id, call_count, context, next_action_at, entered_at, enrolled_at, "
+    "created_at, updated_at FROM json_populate_recordset(NULL::leads, ?::json)";
+constexpr std::string_view kUpdateLeadStates =
+    "UPDATE leads l SET status = v.status, current_node_id = v.current_node_id, "
+    "stalled = v.stalled, wait_kind = v.wait_kind, attempt = v.attempt, call_id = v.call_id, "
+    "call_count = v.call_count, context = v.context, next_action_at = v.next_action_at, "
+    "entered_at = v.entered_at, updated_at = v.updated_at, "
+    "variables = coalesce(v.variables, l.variables) "
+    "FROM json_populate_recordset(NULL::leads, ?::json) v WHERE l.id = v.id";
+constexpr std::string_view kInsertHistory =
+    "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
+    "outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
+    "SELECT lead_id, workflow_id, node_id, node_type, label, status, outcome, edge_label, "
+    "to_node_id, call_id, attempt, started_at, ended_at, reason "
+    "FROM json_populate_recordset(NULL::lead_history, ?::json) WITH ORDINALITY ORDER BY ordinality";
+constexpr std::string_view kInsertCalls =
+    "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
+    "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
+    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at) "
+    "SELECT id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
+    "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
+    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at "
+    "FROM json_populate_recordset(NULL::calls, ?::json) WITH ORDINALITY ORDER BY ordinality";
+constexpr std::string_view kUpdateCallResults =
+    "UPDATE calls c SET status = v.status, outcome = v.outcome, end_reason = v.end_reason, "
+    "duration_seconds = v.duration_seconds, postcall_analysis = v.postcall_analysis, "
+    "transcript = v.transcript, provider_call_id = v.provider_call_id, ended_at = v.ended_at "
+    "FROM json_populate_recordset(NULL::calls, ?::json) v WHERE c.id = v.id";
+
+// Rows per statement: keeps each JSON parameter well below a few megabytes.
+constexpr size_t kRowsPerStatement = 5000;
+
+template <typename T>
+Json opt(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+// Runs `sql` over `rows` in chunks, each row turned into a JSON object by `to_json`.
+template <typename Rows, typename ToJson>
+void write_rows(Connection& conn, std::string_view sql, const Rows& rows, ToJson to_json) {
+  for (size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
+    Json array = Json::array();
+    const size_t end = std::min(rows.size(), start + kRowsPerStatement);
+    for (size_t i = start; i < end; ++i) array.push_back(to_json(rows[i]));
+    conn.prepare(sql).bind(1, array.dump(-1, ' ', false, Json::error_handler_t::replace)).exec();
+  }
+}
+
+Json parse_object(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_object() ? j : Json::object();
+}
+
+std::optional<std::string> dump_or_null(const Json& j) {
+  if (j.is_null()) return std::nullopt;
+  return j.dump();
+}
+}  // namespace
+
+Lead read_lead(const Statement& s, int i) {
+  Lead l;
+  l.id = s.text(i + 0);
+  l.org_id = s.text(i + 1);
+  l.workflow_id = s.text(i + 2);
+  l.phone_number = s.text(i + 3);
+  l.variables = parse_object(s.text(i + 4));
+  l.status = domain::lead_status_from_string(s.text(i + 5)).value_or(domain::LeadStatus::kFailed);
+  l.current_node_id = s.opt_text(i + 6);
+  l.stalled = s.integer(i + 7) != 0;
+  l.wait_kind = domain::wait_kind_from_string(s.text(i + 8));
+  l.attempt = static_cast<int>(s.integer(i + 9));
+  l.call_id = s.opt_text(i + 10);
+  l.call_count = s.integer(i + 11);
+  l.context = parse_object(s.text(i + 12));
+  l.next_action_at = s.opt_integer(i + 13);
+  l.entered_at = s.opt_integer(i + 14);
+  l.enrolled_at = s.integer(i + 15);
+  l.created_at = s.integer(i + 16);
+  l.updated_at = s.integer(i + 17);
+  return l;
+}
+
+Call read_call(const Statement& s, int i) {
+  Call c;
+  c.id = s.text(i + 0);
+  c.org_id = s.text(i + 1);
+  c.workflow_id = s.text(i + 2);
+  c.lead_id = s.text(i + 3);
+  c.node_id = s.text(i + 4);
+  c.attempt = static_cast<int>(s.integer(i + 5));
+  c.idempotency_key = s.text(i + 6);
+  c.to_phone_number = s.text(i + 7);
+  c.from_phone_number = s.text(i + 8);
+  c.agent_id = s.text(i + 9);
+  c.status = s.text(i + 10);
+  c.outcome = s.opt_text(i + 11);
+  c.end_reason = s.opt_text(i + 12);
+  if (!s.is_null(i + 13)) c.duration_seconds = s.real(i + 13);
+  if (auto analysis = s.opt_text(i + 14))
+    c.postcall_analysis = Json::parse(*analysis, nullptr, false);
+  if (c.postcall_analysis.is_discarded()) c.postcall_analysis = nullptr;
+  c.transcript = s.opt_text(i + 15);
+  c.provider_call_id = s.opt_text(i + 16);
+  c.created_at = s.integer(i + 17);
+  c.ended_at = s.opt_integer(i + 18);
+  return c;
+}
+
+void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
+  write_rows(conn, kInsertLeads, leads, [](const Lead* l) {
+    return Json{{"id", l->id},
+                {"org_id", l->org_id},
+                {"workflow_id", l->workflow_id},
+                {"phone_number", l->phone_number},
+                {"variables", l->variables.dump()},
+                {"status", to_string(l->status)},
+                {"current_node_id", opt(l->current_node_id)},
+                {"stalled", l->stalled ? 1 : 0},
+                {"wait_kind", to_string(l->wait_kind)},
+                {"attempt", l->attempt},
+                {"call_id", opt(l->call_id)},
+                {"call_count", l->call_count},
+                {"context", l->context.dump()},
+                {"next_action_at", opt(l->next_action_at)},
+                {"entered_at", opt(l->entered_at)},
+                {"enrolled_at", l->enrolled_at},
+                {"created_at", l->created_at},
+                {"updated_at", l->updated_at}};
+  });
+}
+
+void update_lead_states(Connection& conn, const std::vector<Lead>& leads) {
+  write_rows(conn, kUpdateLeadStates, leads, [](const Lead& l) {
+    return Json{{"id", l.id},
+                {"status", to_string(l.status)},
+                {"current_node_id", opt(l.current_node_id)},
+                {"stalled", l.stalled ? 1 : 0},
+                {"wait_kind", to_string(l.wait_kind)},
+                {"attempt", l.attempt},
+                {"call_id", opt(l.call_id)},
+                {"call_count", l.call_count},
+                {"context", l.context.dump()},
+                {"next_action_at", opt(l.next_action_at)},
+                {"entered_at", opt(l.entered_at)},
+                {"updated_at", l.updated_at},
+                {"variables", l.variables_changed ? Json(l.variables.dump()) : Json(nullptr)}};
+  });
+}
+
+void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries) {
+  write_rows(conn, kInsertHistory, entries, [](const HistoryEntry& h) {
+    return Json{{"lead_id", h.lead_id},
+                {"workflow_id", h.workflow_id},
+                {"node_id", h.node_id},
+                {"node_type", h.node_type},
+                {"label", h.label},
+                {"status", h.status},
+                {"outcome", opt(h.outcome)},
+                {"edge_label", opt(h.edge_label)},
+                {"to_node_id", opt(h.to_node_id)},
+                {"call_id", opt(h.call_id)},
+                {"attempt", opt(h.attempt)},
+                {"started_at", h.started_at},
+                {"ended_at", opt(h.ended_at)},
+                {"reason", opt(h.reason)}};
+  });
+}
+
+void insert_calls(Connection& conn, const std::vector<Call>& calls) {
+  write_rows(conn, kInsertCalls, calls, [](const Call& c) {
+    return Json{{"id", c.id},
+                {"org_id", c.org_id},
+                {"workflow_id", c.workflow_id},
+                {"lead_id", c.lead_id},
+                {"node_id", c.node_id},
+                {"attempt", c.attempt},
+                {"idempotency_key", c.idempotency_key},
+                {"to_phone_number", c.to_phone_number},
+                {"from_phone_number", c.from_phone_number},
+                {"agent_id", c.agent_id},
+                {"status", c.status},
+                {"outcome", opt(c.outcome)},
+                {"end_reason", opt(c.end_reason)},
+                {"duration_seconds", opt(c.duration_seconds)},
+                {"postcall_analysis", opt(dump_or_null(c.postcall_analysis))},
+                {"transcript", opt(c.transcript)},
+                {"provider_call_id", opt(c.provider_call_id)},
+                {"created_at", c.created_at},
+                {"ended_at", opt(c.ended_at)}};
+  });
+}
+
+void update_call_results(Connection& conn, const std::vector<Call>& calls) {
+  write_rows(conn, kUpdateCallResults, calls, [](const Call& c) {
+    return Json{{"id", c.id},
+                {"status", c.status},
+                {"outcome", opt(c.outcome)},
+                {"end_reason", opt(c.end_reason)},
+                {"duration_seconds", opt(c.duration_seconds)},
+                {"postcall_analysis", opt(dump_or_null(c.postcall_analysis))},
+                {"transcript", opt(c.transcript)},
+                {"provider_call_id", opt(c.provider_call_id)},
+                {"ended_at", opt(c.ended_at)}};
+  });
+}
+
+}  // namespace leadline::store::postgres

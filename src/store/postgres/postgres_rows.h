@@ -1,0 +1,60 @@
+#pragma once
+// Column lists and row mapping for leads and calls, shared by the API-side and engine-side
+// PostgreSQL code so both read and write the same shape. Writes of many rows travel as one
+// JSON array expanded by json_populate_recordset: one round trip per batch, not per row.
+#include <string_view>
+
+#include "domain/lead.h"
+#include "store/postgres/postgres_db.h"
+#include "store/store.h"
+
+namespace leadline::store::postgres {
+
+// Lead columns, prefixed "l." so joins can use them.
+inline constexpr std::string_view kLeadColumns =
+    "l.id, l.org_id, l.workflow_id, l.phone_number, l.variables, l.status, l.current_node_id, "
+    "l.stalled, l.wait_kind, l.attempt, l.call_id, l.call_count, l.context, l.next_action_at, "
+    "l.entered_at, l.enrolled_at, l.created_at, l.updated_at";
+inline constexpr int kLeadColumnCount = 18;
+domain::Lead read_lead(const Statement& s, int first = 0);
+
+// Call columns, prefixed "c.".
+inline constexpr std::string_view kCallColumns =
+    "c.id, c.org_id, c.workflow_id, c.lead_id, c.node_id, c.attempt, c.idempotency_key, "
+    "c.to_phone_number, c.from_phone_number, c.agent_id, c.status, c.outcome, c.end_reason, "
+    "c.duration_seconds, c.postcall_analysis, c.transcript, c.provider_call_id, c.created_at, "
+    "c.ended_at";
+inline constexpr int kCallColumnCount = 19;
+domain::Call read_call(const Statement& s, int first = 0);
+
+// Inserts lead rows (every column of kLeadColumns).
+void insert_leads(Connection& conn, const std::vector<const domain::Lead*>& leads);
+// Rewrites the mutable engine state of lead rows (their variables only when they changed).
+void update_lead_states(Connection& conn, const std::vector<domain::Lead>& leads);
+void insert_history(Connection& conn, const std::vector<domain::HistoryEntry>& entries);
+void insert_calls(Connection& conn, const std::vector<domain::Call>& calls);
+// Writes the result fields of calls (status, outcome, end_reason, duration, analysis,
+// transcript, provider id, ended_at).
+void update_call_results(Connection& conn, const std::vector<domain::Call>& calls);
+
+// One page of a filtered list: runs `count_sql`, then `list_sql` (which must end in
+// "LIMIT ? OFFSET ?"), binding `filters` in order first in both, and maps rows with `read`.
+template <typename T, typename Read>
+Page<T> read_page(Connection& conn, const std::string& count_sql, const std::string& list_sql,
+                  const std::vector<std::string>& filters, const PageRequest& page, Read read) {
+  Page<T> result;
+  {
+    auto s = conn.prepare(count_sql);
+    for (size_t i = 0; i < filters.size(); ++i) s.bind(static_cast<int>(i + 1), filters[i]);
+    if (s.step()) result.total = s.integer(0);
+  }
+  auto s = conn.prepare(list_sql);
+  const int n = static_cast<int>(filters.size());
+  for (int i = 0; i < n; ++i) s.bind(i + 1, filters[static_cast<size_t>(i)]);
+  s.bind(n + 1, page.limit);
+  s.bind(n + 2, static_cast<std::int64_t>(page.page - 1) * page.limit);
+  while (s.step()) result.items.push_back(read(s));
+  return result;
+}
+
+}  // namespace leadline::store::postgres

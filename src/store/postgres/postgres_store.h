@@ -1,0 +1,87 @@
+#pragma once
+// The Store on a PostgreSQL server (libpq), for several `leadline serve` processes sharing
+// one database. Transactions run at READ COMMITTED and lock the rows they decide on (the
+// workflow row for lifecycle, graph and enrolment changes; the lead rows a step claims, with
+// SKIP LOCKED), so every method keeps the same atomicity as the SQLite store.
+#include <string>
+
+#include "store/postgres/postgres_db.h"
+#include "store/store.h"
+
+namespace leadline::store::postgres {
+
+class PostgresStore final : public Store {
+ public:
+  // Connects to `url` (a libpq URI, postgresql://user:pass@host:port/db) and applies pending
+  // migrations. Throws StoreError when the server cannot be reached.
+  explicit PostgresStore(const std::string& url);
+
+  // Store
+  bool has_organizations() override;
+  Organization ensure_organization(std::string_view name, util::Millis now) override;
+  void insert_api_key(const ApiKey& key) override;
+  std::optional<ApiKey> find_api_key(std::string_view key_id) override;
+  std::vector<ApiKey> list_api_keys(std::string_view org_id) override;
+  bool revoke_api_key(std::string_view org_id, std::string_view key_id, util::Millis now) override;
+
+  void insert_workflow(const domain::Workflow& workflow) override;
+  std::optional<domain::Workflow> find_workflow(std::string_view org_id,
+                                                std::string_view workflow_id) override;
+  Page<domain::Workflow> list_workflows(std::string_view org_id,
+                                        const WorkflowQuery& query) override;
+  std::optional<domain::Workflow> update_workflow(std::string_view org_id,
+                                                  std::string_view workflow_id,
+                                                  const WorkflowPatch& patch,
+                                                  util::Millis now) override;
+  DeleteWorkflowResult delete_workflow(std::string_view org_id,
+                                       std::string_view workflow_id) override;
+  std::optional<domain::Workflow> duplicate_workflow(std::string_view org_id,
+                                                     std::string_view source_id,
+                                                     const domain::Workflow& copy) override;
+  domain::Workflow transition_workflow(std::string_view org_id, std::string_view workflow_id,
+                                       domain::WorkflowStatus expected,
+                                       domain::LifecycleAction action, domain::WorkflowStatus to,
+                                       util::Millis now) override;
+
+  domain::Graph load_graph(std::string_view workflow_id) override;
+  void insert_node(const domain::Node& node, util::Millis now) override;
+  bool update_node(const domain::Node& node, util::Millis now) override;
+  bool delete_node(std::string_view workflow_id, std::string_view node_id,
+                   util::Millis now) override;
+  void insert_edge(const domain::Edge& edge, util::Millis now) override;
+  bool delete_edge(std::string_view workflow_id, std::string_view edge_id,
+                   util::Millis now) override;
+  std::vector<std::pair<std::string, NodeCounts>> lead_counts_by_node(
+      std::string_view workflow_id) override;
+  std::vector<std::pair<std::string, std::int64_t>> lead_counts_by_status(
+      std::string_view workflow_id) override;
+  std::vector<std::pair<std::string, std::int64_t>> visits_by_node(
+      std::string_view workflow_id) override;
+
+  // postgres_leads.cpp
+  EnrollResult enroll_leads(const domain::Workflow& workflow,
+                            const std::vector<domain::Lead>& leads, bool allow_reenrollment,
+                            util::Millis now) override;
+  Page<domain::Lead> list_leads(std::string_view workflow_id, const LeadQuery& query) override;
+  std::optional<domain::Lead> find_lead(std::string_view workflow_id,
+                                        std::string_view lead_id) override;
+  RemoveLeadResult remove_lead(std::string_view workflow_id, std::string_view lead_id,
+                               util::Millis now) override;
+  std::vector<domain::HistoryEntry> lead_history(std::string_view lead_id) override;
+  std::vector<std::string> variable_keys(std::string_view workflow_id) override;
+  // postgres_calls.cpp
+  Page<domain::Call> list_calls(std::string_view org_id, const CallQuery& query) override;
+  std::optional<domain::Call> find_call(std::string_view org_id, std::string_view call_id) override;
+
+  // postgres_engine.cpp
+  size_t run_due_steps(util::Millis now, size_t limit, const StepFunction& step) override;
+  std::optional<util::Millis> next_due_at() override;
+  bool record_action_result(std::string_view lead_id, std::string_view node_id, const Json& result,
+                            util::Millis now) override;
+
+ private:
+  void migrate();
+  ConnectionPool pool_;
+};
+
+}  // namespace leadline::store::postgres

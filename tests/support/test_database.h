@@ -1,0 +1,77 @@
+#pragma once
+// The database one test runs on. By default a SQLite file in the test's directory; when
+// LEADLINE_TEST_DATABASE_URL names a PostgreSQL server (postgresql://USER@HOST:PORT/DB), a
+// fresh schema in that database, dropped with everything in it afterwards. The same tests
+// thus run on either backend; scripts/test.sh runs the suite once per backend.
+#include <libpq-fe.h>
+
+#include <unistd.h>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+namespace leadline::test {
+
+// The PostgreSQL server URL the suite runs against, or "" for SQLite.
+inline std::string postgres_test_url() {
+  const char* url = std::getenv("LEADLINE_TEST_DATABASE_URL");
+  return url ? url : "";
+}
+
+class TestDatabase {
+ public:
+  TestDatabase(const std::filesystem::path& dir, const std::string& file = "leadline.db")
+      : server_(postgres_test_url()) {
+    if (server_.empty()) {
+      url_ = "sqlite:" + (dir / file).string();
+      return;
+    }
+    static std::atomic<int> counter{0};
+    std::random_device random;
+    schema_ = "t" + std::to_string(getpid()) + "_" + std::to_string(++counter) + "_" +
+              std::to_string(random() % 1000000);
+    run("CREATE SCHEMA " + schema_);
+    url_ = server_ + (server_.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + schema_;
+  }
+  ~TestDatabase() {
+    if (schema_.empty()) return;
+    try {
+      run("DROP SCHEMA " + schema_ + " CASCADE");
+    } catch (...) {
+      // The server went away first; scripts/test.sh removes its data directory anyway.
+    }
+  }
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  // The --database URL of this test's database.
+  const std::string& url() const { return url_; }
+  bool postgres() const { return !schema_.empty(); }
+
+ private:
+  // Runs one statement on the server; throws (failing the test) when it cannot.
+  void run(const std::string& sql) const {
+    PGconn* conn = PQconnectdb(server_.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      std::string message = PQerrorMessage(conn);
+      PQfinish(conn);
+      throw std::runtime_error("LEADLINE_TEST_DATABASE_URL: cannot connect: " + message);
+    }
+    PGresult* result = PQexec(conn, ("SET client_min_messages = warning; " + sql).c_str());
+    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+    std::string message = ok ? "" : PQerrorMessage(conn);
+    PQclear(result);
+    PQfinish(conn);
+    if (!ok) throw std::runtime_error(sql + ": " + message);
+  }
+
+  std::string server_;
+  std::string schema_;
+  std::string url_;
+};
+
+}  // namespace leadline::test
