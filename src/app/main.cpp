@@ -37,6 +37,16 @@ void block_shutdown_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+// The database URL with its password (postgresql://user:PASSWORD@host) masked, for logs.
+std::string redact_password(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 int run_serve(const AppOptions& options) {
   block_shutdown_signals();
   Application app(options);
@@ -52,7 +62,8 @@ int run_serve(const AppOptions& options) {
               << std::endl;
   }
   const auto port = app.start();
-  spdlog::info("leadline listening on port {} (database {})", port, options.database);
+  spdlog::info("leadline listening on port {} (database {})", port,
+               redact_password(options.database));
   wait_for_shutdown_signal();
   app.stop();
   spdlog::info("stopped");
@@ -70,7 +81,7 @@ int run_demo(AppOptions options, int leads) {
   const std::int64_t total = static_cast<std::int64_t>(workflows.size()) * leads;
   std::cout << "Running " << workflows.size() << " workflows with " << total
             << " simulated leads at " << options.time_scale << "x speed (database "
-            << options.database << ")\n";
+            << redact_password(options.database) << ")\n";
   app.engine().start();
   const auto started = std::chrono::steady_clock::now();
   while (true) {

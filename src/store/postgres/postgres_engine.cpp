@@ -11,6 +11,8 @@
 // land. Nothing is held between transactions, so the lease_owner/lease_until columns stay
 // unused. HTTP jobs and calls are created by the batch's writes (a call's idempotency key is
 // UNIQUE), so they exist once per committed step, whichever process ran it.
+#include <unordered_map>
+
 #include "store/postgres/postgres_rows.h"
 #include "store/postgres/postgres_store.h"
 
@@ -24,19 +26,21 @@ constexpr std::string_view kActiveWorkflows =
 // while several processes run batches back to back. A lifecycle change that commits while a
 // batch runs waits for the batch's lead locks and then re-evaluates the leads it changes, so
 // it lands after the batch, as with SQLite's single writer.
+//
+// The claims return lead rows only; their calls are read by a later statement. A lead that
+// another process stepped after this statement's snapshot (and that is due again at once)
+// is locked in its newest version, but a join would pair it with rows of the old snapshot,
+// missing the call that step placed; the later statement sees everything committed.
 std::string due_in_workflow_sql() {
-  return "SELECT w.version, " + std::string(kLeadColumns) + ", " + std::string(kCallColumns) +
+  return "SELECT w.version, " + std::string(kLeadColumns) +
          " FROM leads l JOIN workflows w ON w.id = l.workflow_id "
-         "LEFT JOIN calls c ON c.id = l.call_id "
          "WHERE l.workflow_id = ? AND w.status IN ('active', 'running') "
          "AND l.next_action_at <= ? AND l.wait_kind != 'call_detached' "
          "ORDER BY l.next_action_at LIMIT ? FOR UPDATE OF l SKIP LOCKED";
 }
 std::string due_detached_sql() {
-  return "SELECT w.status, w.version, " + std::string(kLeadColumns) + ", " +
-         std::string(kCallColumns) +
+  return "SELECT w.status, w.version, " + std::string(kLeadColumns) +
          " FROM leads l JOIN workflows w ON w.id = l.workflow_id "
-         "LEFT JOIN calls c ON c.id = l.call_id "
          "WHERE l.wait_kind = 'call_detached' AND l.next_action_at <= ? "
          "ORDER BY l.next_action_at LIMIT ? FOR UPDATE OF l SKIP LOCKED";
 }
@@ -51,14 +55,36 @@ constexpr std::string_view kSetActionResult =
     "UPDATE leads SET context = ?, wait_kind = 'none', next_action_at = ?, updated_at = ? "
     "WHERE id = ?";
 
+std::string calls_by_id_sql() {
+  return "SELECT " + std::string(kCallColumns) +
+         " FROM calls c WHERE c.id IN (SELECT jsonb_array_elements_text(?::jsonb))";
+}
+
 DueLead read_due(const Statement& s, int first, domain::WorkflowStatus status,
                  std::int64_t version) {
   DueLead due;
   due.lead = read_lead(s, first);
-  if (!s.is_null(first + kLeadColumnCount)) due.call = read_call(s, first + kLeadColumnCount);
   due.workflow_status = status;
   due.workflow_version = version;
   return due;
+}
+
+// Attaches to each claimed lead the row of the call it waits for.
+void attach_calls(Connection& conn, std::vector<DueLead>& batch) {
+  static const std::string sql = calls_by_id_sql();
+  Json ids = Json::array();
+  for (const auto& due : batch)
+    if (due.lead.call_id) ids.push_back(*due.lead.call_id);
+  if (ids.empty()) return;
+  std::unordered_map<std::string, domain::Call> calls;
+  auto s = conn.prepare(sql).bind(1, ids.dump());
+  while (s.step()) {
+    auto call = read_call(s);
+    calls.emplace(call.id, std::move(call));
+  }
+  for (auto& due : batch)
+    if (due.lead.call_id)
+      if (auto it = calls.find(*due.lead.call_id); it != calls.end()) due.call = it->second;
 }
 }  // namespace
 
@@ -92,6 +118,7 @@ size_t PostgresStore::run_due_steps(util::Millis now, size_t limit, const StepFu
           batch.push_back(read_due(s, 1, domain::WorkflowStatus::kActive, s.integer(0)));
       }
       if (batch.empty()) return size_t{0};
+      attach_calls(*conn, batch);
       const StepWrites writes = step(batch);
       insert_calls(*conn, writes.new_calls);
       update_call_results(*conn, writes.finished_calls);
