@@ -138,7 +138,7 @@ CREATE TABLE calls (
   provider_call_id TEXT,
   created_at BIGINT NOT NULL,
   ended_at BIGINT
-);
+) WITH (fillfactor = 70);  -- room on the page: recording a call's result is a HOT update
 CREATE INDEX calls_org_created ON calls(org_id, created_at, seq);
 CREATE INDEX calls_lead ON calls(lead_id, seq);
 CREATE INDEX calls_workflow ON calls(workflow_id, created_at);
