@@ -137,6 +137,25 @@ TEST_F(LawfulHours, TheNodesWindowWinsOverTheWorkflows) {
   EXPECT_EQ(calls_of(id).size(), 1u);
 }
 
+TEST_F(LawfulHours, TextsWaitForTheirWindowToo) {
+  auto wf = create_workflow();
+  auto sms = create_node(wf, "SMS",
+                         {{"from_phone_number", "+14155550100"},
+                          {"message", "Hi"},
+                          {"calling_window", {{"start", "18:00"}, {"end", "19:00"}}}});
+  auto done = create_node(wf, "DROPPED");
+  create_edge(wf, sms, done);
+  activate(wf);
+  auto id = enroll(wf, Json::object(), kLosAngeles);  // 13:26 PDT
+  settle();
+  EXPECT_EQ(lead(wf, id)["status"], "active");
+  EXPECT_EQ(lead(wf, id)["next_action_at"], "2026-05-29T01:00:00.000Z");  // 18:00 PDT
+  advance_to("2026-05-29T01:00:00Z");
+  EXPECT_EQ(lead(wf, id)["status"], "dropped");  // sent (and failed: no SMS provider)
+  EXPECT_EQ(statuses(history(wf, id)),
+            (std::vector<std::string>{"waiting", "completed", "completed"}));
+}
+
 TEST_F(LawfulHours, PauseAndResumeRecheckTheWindow) {
   auto wf = call_workflow();
   activate(wf);
