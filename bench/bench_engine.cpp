@@ -2,7 +2,7 @@
 // PostgreSQL with one or several processes sharing the work.
 //
 //   build/bench_engine [--leads N] [--batch B] [--db PATH | --db postgresql://...]
-//                      [--processes P] [--only steps|wave]
+//                      [--processes P] [--only steps|wave|windows]
 //
 // With a PostgreSQL URL each run gets a fresh schema (dropped at the end). --processes P
 // (PostgreSQL only) forks P engine processes after the setup; each claims batches with
@@ -16,6 +16,11 @@
 // 2. wave: N leads asleep on one delay that expires at one instant; reports the time to
 //    drain them and the p50/p99 lateness of their steps (real time from the instant the
 //    delay expired to the commit of the batch that stepped the lead).
+// 3. windows: N leads across 50 time zones, enrolled on a weekend, whose calling window
+//    opens Monday 08:00 local. The clock jumps to each opening in turn; reports, per
+//    wave, the leads called, the time to place their calls, p99 lateness, and the real
+//    time until the next opening (a wave that drains slower than that falls behind).
+// The first two run with calling windows off, so they measure the engine alone.
 // Output: one "result name=... key=value ..." line per measurement.
 #include <algorithm>
 #include <chrono>
@@ -29,9 +34,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
+
 #include "engine/scheduler.h"
 #include "store/store.h"
 #include "util/ids.h"
+#include "util/timezone.h"
 
 namespace {
 using namespace leadline;
@@ -104,9 +112,32 @@ domain::Node node(const std::string& wf, domain::NodeType type, Json config, uti
   return n;
 }
 
-// Builds the workflow (steps = true: the five-node chain; false: one delay then CONVERTED)
-// and enrolls `leads` leads in chunks of 100,000.
-Fixture setup(const std::string& url, bool steps, long leads, util::Millis now) {
+// 50 zones from UTC-10 to UTC+14, half-hour and 45-minute offsets included.
+const std::vector<std::string> kZones = {
+    "Pacific/Kiritimati", "Pacific/Auckland",   "Pacific/Fiji",
+    "Australia/Sydney",   "Australia/Brisbane", "Australia/Adelaide",
+    "Australia/Darwin",   "Asia/Tokyo",         "Asia/Seoul",
+    "Asia/Shanghai",      "Asia/Singapore",     "Australia/Perth",
+    "Asia/Manila",        "Asia/Bangkok",       "Asia/Jakarta",
+    "Asia/Yangon",        "Asia/Dhaka",         "Asia/Kathmandu",
+    "Asia/Kolkata",       "Asia/Karachi",       "Asia/Tashkent",
+    "Asia/Kabul",         "Asia/Dubai",         "Asia/Tehran",
+    "Europe/Moscow",      "Europe/Istanbul",    "Africa/Nairobi",
+    "Europe/Athens",      "Africa/Cairo",       "Africa/Johannesburg",
+    "Europe/Berlin",      "Africa/Lagos",       "Europe/London",
+    "Europe/Lisbon",      "Atlantic/Azores",    "Atlantic/Cape_Verde",
+    "America/Noronha",    "America/Sao_Paulo",  "America/Argentina/Buenos_Aires",
+    "America/St_Johns",   "America/Halifax",    "America/New_York",
+    "America/Toronto",    "America/Chicago",    "America/Mexico_City",
+    "America/Denver",     "America/Phoenix",    "America/Los_Angeles",
+    "America/Anchorage",  "Pacific/Honolulu"};
+
+// steps: the five-node chain; wave: one delay then CONVERTED; windows: one call (Monday to
+// Friday 08:00-20:00) then CONVERTED/DROPPED, leads spread over kZones.
+enum class Shape { kSteps, kWave, kWindows };
+
+// Builds the workflow and enrolls `leads` leads in chunks of 100,000.
+Fixture setup(const std::string& url, Shape shape, long leads, util::Millis now) {
   Fixture f;
   f.store = store::open_store({url});
   f.org_id = f.store->ensure_organization("Bench", now).id;
@@ -114,13 +145,17 @@ Fixture setup(const std::string& url, bool steps, long leads, util::Millis now) 
   w.id = util::new_id("wf");
   w.org_id = f.org_id;
   w.title = "bench";
+  w.settings = {{"calling_window", nullptr}};
+  if (shape == Shape::kWindows)
+    w.settings["calling_window"] = {
+        {"days", {"mon", "tue", "wed", "thu", "fri"}}, {"start", "08:00"}, {"end", "20:00"}};
   w.created_at = w.updated_at = now;
   f.store->insert_workflow(w);
   f.workflow_id = w.id;
   const Json call = {{"agent_id", "agt"}, {"from_phone_number", "+14155550100"}};
   std::vector<domain::Node> nodes;
   using T = domain::NodeType;
-  if (steps) {
+  if (shape == Shape::kSteps) {
     nodes = {node(w.id, T::kVoiceCall, call, now),
              node(w.id, T::kTime, {{"delay_minutes", 60}}, now),
              node(w.id, T::kVoiceCall, call, now),
@@ -130,23 +165,29 @@ Fixture setup(const std::string& url, bool steps, long leads, util::Millis now) 
                   now),
              node(w.id, T::kConverted, Json::object(), now),
              node(w.id, T::kDropped, Json::object(), now)};
-  } else {
+  } else if (shape == Shape::kWave) {
     nodes = {node(w.id, T::kTime, {{"delay_minutes", 60}}, now),
              node(w.id, T::kConverted, Json::object(), now)};
+  } else {
+    nodes = {node(w.id, T::kVoiceCall, call, now), node(w.id, T::kConverted, Json::object(), now),
+             node(w.id, T::kDropped, Json::object(), now)};
   }
   for (auto& n : nodes) f.store->insert_node(n, now);
   auto edge = [&](size_t from, size_t to, std::optional<std::string> label) {
     f.store->insert_edge({util::new_id("edge"), w.id, nodes[from].id, nodes[to].id, label, now},
                          now);
   };
-  if (steps) {
+  if (shape == Shape::kSteps) {
     edge(0, 1, std::nullopt);
     edge(1, 2, std::nullopt);
     edge(2, 3, std::nullopt);
     edge(3, 4, "true");
     edge(3, 5, "false");
-  } else {
+  } else if (shape == Shape::kWave) {
     edge(0, 1, std::nullopt);
+  } else {
+    edge(0, 1, "COMPLETED");
+    edge(0, 2, std::nullopt);
   }
   const auto enroll_start = Clock::now();
   for (long done = 0; done < leads;) {
@@ -161,6 +202,7 @@ Fixture setup(const std::string& url, bool steps, long leads, util::Millis now) 
       l.phone_number = "+1" + std::to_string(2'000'000'000L + done);
       l.variables = {{"name", "Lead " + std::to_string(done)},
                      {"sim_outcomes", done % 2 ? "COMPLETED" : "NO_ANSWER"}};
+      if (shape == Shape::kWindows) l.variables["timezone"] = kZones[size_t(done) % kZones.size()];
       l.next_action_at = now;
       l.enrolled_at = l.created_at = l.updated_at = now;
       chunk.push_back(std::move(l));
@@ -205,7 +247,7 @@ void bench_steps_processes(const std::string& url, long leads, size_t batch, int
   const util::Millis t0 = 1'780'000'000'000;
   std::string workflow_id;
   {
-    auto f = setup(url, true, leads, t0);
+    auto f = setup(url, Shape::kSteps, leads, t0);
     workflow_id = f.workflow_id;
   }  // the parent's connections are closed before the fork
   int pipes[2];
@@ -234,7 +276,7 @@ void bench_steps_processes(const std::string& url, long leads, size_t batch, int
 
 void bench_steps(const std::string& path, long leads, size_t batch) {
   const util::Millis t0 = 1'780'000'000'000;
-  auto f = setup(path, true, leads, t0);
+  auto f = setup(path, Shape::kSteps, leads, t0);
   util::ManualClock clock(t0);
   engine::Scheduler scheduler(*f.store, clock, options(batch));
   const auto start = Clock::now();
@@ -252,7 +294,7 @@ void bench_steps(const std::string& path, long leads, size_t batch) {
 
 void bench_wave(const std::string& path, long leads, size_t batch) {
   const util::Millis t0 = 1'780'000'000'000;
-  auto f = setup(path, false, leads, t0);
+  auto f = setup(path, Shape::kWave, leads, t0);
   util::ManualClock clock(t0);
   engine::Scheduler scheduler(*f.store, clock, options(batch));
   scheduler.drain(false);  // everyone falls asleep on the delay
@@ -275,6 +317,48 @@ void bench_wave(const std::string& path, long leads, size_t batch) {
   std::printf(
       "result name=delay_wave leads=%zu seconds=%.2f p50_lateness_s=%.2f p99_lateness_s=%.2f\n",
       lateness.size(), secs, pct(0.5), pct(0.99));
+}
+void bench_windows(const std::string& path, long leads, size_t batch) {
+  const util::Millis t0 = *util::parse_iso("2026-12-05T12:00:00Z");  // Saturday everywhere
+  auto f = setup(path, Shape::kWindows, leads, t0);
+  util::ManualClock clock(t0);
+  auto o = options(batch);
+  o.simulator.call_millis = 60'000;  // call ends come due a minute after each wave
+  engine::Scheduler scheduler(*f.store, clock, o);
+  const auto asleep_start = Clock::now();
+  const std::size_t asleep = scheduler.drain(false);  // every lead waits for Monday
+  std::printf("windows asleep=%zu seconds=%.2f\n", asleep, seconds_since(asleep_start));
+
+  std::map<util::Millis, int> zones_opening;  // Monday 08:00 local, per instant
+  for (const auto& name : kZones)
+    ++zones_opening[util::TimeZone::find(name)->from_local({2026, 12, 7}, 8 * 60)];
+  std::vector<double> worst;
+  for (auto it = zones_opening.begin(); it != zones_opening.end(); ++it) {
+    clock.advance(std::chrono::milliseconds(it->first - clock.now()));
+    std::vector<double> lateness;
+    const auto start = Clock::now();
+    std::size_t n = 0;
+    while ((n = scheduler.run_batch(clock.now())) > 0)
+      lateness.insert(lateness.end(), n, seconds_since(start));
+    const double secs = seconds_since(start);
+    std::sort(lateness.begin(), lateness.end());
+    const double p99 =
+        lateness.empty() ? 0.0 : lateness[size_t(0.99 * double(lateness.size() - 1))];
+    const auto next = std::next(it);
+    const double gap_s =
+        next == zones_opening.end() ? 0.0 : double(next->first - it->first) / 1000.0;
+    std::printf(
+        "result name=window_wave opens=%s zones=%d leads=%zu seconds=%.2f p99_lateness_s=%.2f "
+        "next_wave_in_s=%.0f\n",
+        util::format_iso(it->first).c_str(), it->second, lateness.size(), secs, p99, gap_s);
+    worst.push_back(p99);
+    // The calls end a minute later; record them before the next zone opens.
+    clock.advance(std::chrono::seconds(61));
+    scheduler.drain(false);
+  }
+  std::sort(worst.begin(), worst.end());
+  std::printf("result name=window_waves waves=%zu worst_p99_lateness_s=%.2f\n", worst.size(),
+              worst.empty() ? 0.0 : worst.back());
 }
 }  // namespace
 
@@ -304,6 +388,7 @@ int main(int argc, char** argv) {
       bench_steps(url, leads, batch);
   }
   if (which == "all" || which == "wave") bench_wave(fresh_database(path), leads, batch);
+  if (which == "all" || which == "windows") bench_windows(fresh_database(path), leads, batch);
   drop_database(path);
   std::printf("peak_rss_mb=%.0f\n", static_cast<double>(rss_kb("VmHWM")) / 1024.0);
   return 0;
