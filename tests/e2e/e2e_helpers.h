@@ -13,7 +13,7 @@ namespace leadline::test {
 
 inline std::string create_key(const std::string& database) {
   const std::string command =
-      std::string(LEADLINE_BINARY) + " keys create --database " + database + " --org Crash";
+      std::string(LEADLINE_BINARY) + " keys create --database '" + database + "' --org Crash";
   FILE* pipe = popen(command.c_str(), "r");
   std::string last, line;
   char buf[512];

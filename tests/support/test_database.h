@@ -34,8 +34,9 @@ class TestDatabase {
     schema_ = "t" + std::to_string(getpid()) + "_" + std::to_string(++counter) + "_" +
               std::to_string(random() % 1000000);
     run("CREATE SCHEMA " + schema_);
+    // application_name tags this test's connections (see terminate_connections).
     url_ = server_ + (server_.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema_;
+           "options=-csearch_path%3D" + schema_ + "&application_name=" + schema_;
   }
   ~TestDatabase() {
     if (schema_.empty()) return;
@@ -51,6 +52,13 @@ class TestDatabase {
   // The --database URL of this test's database.
   const std::string& url() const { return url_; }
   bool postgres() const { return !schema_.empty(); }
+  // Ends every server session of this test's database (PostgreSQL only) as a server restart
+  // or failover would, and waits until they are gone.
+  void terminate_connections() const {
+    run("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name "
+        "= '" +
+        schema_ + "' AND pid <> pg_backend_pid()");
+  }
 
  private:
   // Runs one statement on the server; throws (failing the test) when it cannot.
@@ -62,7 +70,8 @@ class TestDatabase {
       throw std::runtime_error("LEADLINE_TEST_DATABASE_URL: cannot connect: " + message);
     }
     PGresult* result = PQexec(conn, ("SET client_min_messages = warning; " + sql).c_str());
-    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+    const bool ok =
+        PQresultStatus(result) == PGRES_COMMAND_OK || PQresultStatus(result) == PGRES_TUPLES_OK;
     std::string message = ok ? "" : PQerrorMessage(conn);
     PQclear(result);
     PQfinish(conn);
