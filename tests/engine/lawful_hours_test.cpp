@@ -74,6 +74,29 @@ TEST_F(LawfulHours, SydneyAndLosAngelesEachGetTheirOwnLocalOpening) {
   EXPECT_EQ(lead(wf, syd)["status"], "completed");
 }
 
+TEST_F(LawfulHours, OpeningsAfterDaylightSavingNightsInTwoZones) {
+  auto wf = call_workflow();
+  activate(wf);
+  // Sydney springs forward on 2026-10-04 (02:00 AEST -> 03:00 AEDT). Enrolled Saturday
+  // 22:00 AEST, the call is at Sunday 08:00 AEDT = 21:00Z, not 22:00Z.
+  advance_to("2026-10-03T12:00:00Z");
+  auto syd = enroll(wf, Json::object(), kSydney);
+  settle();
+  EXPECT_EQ(lead(wf, syd)["next_action_at"], "2026-10-03T21:00:00.000Z");
+  advance_to("2026-10-03T21:00:00Z");
+  EXPECT_EQ(calls_of(syd).size(), 1u);
+  // Los Angeles falls back on 2026-11-01 (02:00 PDT -> 01:00 PST). Enrolled Saturday 22:00
+  // PDT, the call is at Sunday 08:00 PST = 16:00Z, not 15:00Z.
+  advance_to("2026-11-01T05:00:00Z");
+  auto la = enroll(wf, Json::object(), kLosAngeles);
+  settle();
+  EXPECT_EQ(lead(wf, la)["next_action_at"], "2026-11-01T16:00:00.000Z");
+  advance_to("2026-11-01T15:00:00Z");
+  EXPECT_TRUE(calls_of(la).empty());
+  advance_to("2026-11-01T16:00:00Z");
+  EXPECT_EQ(calls_of(la).size(), 1u);
+}
+
 TEST_F(LawfulHours, RetryThatComesDueAfterHoursWaitsForTheMorning) {
   auto wf = call_workflow(Json::object(), {{"max_attempts", 2}, {"retry_delay_minutes", 60}});
   activate(wf);
