@@ -274,6 +274,26 @@ void bench_steps_processes(const std::string& url, long leads, size_t batch, int
       leads, steps, secs, static_cast<double>(steps) / secs, batch, processes);
 }
 
+// Steps everything due at `now` in batches; each lead's lateness is the real time from the
+// start to the commit of its batch.
+struct Wave {
+  std::vector<double> lateness;  // seconds, sorted
+  double seconds = 0;
+  double percentile(double p) const {
+    return lateness.empty() ? 0.0 : lateness[size_t(p * double(lateness.size() - 1))];
+  }
+};
+Wave drain_wave(engine::Scheduler& scheduler, util::Millis now) {
+  Wave wave;
+  const auto start = Clock::now();
+  std::size_t n = 0;
+  while ((n = scheduler.run_batch(now)) > 0)
+    wave.lateness.insert(wave.lateness.end(), n, seconds_since(start));
+  wave.seconds = seconds_since(start);
+  std::sort(wave.lateness.begin(), wave.lateness.end());
+  return wave;
+}
+
 void bench_steps(const std::string& path, long leads, size_t batch) {
   const util::Millis t0 = 1'780'000'000'000;
   auto f = setup(path, Shape::kSteps, leads, t0);
@@ -301,23 +321,12 @@ void bench_wave(const std::string& path, long leads, size_t batch) {
   std::printf("asleep leads=%ld rss_mb=%.0f\n", leads,
               static_cast<double>(rss_kb("VmRSS")) / 1024.0);
   clock.advance(std::chrono::minutes(60));  // the delay of every lead expires now
-  std::vector<double> lateness;             // per lead, seconds
-  lateness.reserve(static_cast<size_t>(leads));
-  const auto start = Clock::now();
-  std::size_t n = 0;
-  while ((n = scheduler.run_batch(clock.now())) > 0)
-    lateness.insert(lateness.end(), n, seconds_since(start));
-  const double secs = seconds_since(start);
-  std::sort(lateness.begin(), lateness.end());
-  auto pct = [&](double p) {
-    return lateness.empty()
-               ? 0.0
-               : lateness[static_cast<size_t>(p * static_cast<double>(lateness.size() - 1))];
-  };
+  const auto wave = drain_wave(scheduler, clock.now());
   std::printf(
       "result name=delay_wave leads=%zu seconds=%.2f p50_lateness_s=%.2f p99_lateness_s=%.2f\n",
-      lateness.size(), secs, pct(0.5), pct(0.99));
+      wave.lateness.size(), wave.seconds, wave.percentile(0.5), wave.percentile(0.99));
 }
+
 void bench_windows(const std::string& path, long leads, size_t batch) {
   const util::Millis t0 = *util::parse_iso("2026-12-05T12:00:00Z");  // Saturday everywhere
   auto f = setup(path, Shape::kWindows, leads, t0);
@@ -335,22 +344,16 @@ void bench_windows(const std::string& path, long leads, size_t batch) {
   std::vector<double> worst;
   for (auto it = zones_opening.begin(); it != zones_opening.end(); ++it) {
     clock.advance(std::chrono::milliseconds(it->first - clock.now()));
-    std::vector<double> lateness;
-    const auto start = Clock::now();
-    std::size_t n = 0;
-    while ((n = scheduler.run_batch(clock.now())) > 0)
-      lateness.insert(lateness.end(), n, seconds_since(start));
-    const double secs = seconds_since(start);
-    std::sort(lateness.begin(), lateness.end());
-    const double p99 =
-        lateness.empty() ? 0.0 : lateness[size_t(0.99 * double(lateness.size() - 1))];
+    const auto wave = drain_wave(scheduler, clock.now());
+    const double p99 = wave.percentile(0.99);
     const auto next = std::next(it);
     const double gap_s =
         next == zones_opening.end() ? 0.0 : double(next->first - it->first) / 1000.0;
     std::printf(
         "result name=window_wave opens=%s zones=%d leads=%zu seconds=%.2f p99_lateness_s=%.2f "
         "next_wave_in_s=%.0f\n",
-        util::format_iso(it->first).c_str(), it->second, lateness.size(), secs, p99, gap_s);
+        util::format_iso(it->first).c_str(), it->second, wave.lateness.size(), wave.seconds, p99,
+        gap_s);
     worst.push_back(p99);
     // The calls end a minute later; record them before the next zone opens.
     clock.advance(std::chrono::seconds(61));

@@ -74,6 +74,29 @@ TEST_F(LawfulHours, SydneyAndLosAngelesEachGetTheirOwnLocalOpening) {
   EXPECT_EQ(lead(wf, syd)["status"], "completed");
 }
 
+TEST_F(LawfulHours, OpeningsAfterDaylightSavingNightsInTwoZones) {
+  auto wf = call_workflow();
+  activate(wf);
+  // Sydney springs forward on 2026-10-04 (02:00 AEST -> 03:00 AEDT). Enrolled Saturday
+  // 22:00 AEST, the call is at Sunday 08:00 AEDT = 21:00Z, not 22:00Z.
+  advance_to("2026-10-03T12:00:00Z");
+  auto syd = enroll(wf, Json::object(), kSydney);
+  settle();
+  EXPECT_EQ(lead(wf, syd)["next_action_at"], "2026-10-03T21:00:00.000Z");
+  advance_to("2026-10-03T21:00:00Z");
+  EXPECT_EQ(calls_of(syd).size(), 1u);
+  // Los Angeles falls back on 2026-11-01 (02:00 PDT -> 01:00 PST). Enrolled Saturday 22:00
+  // PDT, the call is at Sunday 08:00 PST = 16:00Z, not 15:00Z.
+  advance_to("2026-11-01T05:00:00Z");
+  auto la = enroll(wf, Json::object(), kLosAngeles);
+  settle();
+  EXPECT_EQ(lead(wf, la)["next_action_at"], "2026-11-01T16:00:00.000Z");
+  advance_to("2026-11-01T15:00:00Z");
+  EXPECT_TRUE(calls_of(la).empty());
+  advance_to("2026-11-01T16:00:00Z");
+  EXPECT_EQ(calls_of(la).size(), 1u);
+}
+
 TEST_F(LawfulHours, RetryThatComesDueAfterHoursWaitsForTheMorning) {
   auto wf = call_workflow(Json::object(), {{"max_attempts", 2}, {"retry_delay_minutes", 60}});
   activate(wf);
@@ -154,6 +177,45 @@ TEST_F(LawfulHours, TextsWaitForTheirWindowToo) {
   EXPECT_EQ(lead(wf, id)["status"], "dropped");  // sent (and failed: no SMS provider)
   EXPECT_EQ(statuses(history(wf, id)),
             (std::vector<std::string>{"waiting", "completed", "completed"}));
+}
+
+TEST_F(LawfulHours, EditingTheWindowAppliesToLeadsAlreadyWaiting) {
+  auto wf = call_workflow();
+  activate(wf);
+  advance_to("2026-05-29T12:00:00Z");  // 05:00 PDT
+  auto first = enroll(wf, Json::object(), kLosAngeles);
+  settle();
+  EXPECT_EQ(lead(wf, first)["next_action_at"], "2026-05-29T15:00:00.000Z");
+  auto graph = api().get("/v1/workflows/" + wf + "/graph").json();
+  EXPECT_EQ(graph["lead_counts"][call_node_]["waiting"], 1);
+  // An earlier window on the node: the waiting lead re-checks at once and waits less.
+  Json config = call_config({{"calling_window", {{"start", "06:00"}, {"end", "21:00"}}}});
+  ASSERT_EQ(
+      api().patch("/v1/workflows/" + wf + "/nodes/" + call_node_, {{"config", config}}).status,
+      200);
+  settle();
+  EXPECT_EQ(lead(wf, first)["next_action_at"], "2026-05-29T13:00:00.000Z");
+  // The window switched off on the workflow and the node: the call goes out now.
+  ASSERT_EQ(api()
+                .patch("/v1/workflows/" + wf + "/nodes/" + call_node_,
+                       {{"config", call_config({{"calling_window", nullptr}})}})
+                .status,
+            200);
+  settle();
+  EXPECT_EQ(calls_of(first).size(), 1u);
+  // And a workflow-level change wakes them too.
+  ASSERT_EQ(api()
+                .patch("/v1/workflows/" + wf + "/nodes/" + call_node_, {{"config", call_config()}})
+                .status,
+            200);
+  auto second = enroll(wf, Json::object(), "+12135550124");
+  settle();
+  EXPECT_TRUE(calls_of(second).empty());
+  ASSERT_EQ(
+      api().patch("/v1/workflows/" + wf, {{"settings", {{"calling_window", nullptr}}}}).status,
+      200);
+  settle();
+  EXPECT_EQ(calls_of(second).size(), 1u);
 }
 
 TEST_F(LawfulHours, PauseAndResumeRecheckTheWindow) {
