@@ -164,8 +164,11 @@ ConnectionPool::Lease ConnectionPool::acquire() {
     auto conn = std::move(idle_.back());
     idle_.pop_back();
     // Reads what the server sent while the connection was idle: a closed socket (server
-    // restart, session ended) marks the connection broken without a round trip.
-    PQconsumeInput(conn->handle());
+    // restart, session ended) marks the connection broken without a round trip. Twice: an
+    // ended session first sends its FATAL message, and the end of the stream is only seen
+    // by the read after the one that returned the message.
+    for (int i = 0; i < 2 && PQconsumeInput(conn->handle()) == 1; ++i) {
+    }
     if (!conn->broken()) return Lease(*this, std::move(conn));
     --open_;  // dropped by the server (restart, idle timeout): replaced below
   }
