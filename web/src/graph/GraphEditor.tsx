@@ -1,0 +1,267 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  ReactFlow,
+  ReactFlowProvider,
+  useNodesState,
+  type Connection,
+  type Edge,
+} from '@xyflow/react';
+import { api, NODE_TYPES, TERMINAL, type GraphResponse, type NodeType, type Validation, type WfNode } from '../api';
+import { ErrorBox } from '../common';
+import { layout, NODE_H, NODE_W } from './layout';
+import { NodeCard, TYPE_NAMES, type FlowNode } from './NodeCard';
+import { EdgePanel, NewEdgeForm, NodePanel, ValidationSummary } from './Panels';
+
+const nodeTypes = { wf: NodeCard };
+
+// A config that passes the server's per-type checks, so a new node can be saved at once.
+const DEFAULT_CONFIG: Record<NodeType, Record<string, unknown>> = {
+  VOICE_CALL: { agent_id: 'agent_default', from_phone_number: '+14155550100' },
+  TIME: { delay_hours: 24 },
+  CONDITIONAL: { logic: 'AND', conditions: [{ field: 'call_status', operator: 'equals', value: 'COMPLETED' }] },
+  APPLICATION: { provider_key: 'leadline', action_key: 'set_variables', action_config: { variables: {} } },
+  WEBHOOK: { url: 'https://example.com/hook', method: 'POST' },
+  SMS: { from_phone_number: '+14155550100', message: 'Hello {{name}}' },
+  CONVERTED: {},
+  DROPPED: {},
+};
+
+export type Selection = { kind: 'node'; id: string } | { kind: 'edge'; id: string } | { kind: 'connect'; from: string; to: string } | null;
+
+export function GraphEditor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => Promise<void> }) {
+  return (
+    <ReactFlowProvider>
+      <Editor graph={graph} onChanged={onChanged} />
+    </ReactFlowProvider>
+  );
+}
+
+function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => Promise<void> }) {
+  const editable = ['draft', 'active', 'paused'].includes(graph.workflow.status);
+  const [selection, setSelection] = useState<Selection>(null);
+  const [validation, setValidation] = useState<Validation | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const wfId = graph.workflow.id;
+
+  // Validation depends only on the graph's shape and configs: refetch when they change.
+  const signature = useMemo(
+    () =>
+      graph.nodes.map((n) => `${n.id}:${(n as WfNode & { updated_at?: string }).updated_at ?? ''}`).join(',') +
+      '|' +
+      graph.edges.map((e) => e.id).join(','),
+    [graph.nodes, graph.edges],
+  );
+  useEffect(() => {
+    let live = true;
+    api<Validation>(`/workflows/${wfId}/validation`).then(
+      (v) => live && setValidation(v),
+      () => live && setValidation(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [wfId, signature]);
+
+  const structure = useMemo(
+    () => graph.nodes.map((n) => n.id).join(',') + '|' + graph.edges.map((e) => `${e.from_node_id}>${e.to_node_id}`).join(','),
+    [graph.nodes, graph.edges],
+  );
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const positions = useMemo(() => layout(graph.nodes, graph.edges), [structure]);
+
+  const entryIds = useMemo(() => {
+    const hasIncoming = new Set(graph.edges.map((e) => e.to_node_id));
+    const roots = graph.nodes.filter((n) => !hasIncoming.has(n.id));
+    return new Set(roots.length === 1 ? [roots[0].id] : []);
+  }, [graph.nodes, graph.edges]);
+
+  const issuesByNode = useMemo(() => {
+    const errors = new Map<string, Validation['errors']>();
+    const warnings = new Map<string, Validation['warnings']>();
+    for (const e of validation?.errors ?? []) if (e.node_id) errors.set(e.node_id, [...(errors.get(e.node_id) ?? []), e]);
+    for (const w of validation?.warnings ?? []) if (w.node_id) warnings.set(w.node_id, [...(warnings.get(w.node_id) ?? []), w]);
+    return { errors, warnings };
+  }, [validation]);
+
+  const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>([]);
+  const laidOut = useRef<Map<string, { x: number; y: number }> | null>(null);
+  useEffect(() => {
+    const relayout = laidOut.current !== positions;
+    laidOut.current = positions;
+    setNodes((prev) => {
+      const before = new Map(prev.map((n) => [n.id, n]));
+      return graph.nodes.map((n) => {
+        const old = before.get(n.id);
+        return {
+          ...(old ?? {}),
+          id: n.id,
+          type: 'wf' as const,
+          position: !relayout && old ? old.position : positions.get(n.id) ?? { x: 0, y: 0 },
+          initialWidth: NODE_W,
+          initialHeight: NODE_H,
+          selected: selection?.kind === 'node' && selection.id === n.id,
+          data: {
+            node: n,
+            counts: graph.lead_counts[n.id],
+            errors: issuesByNode.errors.get(n.id) ?? [],
+            warnings: issuesByNode.warnings.get(n.id) ?? [],
+            entry: entryIds.has(n.id),
+            terminal: TERMINAL.includes(n.node_type),
+          },
+        };
+      });
+    });
+  }, [graph.nodes, graph.lead_counts, positions, issuesByNode, entryIds, selection, setNodes]);
+
+  const edges: Edge[] = useMemo(
+    () =>
+      graph.edges.map((e) => ({
+        id: e.id,
+        source: e.from_node_id,
+        target: e.to_node_id,
+        label: e.label ?? undefined,
+        selected: selection?.kind === 'edge' && selection.id === e.id,
+        markerEnd: { type: MarkerType.ArrowClosed },
+        className: issuesByNode.errors.size && validation?.errors.some((x) => x.edge_id === e.id) ? 'edge-error' : undefined,
+        ariaLabel: `Edge ${e.label ?? 'unlabelled'}`,
+      })),
+    [graph.edges, selection, issuesByNode, validation],
+  );
+
+  const mutate = useCallback(
+    async (fn: () => Promise<unknown>) => {
+      setBusy(true);
+      setError(null);
+      try {
+        const r = await fn();
+        await onChanged();
+        return r;
+      } catch (e) {
+        setError(e);
+        return undefined;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [onChanged],
+  );
+
+  async function addNode(type: NodeType) {
+    const created = (await mutate(() =>
+      api<WfNode>(`/workflows/${wfId}/nodes`, {
+        method: 'POST',
+        body: { node_type: type, label: TYPE_NAMES[type], config: DEFAULT_CONFIG[type] },
+      }),
+    )) as WfNode | undefined;
+    if (created) setSelection({ kind: 'node', id: created.id });
+  }
+
+  const onConnect = useCallback((c: Connection) => {
+    if (c.source && c.target) setSelection({ kind: 'connect', from: c.source, to: c.target });
+  }, []);
+
+  const selectedNode = selection?.kind === 'node' ? graph.nodes.find((n) => n.id === selection.id) : undefined;
+  const selectedEdge = selection?.kind === 'edge' ? graph.edges.find((e) => e.id === selection.id) : undefined;
+
+  // Marks the graph ready once React Flow has the nodes in the DOM (used by tests and
+  // the render benchmark).
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (ready || nodes.length !== graph.nodes.length) return;
+    const id = requestAnimationFrame(() => {
+      performance.mark('leadline-graph-ready');
+      setReady(true);
+    });
+    return () => cancelAnimationFrame(id);
+  }, [nodes.length, graph.nodes.length, ready]);
+
+  return (
+    <div className="graph-layout">
+      <section className="graph-main" aria-label="Workflow graph">
+        {editable ? (
+          <div className="palette" role="toolbar" aria-label="Add a node">
+            <span className="muted small">Add:</span>
+            {NODE_TYPES.map((t) => (
+              <button key={t} type="button" disabled={busy} onClick={() => addNode(t)} aria-label={`Add ${TYPE_NAMES[t]} node`}>
+                + {TYPE_NAMES[t]}
+              </button>
+            ))}
+          </div>
+        ) : (
+          <p className="muted small palette">This workflow is {graph.workflow.status}; its graph can no longer be edited.</p>
+        )}
+        <ErrorBox error={error} title="That change was refused" />
+        <div className="flow" data-graph-ready={ready ? 'true' : 'false'} data-node-count={graph.nodes.length}>
+          {graph.nodes.length === 0 ? (
+            <div className="flow-empty" role="status">
+              <p>
+                <strong>No nodes yet.</strong>
+              </p>
+              <p>Add a node from the palette above. The entry node is the one without incoming edges.</p>
+            </div>
+          ) : (
+            <ReactFlow
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={onNodesChange}
+              onConnect={editable ? onConnect : undefined}
+              nodesConnectable={editable}
+              onNodeClick={(_, n) => setSelection({ kind: 'node', id: n.id })}
+              onEdgeClick={(_, e) => setSelection({ kind: 'edge', id: e.id })}
+              onPaneClick={() => setSelection(null)}
+              fitView
+              fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+              minZoom={0.05}
+              onlyRenderVisibleElements={graph.nodes.length > 60}
+              proOptions={{ hideAttribution: true }}
+              deleteKeyCode={null}
+            >
+              <Background />
+              <Controls />
+            </ReactFlow>
+          )}
+        </div>
+        <p className="muted small">
+          Drag from a node’s bottom handle to another node to connect them, or use “Connect to” in the side panel. Counts refresh
+          every few seconds: ● active, ⏸ waiting, ⚠ stalled.
+        </p>
+      </section>
+      <aside className="side-panel" aria-label="Details">
+        {selection?.kind === 'connect' && (
+          <NewEdgeForm
+            workflowId={wfId}
+            nodes={graph.nodes}
+            from={selection.from}
+            to={selection.to}
+            mutate={mutate}
+            onDone={() => setSelection(null)}
+          />
+        )}
+        {selectedNode && (
+          <NodePanel
+            key={selectedNode.id}
+            workflowId={wfId}
+            node={selectedNode}
+            nodes={graph.nodes}
+            edges={graph.edges}
+            counts={graph.lead_counts[selectedNode.id]}
+            errors={issuesByNode.errors.get(selectedNode.id) ?? []}
+            warnings={issuesByNode.warnings.get(selectedNode.id) ?? []}
+            editable={editable}
+            mutate={mutate}
+            onSelect={setSelection}
+          />
+        )}
+        {selectedEdge && (
+          <EdgePanel key={selectedEdge.id} workflowId={wfId} edge={selectedEdge} nodes={graph.nodes} editable={editable} mutate={mutate} onSelect={setSelection} />
+        )}
+        {!selection && <ValidationSummary validation={validation} nodes={graph.nodes} onSelect={setSelection} />}
+      </aside>
+    </div>
+  );
+}
