@@ -6,6 +6,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useNodesState,
+  useReactFlow,
   type Connection,
   type Edge,
 } from '@xyflow/react';
@@ -89,8 +90,11 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
 
   const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>([]);
   const laidOut = useRef<Map<string, { x: number; y: number }> | null>(null);
+  const { fitView } = useReactFlow();
+  const pendingFit = useRef(false);
   useEffect(() => {
     const relayout = laidOut.current !== positions;
+    if (relayout && laidOut.current) pendingFit.current = true;
     laidOut.current = positions;
     setNodes((prev) => {
       const before = new Map(prev.map((n) => [n.id, n]));
@@ -116,6 +120,27 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
       });
     });
   }, [graph.nodes, graph.lead_counts, positions, issuesByNode, entryIds, selection, setNodes]);
+
+  // Re-fit after the layout changed (a node or edge added or removed) and when the window is
+  // resized, so the whole graph stays in view.
+  useEffect(() => {
+    if (!pendingFit.current || nodes.length === 0) return;
+    pendingFit.current = false;
+    const t = window.setTimeout(() => fitView({ padding: 0.15, maxZoom: 1.2 }), 60);
+    return () => window.clearTimeout(t);
+  }, [nodes, fitView]);
+  useEffect(() => {
+    let t: number | undefined;
+    const onResize = () => {
+      window.clearTimeout(t);
+      t = window.setTimeout(() => fitView({ padding: 0.15, maxZoom: 1.2 }), 150);
+    };
+    window.addEventListener('resize', onResize);
+    return () => {
+      window.removeEventListener('resize', onResize);
+      window.clearTimeout(t);
+    };
+  }, [fitView]);
 
   const edges: Edge[] = useMemo(
     () =>
@@ -216,8 +241,8 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
               onPaneClick={() => setSelection(null)}
               fitView
               fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
-              minZoom={0.05}
-              onlyRenderVisibleElements={graph.nodes.length > 60}
+              minZoom={0.02}
+              onlyRenderVisibleElements={graph.nodes.length > 500}
               proOptions={{ hideAttribution: true }}
               deleteKeyCode={null}
             >
@@ -228,7 +253,7 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
         </div>
         <p className="muted small">
           Drag from a node’s bottom handle to another node to connect them, or use “Connect to” in the side panel. Counts refresh
-          every few seconds: ● active, ⏸ waiting, ⚠ stalled.
+          every 2 seconds; ⚠ marks leads stalled on a node (no edge matches their outcome).
         </p>
       </section>
       <aside className="side-panel" aria-label="Details">

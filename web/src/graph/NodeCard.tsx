@@ -44,10 +44,10 @@ function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
       <div className="wf-node-label">{node.label}</div>
       <div className="wf-node-counts">
         <span className="count-active" data-count="active" title="Active leads on this node">
-          ● {fmtNum(active)}
+          ● {fmtNum(active)} active
         </span>
         <span className="count-waiting" data-count="waiting" title="Leads waiting on this node">
-          ⏸ {fmtNum(waiting)}
+          {fmtNum(waiting)} waiting
         </span>
         {stalled > 0 && (
           <span className="count-stalled" data-count="stalled" title="Stalled: no edge applies to these leads' outcome">

@@ -91,7 +91,7 @@ export function NodePanel(props: {
         </button>
       </div>
       <p className="small muted">
-        ● {fmtNum(counts?.active)} active · ⏸ {fmtNum((counts?.waiting ?? 0) - (counts?.stalled ?? 0))} waiting
+        ● {fmtNum(counts?.active)} active · {fmtNum((counts?.waiting ?? 0) - (counts?.stalled ?? 0))} waiting
         {counts?.stalled ? ` · ⚠ ${fmtNum(counts.stalled)} stalled` : ''} ·{' '}
         <Link to={`/workflows/${workflowId}/leads?node=${node.id}`}>leads here</Link>
       </p>
