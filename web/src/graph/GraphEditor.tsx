@@ -3,20 +3,27 @@ import {
   Background,
   Controls,
   MarkerType,
+  Position,
   ReactFlow,
   ReactFlowProvider,
   useNodesState,
   useReactFlow,
   type Connection,
   type Edge,
+  type NodeHandle,
 } from '@xyflow/react';
-import { api, NODE_TYPES, TERMINAL, type GraphResponse, type NodeType, type Validation, type WfNode } from '../api';
+import { api, NODE_TYPES, TERMINAL, type GraphResponse, type Issue, type NodeType, type Validation, type WfNode } from '../api';
 import { ErrorBox } from '../common';
-import { layout, NODE_H, NODE_W } from './layout';
-import { NodeCard, TYPE_NAMES, type FlowNode } from './NodeCard';
+import { cachedLayout, NODE_H, NODE_W } from './layout';
+import { NodeCard, TYPE_NAMES, type FlowNode, type NodeData } from './NodeCard';
 import { EdgePanel, NewEdgeForm, NodePanel, ValidationSummary } from './Panels';
 
 const nodeTypes = { wf: NodeCard };
+// Where NodeCard's handles sit (6px, centred on the top and bottom borders).
+const HANDLES: NodeHandle[] = [
+  { type: 'target', position: Position.Top, x: NODE_W / 2 - 3, y: -1, width: 6, height: 6 },
+  { type: 'source', position: Position.Bottom, x: NODE_W / 2 - 3, y: NODE_H - 5, width: 6, height: 6 },
+];
 
 // A config that passes the server's per-type checks, so a new node can be saved at once.
 const DEFAULT_CONFIG: Record<NodeType, Record<string, unknown>> = {
@@ -29,6 +36,26 @@ const DEFAULT_CONFIG: Record<NodeType, Record<string, unknown>> = {
   CONVERTED: {},
   DROPPED: {},
 };
+
+function sameIssues(a: Issue[], b: Issue[]) {
+  return a.length === b.length && a.every((x, i) => x.code === b[i].code && x.message === b[i].message);
+}
+function sameData(a: NodeData, b: NodeData) {
+  const n = a.node as WfNode & { updated_at?: string };
+  const m = b.node as WfNode & { updated_at?: string };
+  return (
+    n.id === m.id &&
+    n.label === m.label &&
+    n.updated_at === m.updated_at &&
+    a.counts?.active === b.counts?.active &&
+    a.counts?.waiting === b.counts?.waiting &&
+    a.counts?.stalled === b.counts?.stalled &&
+    a.entry === b.entry &&
+    a.terminal === b.terminal &&
+    sameIssues(a.errors, b.errors) &&
+    sameIssues(a.warnings, b.warnings)
+  );
+}
 
 export type Selection = { kind: 'node'; id: string } | { kind: 'edge'; id: string } | { kind: 'connect'; from: string; to: string } | null;
 
@@ -72,7 +99,12 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
     [graph.nodes, graph.edges],
   );
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const positions = useMemo(() => layout(graph.nodes, graph.edges), [structure]);
+  const positions = useMemo(() => {
+    const t = performance.now();
+    const p = cachedLayout(wfId, graph.nodes, graph.edges);
+    performance.measure('leadline-layout', { start: t, end: performance.now() });
+    return p;
+  }, [structure]);
 
   const entryIds = useMemo(() => {
     const hasIncoming = new Set(graph.edges.map((e) => e.to_node_id));
@@ -100,22 +132,30 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
       const before = new Map(prev.map((n) => [n.id, n]));
       return graph.nodes.map((n) => {
         const old = before.get(n.id);
+        const data: NodeData = {
+          node: n,
+          counts: graph.lead_counts[n.id],
+          errors: issuesByNode.errors.get(n.id) ?? [],
+          warnings: issuesByNode.warnings.get(n.id) ?? [],
+          entry: entryIds.has(n.id),
+          terminal: TERMINAL.includes(n.node_type),
+        };
+        const position = !relayout && old ? old.position : positions.get(n.id) ?? { x: 0, y: 0 };
+        const selected = selection?.kind === 'node' && selection.id === n.id;
+        // Unchanged nodes keep their object, so neither React Flow nor NodeCard re-renders
+        // them on every poll.
+        if (old && old.position === position && !!old.selected === selected && sameData(old.data, data)) return old;
         return {
           ...(old ?? {}),
           id: n.id,
           type: 'wf' as const,
-          position: !relayout && old ? old.position : positions.get(n.id) ?? { x: 0, y: 0 },
-          initialWidth: NODE_W,
-          initialHeight: NODE_H,
-          selected: selection?.kind === 'node' && selection.id === n.id,
-          data: {
-            node: n,
-            counts: graph.lead_counts[n.id],
-            errors: issuesByNode.errors.get(n.id) ?? [],
-            warnings: issuesByNode.warnings.get(n.id) ?? [],
-            entry: entryIds.has(n.id),
-            terminal: TERMINAL.includes(n.node_type),
-          },
+          position,
+          // Known size and handles: React Flow can draw edges and fit the view in the first
+          // pass instead of waiting for every node to be measured (it re-measures anyway).
+          measured: old?.measured ?? { width: NODE_W, height: NODE_H },
+          handles: HANDLES,
+          selected,
+          data: old && sameData(old.data, data) ? old.data : data,
         };
       });
     });
@@ -192,17 +232,19 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
   const selectedNode = selection?.kind === 'node' ? graph.nodes.find((n) => n.id === selection.id) : undefined;
   const selectedEdge = selection?.kind === 'edge' ? graph.edges.find((e) => e.id === selection.id) : undefined;
 
-  // Marks the graph ready once React Flow has the nodes in the DOM (used by tests and
-  // the render benchmark).
-  const [ready, setReady] = useState(false);
+  // Marks the graph ready (data-graph-ready, a performance mark) once React Flow has the nodes
+  // in the DOM; set on the element directly so it costs no re-render. Tests and the render
+  // benchmark wait for it.
+  const flowRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (ready || nodes.length !== graph.nodes.length) return;
+    const el = flowRef.current;
+    if (!el || el.dataset.graphReady === 'true' || nodes.length !== graph.nodes.length) return;
     const id = requestAnimationFrame(() => {
       performance.mark('leadline-graph-ready');
-      setReady(true);
+      el.dataset.graphReady = 'true';
     });
     return () => cancelAnimationFrame(id);
-  }, [nodes.length, graph.nodes.length, ready]);
+  }, [nodes.length, graph.nodes.length]);
 
   return (
     <div className="graph-layout">
@@ -220,7 +262,7 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
           <p className="muted small palette">This workflow is {graph.workflow.status}; its graph can no longer be edited.</p>
         )}
         <ErrorBox error={error} title="That change was refused" />
-        <div className="flow" data-graph-ready={ready ? 'true' : 'false'} data-node-count={graph.nodes.length}>
+        <div className="flow" ref={flowRef} data-graph-ready="false" data-node-count={graph.nodes.length}>
           {graph.nodes.length === 0 ? (
             <div className="flow-empty" role="status">
               <p>

@@ -43,6 +43,7 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
   const refresh = useCallback(async () => {
     try {
       const g = await api<GraphResponse>(`/workflows/${id}/graph`);
+      if (!performance.getEntriesByName('leadline-graph-fetched').length) performance.mark('leadline-graph-fetched');
       setGraph(g);
       setLoadError(null);
     } catch (e) {
