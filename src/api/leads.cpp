@@ -117,7 +117,8 @@ Response enroll_leads(const Request& request, Services& services) {
   body["skipped"] = std::move(skipped);
   body["message"] =
       enrolment_message(result.lead_ids.size(), result.duplicates.size(), rows.invalid.size());
-  if (rows.single && !result.lead_ids.empty()) body["lead"] = to_json(rows.leads.front());
+  if (rows.single && !result.lead_ids.empty())
+    body["lead"] = to_json(rows.leads.front(), workflow.settings);
   return Response::json(201, body);
 }
 
@@ -145,7 +146,7 @@ Response list_leads(const Request& request, Services& services) {
   if (!errors.empty()) throw http::bad_request(errors);
   auto page = services.store.list_leads(workflow.id, query);
   Json data = Json::array();
-  for (const auto& lead : page.items) data.push_back(to_json(lead));
+  for (const auto& lead : page.items) data.push_back(to_json(lead, workflow.settings));
   return Response::json(200, paginated(std::move(data), query.page, page.total));
 }
 
@@ -157,7 +158,8 @@ Lead require_lead(const Request& request, Services& services, const std::string&
 
 Response get_lead(const Request& request, Services& services) {
   const auto workflow = require_workflow(request, services);
-  return Response::json(200, to_json(require_lead(request, services, workflow.id)));
+  return Response::json(200,
+                        to_json(require_lead(request, services, workflow.id), workflow.settings));
 }
 
 Response remove_lead(const Request& request, Services& services) {
@@ -198,8 +200,10 @@ Response lead_history(const Request& request, Services& services) {
       {"status", to_string(lead.status)},
       {"entered_at", lead.entered_at ? Json(util::format_iso(*lead.entered_at)) : Json(nullptr)},
       {"next_action_at",
-       lead.next_action_at ? Json(util::format_iso(*lead.next_action_at)) : Json(nullptr)}};
-  return Response::json(200, {{"lead", to_json(lead)},
+       lead.next_action_at ? Json(util::format_iso(*lead.next_action_at)) : Json(nullptr)},
+      // delay, call, http, window (a calling window's opening) or none.
+      {"waiting_for", to_string(lead.wait_kind)}};
+  return Response::json(200, {{"lead", to_json(lead, workflow.settings)},
                               {"execution", std::move(execution)},
                               {"history", std::move(history)}});
 }

@@ -16,12 +16,6 @@ constexpr size_t kMaxLabel = 200;
 
 void check_config(domain::NodeType type, const Json& config, FieldErrors& errors) {
   for (auto& message : domain::validate_node_config(type, config)) errors.add(std::move(message));
-  // Reading callback times out of call analysis needs the lead's time zone (planned with
-  // calling windows); until then the mode is refused rather than silently approximated.
-  if (type == domain::NodeType::kTime && config.value("time_source", "") == "postcall_analysis")
-    errors.add(
-        "config.time_source \"postcall_analysis\" is not supported yet; use a fixed duration "
-        "(delay_minutes, delay_hours, delay_days or duration_value + duration_unit)");
 }
 
 // Reads label, positions and config (the fields POST and PATCH share) into `node`.

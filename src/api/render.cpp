@@ -1,5 +1,7 @@
 #include "api/render.h"
 
+#include "domain/lead_timezone.h"
+
 namespace leadline::api {
 
 using util::format_iso;
@@ -56,7 +58,7 @@ Json iso_or_null(const std::optional<util::Millis>& ms) {
 }
 }  // namespace
 
-Json to_json(const domain::Lead& l) {
+Json to_json(const domain::Lead& l, const Json& workflow_settings) {
   Json j;
   j["id"] = l.id;
   j["workflow_id"] = l.workflow_id;
@@ -65,6 +67,9 @@ Json to_json(const domain::Lead& l) {
   j["status"] = to_string(l.status);
   j["current_node_id"] = or_null(l.current_node_id);
   j["stalled"] = l.stalled;
+  const auto zone = domain::resolve_lead_timezone(l.variables, l.phone_number, workflow_settings);
+  j["timezone"] = zone.zone.name();
+  j["timezone_source"] = zone.source;
   j["next_action_at"] = iso_or_null(l.next_action_at);
   j["enrolled_at"] = format_iso(l.enrolled_at);
   j["created_at"] = format_iso(l.created_at);

@@ -10,7 +10,9 @@ namespace leadline::api {
 Json to_json(const domain::Workflow& workflow);
 Json to_json(const domain::Node& node);
 Json to_json(const domain::Edge& edge);
-Json to_json(const domain::Lead& lead);
+// With the lead's time zone and where it came from, which depend on the workflow's
+// settings.timezone.
+Json to_json(const domain::Lead& lead, const Json& workflow_settings);
 Json to_json(const domain::HistoryEntry& entry);
 Json to_json(const domain::Call& call);
 

@@ -2,6 +2,7 @@
 #include "api/input.h"
 #include "api/render.h"
 #include "api/routes.h"
+#include "domain/calling_window.h"
 #include "domain/graph_rules.h"
 #include "http/errors.h"
 #include "util/ids.h"
@@ -41,9 +42,10 @@ void check_settings(const Json& settings, FieldErrors& errors) {
     if (!it->is_null() && !(it->is_number_integer() && it->get<std::int64_t>() >= 1))
       errors.add("settings.max_concurrent_calls must be a positive integer or null");
   }
-  if (auto it = settings.find("calling_window"); it != settings.end()) {
-    if (!it->is_null() && !it->is_object())
-      errors.add("settings.calling_window must be an object or null");
+  if (auto it = settings.find("calling_window"); it != settings.end() && !it->is_null()) {
+    domain::ConfigProblems problems("settings");
+    domain::check_calling_window(*it, problems);
+    for (auto& message : problems.take()) errors.add(std::move(message));
   }
 }
 

@@ -1,5 +1,7 @@
 #include "domain/calling_window.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <string_view>
 #include <utility>
 
@@ -39,9 +41,8 @@ bool is_date(const Json& value) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, {0, 1, 2, 3, 5, 6, 8, 9})) {
     return false;
   }
-  int month = two_digits(s, 5);
-  int day = two_digits(s, 8);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  return util::is_valid_date(two_digits(s, 0) * 100 + two_digits(s, 2), two_digits(s, 5),
+                             two_digits(s, 8));
 }
 
 // "mon" or "monday" in any case; the index from Monday, or -1.
@@ -82,10 +83,12 @@ void check_calling_window(const Json& window, ConfigProblems& problems) {
       times_ok = false;
     }
   }
-  // A window that wraps past midnight is almost always a typo for calling hours.
-  if (times_ok && start != nullptr && end != nullptr &&
-      minute_of_day(*end) <= minute_of_day(*start)) {
-    problems.add("calling_window.end", "must be later than calling_window.start");
+  // An end before the start crosses midnight; an end equal to it opens nothing.
+  if (times_ok) {
+    const CallingWindow defaults;
+    const int from = start != nullptr ? minute_of_day(*start) : defaults.start_minute;
+    const int to = end != nullptr ? minute_of_day(*end) : defaults.end_minute;
+    if (from == to) problems.add("calling_window.end", "must differ from calling_window.start");
   }
   if (const Json* dates = config_field(window, "blackout_dates")) {
     if (!dates->is_array()) {
@@ -120,10 +123,74 @@ CallingWindow parse_calling_window(const Json& window) {
   if (const Json* dates = config_field(window, "blackout_dates");
       dates != nullptr && dates->is_array()) {
     for (const Json& date : *dates) {
-      if (is_date(date)) out.blackout_dates.push_back(date.get<std::string>());
+      if (!is_date(date)) continue;
+      std::string_view s = date.get_ref<const std::string&>();
+      out.blackout_dates.push_back(
+          {two_digits(s, 0) * 100 + two_digits(s, 2), two_digits(s, 5), two_digits(s, 8)});
     }
   }
   return out;
+}
+
+bool CallingWindow::contains(const util::LocalTime& local) const {
+  const auto& date = local.date;
+  if (std::find(blackout_dates.begin(), blackout_dates.end(), date) != blackout_dates.end())
+    return false;
+  const int minute = local.minute_of_day;
+  const auto opened_on = [&](util::CivilDate day) {
+    return days[size_t(util::weekday(day))] &&
+           std::find(blackout_dates.begin(), blackout_dates.end(), day) == blackout_dates.end();
+  };
+  if (!crosses_midnight()) return minute >= start_minute && minute < end_minute && opened_on(date);
+  if (minute >= start_minute) return opened_on(date);
+  return minute < end_minute && opened_on(util::add_days(date, -1));
+}
+
+std::string CallingWindow::describe() const {
+  auto hhmm = [](int minute) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%02d:%02d", minute / 60, minute % 60);
+    return std::string(buffer);
+  };
+  std::string text = hhmm(start_minute) + "-" + hhmm(end_minute) + " ";
+  std::string chosen;
+  for (size_t i = 0; i < days.size(); ++i)
+    if (days[i]) chosen += (chosen.empty() ? "" : ", ") + std::string(kDayNames[i]);
+  const bool every_day = std::all_of(days.begin(), days.end(), [](bool d) { return d; });
+  text += every_day ? "every day" : chosen;
+  if (crosses_midnight()) text += " (crosses midnight)";
+  if (!blackout_dates.empty()) text += ", not on blackout dates";
+  return text;
+}
+
+std::optional<CallingWindow> effective_calling_window(const Json& node_config,
+                                                      const Json& workflow_settings) {
+  for (const Json* scope : {&node_config, &workflow_settings}) {
+    if (!scope->is_object()) continue;
+    auto it = scope->find("calling_window");
+    if (it == scope->end()) continue;
+    if (!it->is_object()) return std::nullopt;  // null switches the window off
+    return parse_calling_window(*it);
+  }
+  return CallingWindow{};
+}
+
+std::optional<util::Millis> next_window_opening(const CallingWindow& window,
+                                                const util::TimeZone& zone, util::Millis now) {
+  const util::LocalTime local = zone.to_local(now);
+  if (window.contains(local)) return now;
+  // The window opens at some day's start time or, when that day's own opening was on a
+  // blackout date, at a midnight inside a window that crosses it. Candidates are tried
+  // in order; each is converted back so DST gaps and overlaps resolve as the zone says.
+  constexpr int kHorizonDays = 400;
+  for (int d = 0; d <= kHorizonDays; ++d) {
+    const util::CivilDate day = util::add_days(local.date, d);
+    for (int minute : {0, window.start_minute}) {
+      const util::Millis candidate = zone.from_local(day, minute);
+      if (candidate > now && window.contains(zone.to_local(candidate))) return candidate;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace leadline::domain

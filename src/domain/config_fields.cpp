@@ -8,7 +8,7 @@
 namespace leadline::domain {
 
 void ConfigProblems::add(std::string_view field, std::string_view text) {
-  std::string message = "config";
+  std::string message = prefix_;
   if (!field.empty()) (message += '.') += field;
   (message += ' ') += text;
   list_.push_back(std::move(message));

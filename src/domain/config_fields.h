@@ -15,12 +15,16 @@ namespace leadline::domain {
 // Collects messages; each starts with the field's path under "config".
 class ConfigProblems {
  public:
+  // `prefix` names the object checked: "config" for node configs, "settings" for a
+  // workflow's settings.
+  explicit ConfigProblems(std::string prefix = "config") : prefix_(std::move(prefix)) {}
   // add("agent_id", "is required") -> "config.agent_id is required"; an empty field
   // speaks about the config as a whole ("config must ...").
   void add(std::string_view field, std::string_view text);
   std::vector<std::string> take() { return std::move(list_); }
 
  private:
+  std::string prefix_;
   std::vector<std::string> list_;
 };
 

@@ -25,6 +25,9 @@ enum class WaitKind {
   // its workflow is not active, or the lead was removed.
   kCallDetached,
   kHttp,  // the answer of a WEBHOOK / APPLICATION http request
+  // The next opening of the calling window, for a call or text that came due outside it.
+  // Not shifted by a pause: the window is checked again whenever the step runs.
+  kWindow,
 };
 std::string_view to_string(WaitKind kind);
 WaitKind wait_kind_from_string(std::string_view text);
@@ -60,7 +63,9 @@ struct HistoryEntry {
   std::string node_id;
   std::string node_type;
   std::string label;
-  std::string status;  // completed, retrying, stalled, failed, cancelled, removed
+  // completed, retrying, waiting (for a calling window or a callback time), stalled,
+  // failed, cancelled, removed
+  std::string status;
   std::optional<std::string> outcome;
   std::optional<std::string> edge_label;
   std::optional<std::string> to_node_id;

@@ -284,6 +284,8 @@ void check_webhook(const Json& config, ConfigProblems& problems) {
 void check_sms(const Json& config, ConfigProblems& problems) {
   check_phone(config, problems);
   require_string(config, "message", "message", problems);
+  if (const Json* window = config_field(config, "calling_window"))
+    check_calling_window(*window, problems);
 }
 
 }  // namespace
@@ -351,10 +353,6 @@ VoiceCallConfig parse_voice_call_config(const Json& config) {
         out.retry_on.push_back(to_upper(item.get_ref<const std::string&>()));
       }
     }
-  }
-  if (const Json* window = config_field(config, "calling_window");
-      window != nullptr && window->is_object()) {
-    out.calling_window = parse_calling_window(*window);
   }
   return out;
 }

@@ -28,7 +28,6 @@ struct VoiceCallConfig {
   int max_attempts = 1;
   double retry_delay_minutes = 60;
   std::vector<std::string> retry_on = {"NO_ANSWER", "BUSY", "VOICEMAIL"};  // upper case
-  std::optional<CallingWindow> calling_window;
 };
 
 struct TimeConfig {

@@ -3,9 +3,14 @@
 namespace leadline::engine {
 
 CompiledWorkflow::CompiledWorkflow(std::string workflow_id, std::int64_t workflow_version,
-                                   domain::Graph graph)
-    : id(std::move(workflow_id)), version(workflow_version), index(std::move(graph)) {
+                                   domain::Graph graph, Json workflow_settings)
+    : id(std::move(workflow_id)),
+      version(workflow_version),
+      index(std::move(graph)),
+      settings(std::move(workflow_settings)) {
   for (const auto& node : index.graph().nodes) {
+    if (node.type == domain::NodeType::kVoiceCall || node.type == domain::NodeType::kSms)
+      windows.emplace(node.id, domain::effective_calling_window(node.config, settings));
     if (node.type == domain::NodeType::kVoiceCall)
       voice_calls.emplace(node.id, domain::parse_voice_call_config(node.config));
     else if (node.type == domain::NodeType::kTime)

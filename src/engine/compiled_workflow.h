@@ -12,13 +12,19 @@
 namespace leadline::engine {
 
 struct CompiledWorkflow {
-  CompiledWorkflow(std::string workflow_id, std::int64_t workflow_version, domain::Graph graph);
+  // `settings` is the workflow's settings object (time zone, calling window); the version
+  // changes with them as with the graph.
+  CompiledWorkflow(std::string workflow_id, std::int64_t workflow_version, domain::Graph graph,
+                   Json settings = Json::object());
 
   std::string id;
   std::int64_t version;
   domain::GraphIndex index;
+  Json settings;
   std::unordered_map<std::string, domain::VoiceCallConfig> voice_calls;  // by node id
   std::unordered_map<std::string, domain::TimeConfig> delays;            // by node id
+  // The calling window of each VOICE_CALL and SMS node (nullopt: switched off).
+  std::unordered_map<std::string, std::optional<domain::CallingWindow>> windows;
 };
 
 using CompiledWorkflowPtr = std::shared_ptr<const CompiledWorkflow>;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "domain/callback_time.h"
 #include "domain/conditions.h"
 #include "domain/edge_choice.h"
+#include "domain/lead_timezone.h"
 #include "domain/template.h"
 #include "util/ids.h"
 
@@ -108,6 +110,7 @@ class LeadStep {
       case NodeType::kWebhook:
         return run_http(node, node.config);
       case NodeType::kSms:
+        if (!window_open(node)) return {};
         return {NodeResult::kOutcome, "failure", "no SMS provider is configured"};
       case NodeType::kConverted:
         return finish(node, LeadStatus::kCompleted);
@@ -122,7 +125,7 @@ class LeadStep {
     const bool call_done = lead_.call_id && due_.call && due_.call->id == *lead_.call_id &&
                            due_.call->outcome && due_.call->node_id == node.id;
     if (!call_done) {
-      place_call(node, config);
+      if (window_open(node)) place_call(node, config);
       return {};
     }
     const domain::Call& call = *due_.call;
@@ -190,11 +193,67 @@ class LeadStep {
       return {NodeResult::kOutcome, "", std::nullopt};
     }
     const auto& config = wf_.delays.at(node.id);
-    util::Millis delay = config.fixed_delay_ms.value_or(0);
-    if (!config.fixed_delay_ms)
-      delay = static_cast<util::Millis>(config.fallback_minutes.value_or(0) * 60'000.0);
-    wait(WaitKind::kDelay, now_ + delay);
+    if (config.fixed_delay_ms) {
+      wait(WaitKind::kDelay, now_ + *config.fixed_delay_ms);
+      return {};
+    }
+    wait_for_callback(node, config);
     return {};
+  }
+
+  // TIME in postcall_analysis mode: until the time the lead asked to be called back, read
+  // in its zone, or fallback_minutes when the analysis has no readable time.
+  void wait_for_callback(const Node& node, const domain::TimeConfig& config) {
+    const std::string field = config.pca_field.value_or("");
+    const Json* value = nullptr;
+    if (auto call = lead_.context.find("last_call"); call != lead_.context.end()) {
+      if (auto analysis = call->find("postcall_analysis");
+          analysis != call->end() && analysis->is_object()) {
+        if (auto it = analysis->find(field); it != analysis->end() && it->is_string()) value = &*it;
+      }
+    }
+    const auto& zone = lead_zone().zone;
+    std::optional<util::Millis> until;
+    if (value) until = domain::parse_callback_time(value->get<std::string>(), now_, zone);
+    std::string reason;
+    if (until) {
+      reason = "callback time \"" + value->get<std::string>() + "\" is " + zone.format(*until) +
+               " (" + zone.name() + ")";
+    } else {
+      until = now_ + static_cast<util::Millis>(config.fallback_minutes.value_or(0) * 60'000.0);
+      reason = (value ? "callback time \"" + value->get<std::string>() + "\" is unreadable"
+                      : "the latest call analysis has no " + field) +
+               "; waiting fallback_minutes until " + zone.format(*until);
+    }
+    history(node, "waiting", std::nullopt, std::nullopt, std::nullopt, reason);
+    wait(WaitKind::kDelay, *until);
+  }
+
+  // True when the node's calling window is open now in the lead's zone; otherwise the
+  // lead waits for the next opening and the history says so.
+  bool window_open(const Node& node) {
+    auto it = wf_.windows.find(node.id);
+    if (it == wf_.windows.end() || !it->second) return true;
+    const domain::CallingWindow& window = *it->second;
+    const auto& lead_zone_info = lead_zone();
+    const auto opening = domain::next_window_opening(window, lead_zone_info.zone, now_);
+    if (opening == now_) return true;
+    if (!opening) {
+      fail("its calling window (" + window.describe() + ") does not open in the next 400 days");
+      return false;
+    }
+    history(node, "waiting", std::nullopt, std::nullopt, std::nullopt,
+            "outside the calling window " + window.describe() + " in " +
+                lead_zone_info.zone.name() + " (from " + lead_zone_info.source +
+                "); waiting until " + lead_zone_info.zone.format(*opening));
+    wait(WaitKind::kWindow, *opening);
+    return false;
+  }
+
+  const domain::LeadTimezone& lead_zone() {
+    if (!zone_)
+      zone_ = domain::resolve_lead_timezone(lead_.variables, lead_.phone_number, wf_.settings);
+    return *zone_;
   }
 
   std::string evaluate_condition(const Node& node) {
@@ -215,6 +274,7 @@ class LeadStep {
     if (provider == "leadline" && action == "set_variables") {
       const Json variables = action_config.value("variables", Json::object());
       lead_.variables_changed = true;
+      zone_.reset();  // a "timezone" variable may have changed
       for (const auto& [key, value] : variables.items())
         if (!value.is_null())
           lead_.variables[key] = domain::render_template(as_variable(value), lead_.variables);
@@ -375,6 +435,7 @@ class LeadStep {
   const providers::CallSimulator& simulator_;
   bool delay_over_ = false;
   std::optional<std::string> last_call_id_;
+  std::optional<domain::LeadTimezone> zone_;
 };
 }  // namespace
 

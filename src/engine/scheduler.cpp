@@ -38,9 +38,12 @@ SchedulerStats Scheduler::stats() const {
 
 const CompiledWorkflow& Scheduler::workflow_for(const store::DueLead& due) {
   auto& cached = graphs_[due.lead.workflow_id];
-  if (!cached || cached->version != due.workflow_version)
-    cached = std::make_shared<const CompiledWorkflow>(due.lead.workflow_id, due.workflow_version,
-                                                      store_.load_graph(due.lead.workflow_id));
+  if (!cached || cached->version != due.workflow_version) {
+    auto workflow = store_.find_workflow(due.lead.org_id, due.lead.workflow_id);
+    cached = std::make_shared<const CompiledWorkflow>(
+        due.lead.workflow_id, due.workflow_version, store_.load_graph(due.lead.workflow_id),
+        workflow ? workflow->settings : Json::object());
+  }
   return *cached;
 }
 

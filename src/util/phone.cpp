@@ -190,8 +190,6 @@ std::optional<std::string> phone_region(std::string_view e164) {
   return region;
 }
 
-std::vector<std::string> phone_timezones(std::string_view /*e164*/) { return {}; }
-
 std::string phone_geodescription(std::string_view e164) {
   // Loads its prefix tables lazily under its own mutex, so one shared instance is safe.
   static const i18n::phonenumbers::PhoneNumberOfflineGeocoder geocoder;

@@ -30,10 +30,6 @@ PhoneResult normalize_phone(std::string_view raw, std::string_view default_regio
 // unparseable or belongs to no single region (e.g. +800 international freephone).
 std::optional<std::string> phone_region(std::string_view e164);
 
-// IANA time zones for the number. Always empty: Debian's libphonenumber 8.12 does not
-// ship PhoneNumberToTimeZonesMapper, so callers must fall back to the region.
-std::vector<std::string> phone_timezones(std::string_view e164);
-
 // An English description of where the number is, from libphonenumber's offline
 // geocoder: a city or state for fixed lines ("San Francisco, CA", "California") or the
 // country ("India"); "" when unknown or unparseable.

@@ -150,6 +150,14 @@ TEST_F(WorkflowsApi, RejectsBadUpdates) {
   expect_error(api().patch("/v1/workflows/" + id, {{"settings", {{"default_country", "usa"}}}}),
                400);
   expect_error(api().patch("/v1/workflows/" + id, {{"title", "ok"}, {"settings", 3}}), 400);
+  auto bad_window =
+      api().patch("/v1/workflows/" + id,
+                  {{"settings", {{"calling_window", {{"days", {"mon", "xyz"}}, {"start", "9"}}}}}});
+  expect_error(bad_window, 400);
+  EXPECT_EQ(
+      bad_window.json()["message"],
+      (Json{"settings.calling_window.days[1] must be one of mon, tue, wed, thu, fri, sat, sun",
+            "settings.calling_window.start must be a time like 09:00 (HH:MM)"}));
   EXPECT_EQ(api().get("/v1/workflows/" + id).json()["title"], "Stay");  // nothing changed
   ASSERT_EQ(api().post("/v1/workflows/" + id + "/cancel").status, 200);
   expect_error(api().patch("/v1/workflows/" + id, {{"title", "late"}}), 409);

@@ -271,7 +271,6 @@ TEST(NodeConfig, ParsesVoiceCallWithDefaults) {
   EXPECT_EQ(config.max_attempts, 1);
   EXPECT_EQ(config.retry_delay_minutes, 60);
   EXPECT_EQ(config.retry_on, (std::vector<std::string>{"NO_ANSWER", "BUSY", "VOICEMAIL"}));
-  EXPECT_FALSE(config.calling_window.has_value());
 }
 
 TEST(NodeConfig, ParsesVoiceCallOptions) {
@@ -280,14 +279,11 @@ TEST(NodeConfig, ParsesVoiceCallOptions) {
   json["max_attempts"] = 3;
   json["retry_delay_minutes"] = 15.5;
   json["retry_on"] = {"failed", "busy"};
-  json["calling_window"] = {{"start", "09:00"}};
   auto config = parse_voice_call_config(json);
   EXPECT_EQ(config.agent_version_number, 4);
   EXPECT_EQ(config.max_attempts, 3);
   EXPECT_EQ(config.retry_delay_minutes, 15.5);
   EXPECT_EQ(config.retry_on, (std::vector<std::string>{"FAILED", "BUSY"}));
-  ASSERT_TRUE(config.calling_window.has_value());
-  EXPECT_EQ(config.calling_window->start_minute, 9 * 60);
 
   json["retry_on"] = Json::array();
   EXPECT_TRUE(parse_voice_call_config(json).retry_on.empty());

@@ -104,10 +104,6 @@ TEST(Phone, DescribesLocation) {
   EXPECT_EQ(phone_geodescription("garbage"), "");
 }
 
-TEST(Phone, TimezonesAreUnavailableInThisLibphonenumberBuild) {
-  EXPECT_TRUE(phone_timezones("+14155550100").empty());
-}
-
 TEST(Phone, FastPathAgreesWithParse) {
   // Every E.164 input must come out the same whether or not it takes the fast path.
   for (const char* raw : {"+14155550100", "+442079460958", "+919876543210", "+390612345678",

@@ -1,0 +1,202 @@
+// Calling windows in each lead's own time zone, and callback times read from call
+// analysis, on the manual clock through the real API, engine and store.
+#include "engine/engine_fixture.h"
+
+namespace leadline::test {
+namespace {
+
+constexpr const char* kLosAngeles = "+12135550123";  // Los Angeles, CA
+constexpr const char* kSydney = "+61291234567";      // Sydney landline
+
+class LawfulHours : public EngineTest {
+ protected:
+  void advance_to(std::string_view iso) {
+    const util::Millis target = *util::parse_iso(iso);
+    ASSERT_GE(target, clock_->now());
+    advance(std::chrono::milliseconds(target - clock_->now()));
+  }
+  // call -> converted / dropped, with the given workflow settings and call config.
+  std::string call_workflow(const Json& settings = Json::object(),
+                            const Json& call_extra = Json::object()) {
+    auto res = api().post("/v1/workflows", {{"title", "Lawful"}, {"settings", settings}});
+    EXPECT_EQ(res.status, 201) << res.body;
+    const std::string wf = res.json()["id"];
+    call_node_ = create_node(wf, "VOICE_CALL", call_config(call_extra), "Call");
+    auto won = create_node(wf, "CONVERTED");
+    auto lost = create_node(wf, "DROPPED");
+    create_edge(wf, call_node_, won, "COMPLETED");
+    create_edge(wf, call_node_, lost);
+    return wf;
+  }
+  static std::vector<std::string> statuses(const Json& history) {
+    std::vector<std::string> out;
+    for (const auto& h : history) out.push_back(h["status"]);
+    return out;
+  }
+  std::string call_node_;
+};
+
+TEST_F(LawfulHours, SydneyAndLosAngelesEachGetTheirOwnLocalOpening) {
+  auto wf = call_workflow();
+  activate(wf);
+  // Friday 2026-05-29 12:00 UTC: 05:00 in Los Angeles, 22:00 in Sydney. Both closed.
+  advance_to("2026-05-29T12:00:00Z");
+  auto la = enroll(wf, {{"sim_outcomes", "COMPLETED"}}, kLosAngeles);
+  auto syd = enroll(wf, {{"sim_outcomes", "COMPLETED"}}, kSydney);
+  settle();
+  auto la_lead = lead(wf, la);
+  EXPECT_EQ(la_lead["timezone"], "America/Los_Angeles");
+  EXPECT_EQ(la_lead["timezone_source"], "phone_number");
+  EXPECT_EQ(la_lead["next_action_at"], "2026-05-29T15:00:00.000Z");  // 08:00 PDT
+  EXPECT_EQ(lead(wf, syd)["timezone"], "Australia/Sydney");
+  EXPECT_EQ(lead(wf, syd)["next_action_at"], "2026-05-29T22:00:00.000Z");  // 08:00 AEST
+  EXPECT_TRUE(calls_of(la).empty());
+  EXPECT_TRUE(calls_of(syd).empty());
+  auto waiting = history(wf, la);
+  ASSERT_GE(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0]["status"], "waiting");
+  EXPECT_EQ(waiting[0]["reason"],
+            "outside the calling window 08:00-21:00 every day in America/Los_Angeles (from "
+            "phone_number); waiting until 2026-05-29T08:00:00-07:00");
+
+  advance_to("2026-05-29T14:59:59Z");
+  EXPECT_TRUE(calls_of(la).empty());
+  advance_to("2026-05-29T15:00:00Z");
+  ASSERT_EQ(calls_of(la).size(), 1u);
+  EXPECT_EQ(calls_of(la)[0]["created_at"], "2026-05-29T15:00:00.000Z");
+  EXPECT_TRUE(calls_of(syd).empty());
+
+  advance_to("2026-05-29T22:00:00Z");
+  ASSERT_EQ(calls_of(syd).size(), 1u);
+  EXPECT_EQ(calls_of(syd)[0]["created_at"], "2026-05-29T22:00:00.000Z");
+  advance(minutes(1));
+  EXPECT_EQ(lead(wf, la)["status"], "completed");
+  EXPECT_EQ(lead(wf, syd)["status"], "completed");
+}
+
+TEST_F(LawfulHours, RetryThatComesDueAfterHoursWaitsForTheMorning) {
+  auto wf = call_workflow(Json::object(), {{"max_attempts", 2}, {"retry_delay_minutes", 60}});
+  activate(wf);
+  advance_to("2026-05-29T03:30:00Z");  // 20:30 PDT: open
+  auto id = enroll(wf, {{"sim_outcomes", "NO_ANSWER,COMPLETED"}}, kLosAngeles);
+  settle();
+  ASSERT_EQ(calls_of(id).size(), 1u);
+  advance(seconds(30));  // no answer; the retry is due 21:30 PDT, after hours
+  advance(minutes(60));
+  EXPECT_EQ(calls_of(id).size(), 1u);
+  EXPECT_EQ(lead(wf, id)["next_action_at"], "2026-05-29T15:00:00.000Z");
+  EXPECT_EQ(statuses(history(wf, id)),
+            (std::vector<std::string>{"retrying", "waiting", "waiting"}));  // + the visit
+  advance_to("2026-05-29T15:00:00Z");
+  ASSERT_EQ(calls_of(id).size(), 2u);
+  EXPECT_EQ(calls_of(id)[0]["attempt"], 2);
+}
+
+TEST_F(LawfulHours, LeadVariableAndWorkflowZoneAndSwitchingOff) {
+  // A lead's own timezone variable beats its number; a number that says nothing falls back
+  // to the workflow's zone.
+  auto wf = call_workflow({{"timezone", "Asia/Tokyo"}});
+  activate(wf);
+  advance_to("2026-05-29T12:00:00Z");  // 21:00 Tokyo (closed), 08:00 New York (open)
+  auto by_variable = enroll(wf, {{"timezone", "America/New_York"}}, kLosAngeles);
+  auto by_workflow = enroll(wf, Json::object(), "+61412345678");  // mobile: no zone
+  settle();
+  EXPECT_EQ(lead(wf, by_variable)["timezone_source"], "lead_variable");
+  EXPECT_EQ(calls_of(by_variable).size(), 1u);
+  EXPECT_EQ(lead(wf, by_workflow)["timezone"], "Asia/Tokyo");
+  EXPECT_EQ(lead(wf, by_workflow)["timezone_source"], "workflow_settings");
+  EXPECT_TRUE(calls_of(by_workflow).empty());
+  EXPECT_EQ(lead(wf, by_workflow)["next_action_at"], "2026-05-29T23:00:00.000Z");
+
+  // null switches the window off: a call at 05:00 local.
+  auto anytime = call_workflow({{"calling_window", nullptr}});
+  activate(anytime);
+  auto early = enroll(anytime, Json::object(), kLosAngeles);
+  settle();
+  EXPECT_EQ(calls_of(early).size(), 1u);
+}
+
+TEST_F(LawfulHours, TheNodesWindowWinsOverTheWorkflows) {
+  // Workflow: any time. Node: weekends 10:00-12:00, not on 2026-05-30.
+  auto wf = call_workflow({{"calling_window", nullptr}}, {{"calling_window",
+                                                           {{"days", {"sat", "sun"}},
+                                                            {"start", "10:00"},
+                                                            {"end", "12:00"},
+                                                            {"blackout_dates", {"2026-05-30"}}}}});
+  activate(wf);
+  auto id = enroll(wf, Json::object(), kLosAngeles);  // Thursday 13:26 PDT
+  settle();
+  EXPECT_TRUE(calls_of(id).empty());
+  EXPECT_EQ(lead(wf, id)["next_action_at"], "2026-05-31T17:00:00.000Z");  // Sunday 10:00 PDT
+  auto h = history(wf, id);
+  EXPECT_EQ(h[0]["status"], "waiting");
+  EXPECT_EQ(h[0]["reason"],
+            "outside the calling window 10:00-12:00 sat, sun, not on blackout dates in "
+            "America/Los_Angeles (from phone_number); waiting until 2026-05-31T10:00:00-07:00");
+  advance_to("2026-05-31T17:00:00Z");
+  EXPECT_EQ(calls_of(id).size(), 1u);
+}
+
+TEST_F(LawfulHours, PauseAndResumeRecheckTheWindow) {
+  auto wf = call_workflow();
+  activate(wf);
+  advance_to("2026-05-29T12:00:00Z");  // 05:00 PDT
+  auto id = enroll(wf, Json::object(), kLosAngeles);
+  settle();
+  EXPECT_EQ(lead(wf, id)["next_action_at"], "2026-05-29T15:00:00.000Z");
+  ASSERT_EQ(api().post("/v1/workflows/" + wf + "/pause").status, 200);
+  advance_to("2026-05-29T16:00:00Z");  // opened while paused: nothing happens
+  EXPECT_TRUE(calls_of(id).empty());
+  advance_to("2026-05-30T05:00:00Z");  // 22:00 PDT: closed again
+  ASSERT_EQ(api().post("/v1/workflows/" + wf + "/resume").status, 200);
+  settle();
+  EXPECT_TRUE(calls_of(id).empty());  // checked when the step fires, not when scheduled
+  EXPECT_EQ(lead(wf, id)["next_action_at"], "2026-05-30T15:00:00.000Z");
+  EXPECT_EQ(statuses(history(wf, id)), (std::vector<std::string>{"waiting", "waiting", "waiting"}));
+  advance_to("2026-05-30T15:00:00Z");
+  EXPECT_EQ(calls_of(id).size(), 1u);
+}
+
+TEST_F(LawfulHours, CallbackTimeFromTheCallAnalysis) {
+  auto res = api().post("/v1/workflows", {{"title", "Callback"}});
+  const std::string wf = res.json()["id"];
+  auto first = create_node(wf, "VOICE_CALL", call_config(), "First call");
+  auto wait = create_node(wf, "TIME",
+                          {{"time_source", "postcall_analysis"},
+                           {"pca_field", "callback_time"},
+                           {"fallback_minutes", 90}});
+  auto second = create_node(wf, "VOICE_CALL", call_config(), "Callback");
+  auto done = create_node(wf, "CONVERTED");
+  create_edge(wf, first, wait);
+  create_edge(wf, wait, second);
+  create_edge(wf, second, done);
+  activate(wf);
+  // Thursday 13:26:40 PDT.
+  auto asked =
+      enroll(wf, {{"sim_outcomes", "COMPLETED"}, {"sim_analysis", "callback_time=tomorrow 4 PM"}},
+             kLosAngeles);
+  auto mumbled =
+      enroll(wf, {{"sim_outcomes", "COMPLETED"}, {"sim_analysis", "callback_time=soonish"}},
+             "+12135550124");
+  auto silent = enroll(wf, {{"sim_outcomes", "NO_ANSWER"}}, "+12135550125");
+  settle();
+  advance(seconds(30));
+  EXPECT_EQ(lead(wf, asked)["next_action_at"], "2026-05-29T23:00:00.000Z");  // Fri 16:00 PDT
+  auto h = history(wf, asked);
+  ASSERT_GE(h.size(), 2u);
+  EXPECT_EQ(h[1]["status"], "waiting");
+  EXPECT_EQ(h[1]["reason"],
+            "callback time \"tomorrow 4 PM\" is 2026-05-29T16:00:00-07:00 (America/Los_Angeles)");
+  // Unreadable or missing: fallback_minutes after the call ended.
+  const std::string fallback = util::format_iso(kStart + 30'000 + 90 * 60'000);
+  EXPECT_EQ(lead(wf, mumbled)["next_action_at"], fallback);
+  EXPECT_EQ(history(wf, mumbled)[1]["reason"],
+            "callback time \"soonish\" is unreadable; waiting fallback_minutes until "
+            "2026-05-28T14:57:10-07:00");
+  EXPECT_EQ(lead(wf, silent)["next_action_at"], fallback);
+  advance_to("2026-05-29T23:00:00Z");
+  EXPECT_EQ(calls_of(asked).size(), 2u);
+}
+
+}  // namespace
+}  // namespace leadline::test
