@@ -126,6 +126,15 @@ try {
   await page.getByText('The graph is valid and can be activated.').waitFor();
   assert.equal(await page.getByTestId('node-error').count(), 0);
   await shot('03-valid-graph');
+  // Keyboard: a focused node opens with Enter; the node list is the screen-reader way in.
+  await page.locator('.react-flow__node').filter({ hasText: 'Converted' }).focus();
+  await page.keyboard.press('Enter');
+  await panel.getByRole('heading', { name: 'Converted: Converted' }).waitFor();
+  await panel.getByRole('button', { name: 'Close details' }).click();
+  await page.getByRole('button', { name: /Show the 3 node\(s\) as a list/ }).click();
+  await page.getByTestId('validation').getByRole('button', { name: 'First call' }).click();
+  await panel.getByRole('heading', { name: /First call/ }).waitFor();
+  await panel.getByRole('button', { name: 'Close details' }).click();
   log('edges added; graph valid');
 
   // --- lifecycle: only legal transitions offered ---

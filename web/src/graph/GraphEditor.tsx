@@ -262,7 +262,20 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
           <p className="muted small palette">This workflow is {graph.workflow.status}; its graph can no longer be edited.</p>
         )}
         <ErrorBox error={error} title="That change was refused" />
-        <div className="flow" ref={flowRef} data-graph-ready="false" data-node-count={graph.nodes.length}>
+        <div
+          className="flow"
+          ref={flowRef}
+          data-graph-ready="false"
+          data-node-count={graph.nodes.length}
+          onKeyDown={(e) => {
+            // Enter on a focused node (Tab moves between them) opens it in the side panel.
+            const id = (e.target as HTMLElement).closest?.('.react-flow__node')?.getAttribute('data-id');
+            if (id && (e.key === 'Enter' || e.key === ' ')) {
+              e.preventDefault();
+              setSelection({ kind: 'node', id });
+            }
+          }}
+        >
           {graph.nodes.length === 0 ? (
             <div className="flow-empty" role="status">
               <p>
@@ -294,7 +307,7 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
           )}
         </div>
         <p className="muted small">
-          Drag from a node’s bottom handle to another node to connect them, or use “Connect to” in the side panel. Counts refresh
+          Drag from a node’s bottom handle to another node to connect them, or use “Connect to” in the side panel. Tab to a node and press Enter to open it. Counts refresh
           every 2 seconds; ⚠ marks leads stalled on a node (no edge matches their outcome).
         </p>
       </section>
@@ -327,7 +340,9 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
         {selectedEdge && (
           <EdgePanel key={selectedEdge.id} workflowId={wfId} edge={selectedEdge} nodes={graph.nodes} editable={editable} mutate={mutate} onSelect={setSelection} />
         )}
-        {!selection && <ValidationSummary validation={validation} nodes={graph.nodes} onSelect={setSelection} />}
+        {!selection && (
+          <ValidationSummary validation={validation} nodes={graph.nodes} counts={graph.lead_counts} onSelect={setSelection} />
+        )}
       </aside>
     </div>
   );

@@ -378,13 +378,45 @@ export function EdgePanel({
   );
 }
 
+// Every node as a list: the keyboard and screen-reader way into the graph.
+function NodeList({ nodes, counts, onSelect }: { nodes: WfNode[]; counts: Record<string, NodeCounts>; onSelect: (s: Selection) => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="node-list">
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? 'Hide' : 'Show'} the {nodes.length} node(s) as a list
+      </button>
+      {open && (
+        <ul>
+          {nodes.map((n) => {
+            const c = counts[n.id];
+            return (
+              <li key={n.id}>
+                <button type="button" className="link-button" onClick={() => onSelect({ kind: 'node', id: n.id })}>
+                  {n.label}
+                </button>{' '}
+                <span className="small muted">
+                  {TYPE_NAMES[n.node_type]} · {fmtNum(c?.active)} active · {fmtNum((c?.waiting ?? 0) - (c?.stalled ?? 0))} waiting
+                  {c?.stalled ? ` · ${fmtNum(c.stalled)} stalled` : ''}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 export function ValidationSummary({
   validation,
   nodes,
+  counts,
   onSelect,
 }: {
   validation: Validation | null;
   nodes: WfNode[];
+  counts: Record<string, NodeCounts>;
   onSelect: (s: Selection) => void;
 }) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -420,6 +452,7 @@ export function ValidationSummary({
         </div>
       )}
       <p className="small muted">Select a node or an edge to see and edit it.</p>
+      {nodes.length > 0 && <NodeList nodes={nodes} counts={counts} onSelect={onSelect} />}
     </div>
   );
 }
