@@ -89,6 +89,16 @@ try {
   await page.getByRole('heading', { level: 1, name: /Browser test: call then convert/ }).waitFor();
   await page.getByText('No nodes yet.').waitFor();
 
+  // --- settings: call at any hour (the default calling window would hold the calls) ---
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel(/Call at any hour/).check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const saved = await server.api('GET', page.url().replace(/.*\/workflows\/([^/]+).*/, '/workflows/$1'));
+  assert.equal(saved.settings.calling_window, null);
+  await page.getByRole('link', { name: 'Graph' }).click();
+  await page.getByText('No nodes yet.').waitFor();
+
   // --- three nodes from the palette ---
   await page.getByRole('button', { name: 'Add Voice call node' }).click();
   const panel = page.getByTestId('node-panel');

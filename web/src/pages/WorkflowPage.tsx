@@ -5,6 +5,7 @@ import { Link, navigate } from '../router';
 import { GraphEditor } from '../graph/GraphEditor';
 import { LeadTable } from './LeadTable';
 import { LeadUpload } from './LeadUpload';
+import { WorkflowSettings } from './WorkflowSettings';
 
 interface Action {
   label: string;
@@ -99,6 +100,7 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
     { key: 'graph', label: 'Graph' },
     { key: 'leads', label: 'Leads' },
     { key: 'upload', label: 'Upload leads' },
+    { key: 'settings', label: 'Settings' },
   ];
   return (
     <main className="page page-wide">
@@ -143,6 +145,7 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
       {tab === 'graph' && <GraphEditor graph={graph} onChanged={refresh} />}
       {tab === 'leads' && <LeadTable workflowId={id} nodes={graph.nodes} />}
       {tab === 'upload' && <LeadUpload workflow={w} onDone={refresh} />}
+      {tab === 'settings' && <WorkflowSettings key={w.id} workflow={w} onSaved={refresh} />}
     </main>
   );
 }
