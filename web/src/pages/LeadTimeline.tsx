@@ -61,6 +61,9 @@ export function LeadTimeline({ workflowId, leadId }: { workflowId: string; leadI
         <dt>Now</dt>
         <dd>
           {history.execution.status}
+          {(history.execution as { waiting_for?: unknown }).waiting_for
+            ? ` · waiting for ${String((history.execution as { waiting_for?: unknown }).waiting_for)}`
+            : ''}
           {history.execution.next_action_at ? ` · next action ${fmtTime(history.execution.next_action_at)}` : ''}
         </dd>
       </dl>
