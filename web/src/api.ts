@@ -125,6 +125,7 @@ export interface GraphResponse {
   edges: WfEdge[];
   lead_counts: Record<string, NodeCounts>;
   status_counts: Record<string, number>;
+  counting?: boolean; // drawn from nodes and edges alone; the counts are still on their way
 }
 export interface Issue {
   code: string;

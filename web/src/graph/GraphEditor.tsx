@@ -52,6 +52,7 @@ function sameData(a: NodeData, b: NodeData) {
     a.counts?.stalled === b.counts?.stalled &&
     a.entry === b.entry &&
     a.terminal === b.terminal &&
+    a.counting === b.counting &&
     sameIssues(a.errors, b.errors) &&
     sameIssues(a.warnings, b.warnings)
   );
@@ -139,6 +140,7 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
           warnings: issuesByNode.warnings.get(n.id) ?? [],
           entry: entryIds.has(n.id),
           terminal: TERMINAL.includes(n.node_type),
+          counting: graph.counting,
         };
         const position = !relayout && old ? old.position : positions.get(n.id) ?? { x: 0, y: 0 };
         const selected = selection?.kind === 'node' && selection.id === n.id;
@@ -159,7 +161,7 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
         };
       });
     });
-  }, [graph.nodes, graph.lead_counts, positions, issuesByNode, entryIds, selection, setNodes]);
+  }, [graph.nodes, graph.lead_counts, graph.counting, positions, issuesByNode, entryIds, selection, setNodes]);
 
   // Re-fit after the layout changed (a node or edge added or removed) and when the window is
   // resized, so the whole graph stays in view.

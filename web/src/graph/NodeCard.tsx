@@ -9,6 +9,7 @@ export type NodeData = {
   warnings: Issue[];
   entry: boolean;
   terminal: boolean;
+  counting?: boolean;
 };
 export type FlowNode = Node<NodeData, 'wf'>;
 
@@ -42,7 +43,11 @@ function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
         {entry && <span className="tag">entry</span>}
       </div>
       <div className="wf-node-label">{node.label}</div>
-      <div className="wf-node-counts">
+      <div className="wf-node-counts" aria-busy={data.counting || undefined}>
+        {data.counting ? (
+          <span className="muted">counting…</span>
+        ) : (
+          <>
         <span className="count-active" data-count="active" title="Active leads on this node">
           ● {fmtNum(active)} active
         </span>
@@ -53,6 +58,8 @@ function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
           <span className="count-stalled" data-count="stalled" title="Stalled: no edge applies to these leads' outcome">
             ⚠ {fmtNum(stalled)} stalled
           </span>
+        )}
+          </>
         )}
       </div>
       {errors.length > 0 && (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, fmtNum, type GraphResponse, type Workflow, type WorkflowStatus } from '../api';
+import { api, fmtNum, type GraphResponse, type WfEdge, type WfNode, type Workflow, type WorkflowStatus } from '../api';
 import { ErrorBox, Loading, PageTitle, StatusBadge, usePolling } from '../common';
 import { Link, navigate } from '../router';
 import { GraphEditor } from '../graph/GraphEditor';
@@ -52,10 +52,34 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
     }
   }, [id]);
 
+  // The graph's shape (workflow, nodes, edges) comes from three quick reads so it can be drawn
+  // at once; /graph, which also counts the leads (slower with a million of them), fills in
+  // the counts when it answers and is what the page polls afterwards.
   useEffect(() => {
+    let live = true;
+    let full = false;
     setGraph(null);
-    refresh();
-  }, [refresh]);
+    refresh().then(() => {
+      full = true;
+    });
+    Promise.all([
+      api<Workflow>(`/workflows/${id}`),
+      api<{ data: WfNode[] }>(`/workflows/${id}/nodes`),
+      api<{ data: WfEdge[] }>(`/workflows/${id}/edges`),
+    ]).then(
+      ([workflow, nodes, edges]) => {
+        if (!live || full) return;
+        performance.mark('leadline-shape-fetched');
+        setGraph((g) => g ?? { workflow, nodes: nodes.data, edges: edges.data, lead_counts: {}, status_counts: {}, counting: true });
+      },
+      () => {
+        /* /graph reports the error */
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, refresh]);
   usePolling(refresh, POLL_MS);
 
   if (!graph)
@@ -128,6 +152,11 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
         </div>
       </div>
       <ErrorBox error={actionError} title="That did not work" />
+      {graph.counting && (
+        <p className="muted small" role="status">
+          Counting leads…
+        </p>
+      )}
       <ul className="status-counts" aria-label="Leads by status" data-testid="status-counts">
         {Object.entries(counts).map(([s, n]) => (
           <li key={s} data-status={s}>
