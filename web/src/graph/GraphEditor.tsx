@@ -14,11 +14,13 @@ import {
 } from '@xyflow/react';
 import { api, NODE_TYPES, TERMINAL, type GraphResponse, type Issue, type NodeType, type Validation, type WfNode } from '../api';
 import { ErrorBox } from '../common';
-import { cachedLayout, NODE_H, NODE_W } from './layout';
+import { cachedLayout, layoutAndRemember, NODE_H, NODE_W, quickLayout } from './layout';
 import { NodeCard, TYPE_NAMES, type FlowNode, type NodeData } from './NodeCard';
 import { EdgePanel, NewEdgeForm, NodePanel, ValidationSummary } from './Panels';
 
 const nodeTypes = { wf: NodeCard };
+// Graphs with more nodes than this get a quick first layout while dagre runs.
+const QUICK_FIRST = 60;
 // Where NodeCard's handles sit (6px, centred on the top and bottom borders).
 const HANDLES: NodeHandle[] = [
   { type: 'target', position: Position.Top, x: NODE_W / 2 - 3, y: -1, width: 6, height: 6 },
@@ -99,13 +101,30 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
     () => graph.nodes.map((n) => n.id).join(',') + '|' + graph.edges.map((e) => `${e.from_node_id}>${e.to_node_id}`).join(','),
     [graph.nodes, graph.edges],
   );
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const positions = useMemo(() => {
+  // Small graphs are laid out by dagre at once. A large one whose layout is not remembered
+  // first shows a linear-time layered layout, and dagre's layout replaces it right after the
+  // first paint (then it is remembered for the next visit).
+  const [positions, setPositions] = useState<Map<string, { x: number; y: number }>>(() => new Map());
+  const shapeRef = useRef('');
+  if (shapeRef.current !== structure) {
+    shapeRef.current = structure;
     const t = performance.now();
-    const p = cachedLayout(wfId, graph.nodes, graph.edges);
+    const cached = cachedLayout(wfId, graph.nodes, graph.edges);
+    const next =
+      cached ?? (graph.nodes.length > QUICK_FIRST ? quickLayout(graph.nodes, graph.edges) : layoutAndRemember(wfId, graph.nodes, graph.edges));
     performance.measure('leadline-layout', { start: t, end: performance.now() });
-    return p;
-  }, [structure]);
+    setPositions(next);
+  }
+  useEffect(() => {
+    if (graph.nodes.length <= QUICK_FIRST || cachedLayout(wfId, graph.nodes, graph.edges)) return;
+    const timer = window.setTimeout(() => {
+      const t = performance.now();
+      setPositions(layoutAndRemember(wfId, graph.nodes, graph.edges));
+      performance.measure('leadline-dagre', { start: t, end: performance.now() });
+    }, 50);
+    return () => window.clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [structure, wfId]);
 
   const entryIds = useMemo(() => {
     const hasIncoming = new Set(graph.edges.map((e) => e.to_node_id));

@@ -36,17 +36,60 @@ function shapeKey(workflowId: string, nodes: WfNode[], edges: WfEdge[]) {
   return `${workflowId}:${nodes.length}:${edges.length}:${h}`;
 }
 
+// A layered layout in linear time (breadth-first depth from the entry nodes, in order of
+// discovery): what a large graph shows in its first frame while dagre runs.
+export function quickLayout(nodes: WfNode[], edges: WfEdge[]): Map<string, { x: number; y: number }> {
+  const out = new Map<string, { x: number; y: number }>();
+  const next = new Map<string, string[]>();
+  const hasIncoming = new Set<string>();
+  for (const e of edges) {
+    next.set(e.from_node_id, [...(next.get(e.from_node_id) ?? []), e.to_node_id]);
+    hasIncoming.add(e.to_node_id);
+  }
+  const depth = new Map<string, number>();
+  const queue = nodes.filter((n) => !hasIncoming.has(n.id)).map((n) => n.id);
+  if (queue.length === 0 && nodes.length) queue.push(nodes[0].id);
+  for (const id of queue) depth.set(id, 0);
+  for (let i = 0; i < queue.length; i++)
+    for (const to of next.get(queue[i]) ?? [])
+      if (!depth.has(to)) {
+        depth.set(to, depth.get(queue[i])! + 1);
+        queue.push(to);
+      }
+  const ranks: string[][] = [];
+  for (const n of nodes) {
+    const d = depth.get(n.id) ?? 0;
+    (ranks[d] ??= []).push(n.id);
+  }
+  ranks.forEach((ids, r) =>
+    ids.forEach((id, i) => out.set(id, { x: (i - (ids.length - 1) / 2) * (NODE_W + 40), y: r * (NODE_H + 70) })),
+  );
+  return out;
+}
+
+// The remembered layout of this graph shape, or null.
 export function cachedLayout(workflowId: string, nodes: WfNode[], edges: WfEdge[]) {
   const key = shapeKey(workflowId, nodes, edges);
-  let cache: Cached[] = [];
   try {
-    cache = JSON.parse(localStorage.getItem(CACHE_KEY) ?? '[]');
+    const cache: Cached[] = JSON.parse(localStorage.getItem(CACHE_KEY) ?? '[]');
     const hit = cache.find((c) => c.key === key);
     if (hit) return new Map(hit.pos.map(([id, x, y]) => [id, { x, y }]));
   } catch {
+    /* unreadable: lay out again */
+  }
+  return null;
+}
+
+// Runs dagre and remembers the result.
+export function layoutAndRemember(workflowId: string, nodes: WfNode[], edges: WfEdge[]) {
+  const key = shapeKey(workflowId, nodes, edges);
+  const positions = layout(nodes, edges);
+  let cache: Cached[] = [];
+  try {
+    cache = JSON.parse(localStorage.getItem(CACHE_KEY) ?? '[]');
+  } catch {
     cache = [];
   }
-  const positions = layout(nodes, edges);
   try {
     const entry: Cached = { key, pos: [...positions].map(([id, p]) => [id, Math.round(p.x), Math.round(p.y)]) };
     const rest = cache.filter((c) => !c.key.startsWith(`${workflowId}:`));
