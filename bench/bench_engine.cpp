@@ -1,6 +1,6 @@
 // Engine throughput on SQLite with durability on (WAL, one transaction per batch).
 //
-//   build/bench_engine [--leads N] [--batch B] [--db PATH]
+//   build/bench_engine [--leads N] [--batch B] [--db PATH] [--only steps|wave|windows]
 //
 // 1. steps: N leads through VOICE_CALL -> TIME -> VOICE_CALL -> CONDITIONAL ->
 //    CONVERTED/DROPPED, simulated calls of zero length, the delay already expired when
@@ -8,6 +8,11 @@
 // 2. wave: N leads asleep on one delay that expires at one instant; reports the time to
 //    drain them and the p50/p99 lateness of their steps (real time from the instant the
 //    delay expired to the commit of the batch that stepped the lead).
+// 3. windows: N leads across 50 time zones, enrolled on a weekend, whose calling window
+//    opens Monday 08:00 local. The clock jumps to each opening in turn; reports, per
+//    wave, the leads called, the time to place their calls, p99 lateness, and the real
+//    time until the next opening (a wave that drains slower than that falls behind).
+// The first two run with calling windows off, so they measure the engine alone.
 // Output: one "result name=... key=value ..." line per measurement.
 #include <algorithm>
 #include <chrono>
@@ -16,9 +21,12 @@
 #include <filesystem>
 #include <string>
 
+#include <map>
+
 #include "engine/scheduler.h"
 #include "store/store.h"
 #include "util/ids.h"
+#include "util/timezone.h"
 
 namespace {
 using namespace leadline;
@@ -56,9 +64,32 @@ domain::Node node(const std::string& wf, domain::NodeType type, Json config, uti
   return n;
 }
 
-// Builds the workflow (steps = true: the five-node chain; false: one delay then CONVERTED)
-// and enrolls `leads` leads in chunks of 100,000.
-Fixture setup(const std::string& path, bool steps, long leads, util::Millis now) {
+// 50 zones from UTC-10 to UTC+14, half-hour and 45-minute offsets included.
+const std::vector<std::string> kZones = {
+    "Pacific/Kiritimati", "Pacific/Auckland",   "Pacific/Fiji",
+    "Australia/Sydney",   "Australia/Brisbane", "Australia/Adelaide",
+    "Australia/Darwin",   "Asia/Tokyo",         "Asia/Seoul",
+    "Asia/Shanghai",      "Asia/Singapore",     "Australia/Perth",
+    "Asia/Manila",        "Asia/Bangkok",       "Asia/Jakarta",
+    "Asia/Yangon",        "Asia/Dhaka",         "Asia/Kathmandu",
+    "Asia/Kolkata",       "Asia/Karachi",       "Asia/Tashkent",
+    "Asia/Kabul",         "Asia/Dubai",         "Asia/Tehran",
+    "Europe/Moscow",      "Europe/Istanbul",    "Africa/Nairobi",
+    "Europe/Athens",      "Africa/Cairo",       "Africa/Johannesburg",
+    "Europe/Berlin",      "Africa/Lagos",       "Europe/London",
+    "Europe/Lisbon",      "Atlantic/Azores",    "Atlantic/Cape_Verde",
+    "America/Noronha",    "America/Sao_Paulo",  "America/Argentina/Buenos_Aires",
+    "America/St_Johns",   "America/Halifax",    "America/New_York",
+    "America/Toronto",    "America/Chicago",    "America/Mexico_City",
+    "America/Denver",     "America/Phoenix",    "America/Los_Angeles",
+    "America/Anchorage",  "Pacific/Honolulu"};
+
+// steps: the five-node chain; wave: one delay then CONVERTED; windows: one call (Monday to
+// Friday 08:00-20:00) then CONVERTED/DROPPED, leads spread over kZones.
+enum class Shape { kSteps, kWave, kWindows };
+
+// Builds the workflow and enrolls `leads` leads in chunks of 100,000.
+Fixture setup(const std::string& path, Shape shape, long leads, util::Millis now) {
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   std::filesystem::remove(path + "-shm");
@@ -69,13 +100,17 @@ Fixture setup(const std::string& path, bool steps, long leads, util::Millis now)
   w.id = util::new_id("wf");
   w.org_id = f.org_id;
   w.title = "bench";
+  w.settings = {{"calling_window", nullptr}};
+  if (shape == Shape::kWindows)
+    w.settings["calling_window"] = {
+        {"days", {"mon", "tue", "wed", "thu", "fri"}}, {"start", "08:00"}, {"end", "20:00"}};
   w.created_at = w.updated_at = now;
   f.store->insert_workflow(w);
   f.workflow_id = w.id;
   const Json call = {{"agent_id", "agt"}, {"from_phone_number", "+14155550100"}};
   std::vector<domain::Node> nodes;
   using T = domain::NodeType;
-  if (steps) {
+  if (shape == Shape::kSteps) {
     nodes = {node(w.id, T::kVoiceCall, call, now),
              node(w.id, T::kTime, {{"delay_minutes", 60}}, now),
              node(w.id, T::kVoiceCall, call, now),
@@ -85,23 +120,29 @@ Fixture setup(const std::string& path, bool steps, long leads, util::Millis now)
                   now),
              node(w.id, T::kConverted, Json::object(), now),
              node(w.id, T::kDropped, Json::object(), now)};
-  } else {
+  } else if (shape == Shape::kWave) {
     nodes = {node(w.id, T::kTime, {{"delay_minutes", 60}}, now),
              node(w.id, T::kConverted, Json::object(), now)};
+  } else {
+    nodes = {node(w.id, T::kVoiceCall, call, now), node(w.id, T::kConverted, Json::object(), now),
+             node(w.id, T::kDropped, Json::object(), now)};
   }
   for (auto& n : nodes) f.store->insert_node(n, now);
   auto edge = [&](size_t from, size_t to, std::optional<std::string> label) {
     f.store->insert_edge({util::new_id("edge"), w.id, nodes[from].id, nodes[to].id, label, now},
                          now);
   };
-  if (steps) {
+  if (shape == Shape::kSteps) {
     edge(0, 1, std::nullopt);
     edge(1, 2, std::nullopt);
     edge(2, 3, std::nullopt);
     edge(3, 4, "true");
     edge(3, 5, "false");
-  } else {
+  } else if (shape == Shape::kWave) {
     edge(0, 1, std::nullopt);
+  } else {
+    edge(0, 1, "COMPLETED");
+    edge(0, 2, std::nullopt);
   }
   const auto enroll_start = Clock::now();
   for (long done = 0; done < leads;) {
@@ -116,6 +157,7 @@ Fixture setup(const std::string& path, bool steps, long leads, util::Millis now)
       l.phone_number = "+1" + std::to_string(2'000'000'000L + done);
       l.variables = {{"name", "Lead " + std::to_string(done)},
                      {"sim_outcomes", done % 2 ? "COMPLETED" : "NO_ANSWER"}};
+      if (shape == Shape::kWindows) l.variables["timezone"] = kZones[size_t(done) % kZones.size()];
       l.next_action_at = now;
       l.enrolled_at = l.created_at = l.updated_at = now;
       chunk.push_back(std::move(l));
@@ -136,9 +178,29 @@ engine::SchedulerOptions options(size_t batch) {
   return o;
 }
 
+// Steps everything due at `now` in batches; each lead's lateness is the real time from the
+// start to the commit of its batch.
+struct Wave {
+  std::vector<double> lateness;  // seconds, sorted
+  double seconds = 0;
+  double percentile(double p) const {
+    return lateness.empty() ? 0.0 : lateness[size_t(p * double(lateness.size() - 1))];
+  }
+};
+Wave drain_wave(engine::Scheduler& scheduler, util::Millis now) {
+  Wave wave;
+  const auto start = Clock::now();
+  std::size_t n = 0;
+  while ((n = scheduler.run_batch(now)) > 0)
+    wave.lateness.insert(wave.lateness.end(), n, seconds_since(start));
+  wave.seconds = seconds_since(start);
+  std::sort(wave.lateness.begin(), wave.lateness.end());
+  return wave;
+}
+
 void bench_steps(const std::string& path, long leads, size_t batch) {
   const util::Millis t0 = 1'780'000'000'000;
-  auto f = setup(path, true, leads, t0);
+  auto f = setup(path, Shape::kSteps, leads, t0);
   util::ManualClock clock(t0);
   engine::Scheduler scheduler(*f.store, clock, options(batch));
   const auto start = Clock::now();
@@ -155,29 +217,54 @@ void bench_steps(const std::string& path, long leads, size_t batch) {
 
 void bench_wave(const std::string& path, long leads, size_t batch) {
   const util::Millis t0 = 1'780'000'000'000;
-  auto f = setup(path, false, leads, t0);
+  auto f = setup(path, Shape::kWave, leads, t0);
   util::ManualClock clock(t0);
   engine::Scheduler scheduler(*f.store, clock, options(batch));
   scheduler.drain(false);  // everyone falls asleep on the delay
   std::printf("asleep leads=%ld rss_mb=%.0f\n", leads,
               static_cast<double>(rss_kb("VmRSS")) / 1024.0);
   clock.advance(std::chrono::minutes(60));  // the delay of every lead expires now
-  std::vector<double> lateness;             // per lead, seconds
-  lateness.reserve(static_cast<size_t>(leads));
-  const auto start = Clock::now();
-  std::size_t n = 0;
-  while ((n = scheduler.run_batch(clock.now())) > 0)
-    lateness.insert(lateness.end(), n, seconds_since(start));
-  const double secs = seconds_since(start);
-  std::sort(lateness.begin(), lateness.end());
-  auto pct = [&](double p) {
-    return lateness.empty()
-               ? 0.0
-               : lateness[static_cast<size_t>(p * static_cast<double>(lateness.size() - 1))];
-  };
+  const auto wave = drain_wave(scheduler, clock.now());
   std::printf(
       "result name=delay_wave leads=%zu seconds=%.2f p50_lateness_s=%.2f p99_lateness_s=%.2f\n",
-      lateness.size(), secs, pct(0.5), pct(0.99));
+      wave.lateness.size(), wave.seconds, wave.percentile(0.5), wave.percentile(0.99));
+}
+
+void bench_windows(const std::string& path, long leads, size_t batch) {
+  const util::Millis t0 = *util::parse_iso("2026-12-05T12:00:00Z");  // Saturday everywhere
+  auto f = setup(path, Shape::kWindows, leads, t0);
+  util::ManualClock clock(t0);
+  auto o = options(batch);
+  o.simulator.call_millis = 60'000;  // call ends come due a minute after each wave
+  engine::Scheduler scheduler(*f.store, clock, o);
+  const auto asleep_start = Clock::now();
+  const std::size_t asleep = scheduler.drain(false);  // every lead waits for Monday
+  std::printf("windows asleep=%zu seconds=%.2f\n", asleep, seconds_since(asleep_start));
+
+  std::map<util::Millis, int> zones_opening;  // Monday 08:00 local, per instant
+  for (const auto& name : kZones)
+    ++zones_opening[util::TimeZone::find(name)->from_local({2026, 12, 7}, 8 * 60)];
+  std::vector<double> worst;
+  for (auto it = zones_opening.begin(); it != zones_opening.end(); ++it) {
+    clock.advance(std::chrono::milliseconds(it->first - clock.now()));
+    const auto wave = drain_wave(scheduler, clock.now());
+    const double p99 = wave.percentile(0.99);
+    const auto next = std::next(it);
+    const double gap_s =
+        next == zones_opening.end() ? 0.0 : double(next->first - it->first) / 1000.0;
+    std::printf(
+        "result name=window_wave opens=%s zones=%d leads=%zu seconds=%.2f p99_lateness_s=%.2f "
+        "next_wave_in_s=%.0f\n",
+        util::format_iso(it->first).c_str(), it->second, wave.lateness.size(), wave.seconds, p99,
+        gap_s);
+    worst.push_back(p99);
+    // The calls end a minute later; record them before the next zone opens.
+    clock.advance(std::chrono::seconds(61));
+    scheduler.drain(false);
+  }
+  std::sort(worst.begin(), worst.end());
+  std::printf("result name=window_waves waves=%zu worst_p99_lateness_s=%.2f\n", worst.size(),
+              worst.empty() ? 0.0 : worst.back());
 }
 }  // namespace
 
@@ -195,6 +282,7 @@ int main(int argc, char** argv) {
   }
   if (which == "all" || which == "steps") bench_steps(path, leads, batch);
   if (which == "all" || which == "wave") bench_wave(path, leads, batch);
+  if (which == "all" || which == "windows") bench_windows(path, leads, batch);
   std::printf("peak_rss_mb=%.0f\n", static_cast<double>(rss_kb("VmHWM")) / 1024.0);
   return 0;
 }

@@ -113,6 +113,13 @@ domain::Workflow require_editable_workflow(const http::Request& request, Service
   return workflow;
 }
 
+domain::Lead require_lead(const http::Request& request, Services& services,
+                          const std::string& workflow_id) {
+  auto lead = services.store.find_lead(workflow_id, request.param("leadId"));
+  if (!lead) throw http::not_found("Lead not found");
+  return *lead;
+}
+
 Json paginated(Json data, const store::PageRequest& page, std::int64_t total) {
   Json body;
   body["data"] = std::move(data);

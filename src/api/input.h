@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/services.h"
+#include "domain/lead.h"
 #include "domain/workflow.h"
 #include "http/message.h"
 #include "store/store.h"
@@ -49,5 +50,8 @@ Json paginated(Json data, const store::PageRequest& page, std::int64_t total);
 domain::Workflow require_workflow(const http::Request& request, Services& services);
 // Same, and throws 409 when it is completed or cancelled (graph edits, enrolment).
 domain::Workflow require_editable_workflow(const http::Request& request, Services& services);
+// The lead named by the {leadId} path parameter in that workflow; throws 404.
+domain::Lead require_lead(const http::Request& request, Services& services,
+                          const std::string& workflow_id);
 
 }  // namespace leadline::api

@@ -150,12 +150,6 @@ Response list_leads(const Request& request, Services& services) {
   return Response::json(200, paginated(std::move(data), query.page, page.total));
 }
 
-Lead require_lead(const Request& request, Services& services, const std::string& workflow_id) {
-  auto lead = services.store.find_lead(workflow_id, request.param("leadId"));
-  if (!lead) throw http::not_found("Lead not found");
-  return *lead;
-}
-
 Response get_lead(const Request& request, Services& services) {
   const auto workflow = require_workflow(request, services);
   return Response::json(200,

@@ -30,6 +30,7 @@ void register_all_routes(http::Router& router, Services& services) {
   register_node_routes(router, services);
   register_edge_routes(router, services);
   register_lead_routes(router, services);
+  register_projection_routes(router, services);
   register_call_routes(router, services);
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// What route handlers are given: the store and the clock. Owned by the app; outlives the
-// server.
+// What route handlers are given: the store, the clock and a few server settings. Owned by the app;
+// outlives the server.
 #include "http/errors.h"
 #include "http/router.h"
 #include "store/store.h"
@@ -11,6 +11,8 @@ namespace leadline::api {
 struct Services {
   store::Store& store;
   const util::Clock& clock;
+  // How long a call lasts in a projection (the simulator's call length).
+  std::int64_t projected_call_millis = 30'000;
 };
 
 // A route handler in the API layer: the request plus the services it may use.

@@ -42,7 +42,8 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
       static_cast<std::int64_t>(options_.sim_call_seconds * 1000.0);
   engine_options.allow_private_targets = options_.allow_private_targets;
   engine_ = std::make_unique<engine::Scheduler>(*store_, *clock_, engine_options);
-  services_ = std::make_unique<api::Services>(api::Services{*store_, *clock_});
+  services_ = std::make_unique<api::Services>(
+      api::Services{*store_, *clock_, engine_options.simulator.call_millis});
   api::register_all_routes(router_, *services_);
   if (options_.web_dir) api::register_static_files(router_, *options_.web_dir);
 }

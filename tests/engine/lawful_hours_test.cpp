@@ -74,6 +74,29 @@ TEST_F(LawfulHours, SydneyAndLosAngelesEachGetTheirOwnLocalOpening) {
   EXPECT_EQ(lead(wf, syd)["status"], "completed");
 }
 
+TEST_F(LawfulHours, OpeningsAfterDaylightSavingNightsInTwoZones) {
+  auto wf = call_workflow();
+  activate(wf);
+  // Sydney springs forward on 2026-10-04 (02:00 AEST -> 03:00 AEDT). Enrolled Saturday
+  // 22:00 AEST, the call is at Sunday 08:00 AEDT = 21:00Z, not 22:00Z.
+  advance_to("2026-10-03T12:00:00Z");
+  auto syd = enroll(wf, Json::object(), kSydney);
+  settle();
+  EXPECT_EQ(lead(wf, syd)["next_action_at"], "2026-10-03T21:00:00.000Z");
+  advance_to("2026-10-03T21:00:00Z");
+  EXPECT_EQ(calls_of(syd).size(), 1u);
+  // Los Angeles falls back on 2026-11-01 (02:00 PDT -> 01:00 PST). Enrolled Saturday 22:00
+  // PDT, the call is at Sunday 08:00 PST = 16:00Z, not 15:00Z.
+  advance_to("2026-11-01T05:00:00Z");
+  auto la = enroll(wf, Json::object(), kLosAngeles);
+  settle();
+  EXPECT_EQ(lead(wf, la)["next_action_at"], "2026-11-01T16:00:00.000Z");
+  advance_to("2026-11-01T15:00:00Z");
+  EXPECT_TRUE(calls_of(la).empty());
+  advance_to("2026-11-01T16:00:00Z");
+  EXPECT_EQ(calls_of(la).size(), 1u);
+}
+
 TEST_F(LawfulHours, RetryThatComesDueAfterHoursWaitsForTheMorning) {
   auto wf = call_workflow(Json::object(), {{"max_attempts", 2}, {"retry_delay_minutes", 60}});
   activate(wf);
@@ -137,6 +160,25 @@ TEST_F(LawfulHours, TheNodesWindowWinsOverTheWorkflows) {
   EXPECT_EQ(calls_of(id).size(), 1u);
 }
 
+TEST_F(LawfulHours, TextsWaitForTheirWindowToo) {
+  auto wf = create_workflow();
+  auto sms = create_node(wf, "SMS",
+                         {{"from_phone_number", "+14155550100"},
+                          {"message", "Hi"},
+                          {"calling_window", {{"start", "18:00"}, {"end", "19:00"}}}});
+  auto done = create_node(wf, "DROPPED");
+  create_edge(wf, sms, done);
+  activate(wf);
+  auto id = enroll(wf, Json::object(), kLosAngeles);  // 13:26 PDT
+  settle();
+  EXPECT_EQ(lead(wf, id)["status"], "active");
+  EXPECT_EQ(lead(wf, id)["next_action_at"], "2026-05-29T01:00:00.000Z");  // 18:00 PDT
+  advance_to("2026-05-29T01:00:00Z");
+  EXPECT_EQ(lead(wf, id)["status"], "dropped");  // sent (and failed: no SMS provider)
+  EXPECT_EQ(statuses(history(wf, id)),
+            (std::vector<std::string>{"waiting", "completed", "completed"}));
+}
+
 TEST_F(LawfulHours, PauseAndResumeRecheckTheWindow) {
   auto wf = call_workflow();
   activate(wf);
@@ -196,6 +238,73 @@ TEST_F(LawfulHours, CallbackTimeFromTheCallAnalysis) {
   EXPECT_EQ(lead(wf, silent)["next_action_at"], fallback);
   advance_to("2026-05-29T23:00:00Z");
   EXPECT_EQ(calls_of(asked).size(), 2u);
+}
+
+TEST_F(LawfulHours, ProjectionMatchesWhatThenHappens) {
+  auto res = api().post("/v1/workflows", {{"title", "Projected"}});
+  const std::string wf = res.json()["id"];
+  auto first = create_node(wf, "VOICE_CALL",
+                           call_config({{"max_attempts", 2}, {"retry_delay_minutes", 45}}));
+  auto wait = create_node(wf, "TIME", {{"delay_days", 2}});
+  auto again = create_node(wf, "VOICE_CALL", call_config());
+  auto won = create_node(wf, "CONVERTED");
+  auto lost = create_node(wf, "DROPPED");
+  create_edge(wf, first, won, "COMPLETED");
+  create_edge(wf, first, wait);
+  create_edge(wf, wait, again);
+  create_edge(wf, again, won, "COMPLETED");
+  create_edge(wf, again, lost);
+  activate(wf);
+  advance_to("2026-05-29T03:50:00Z");  // 20:50 PDT: the retry will fall after hours
+  auto id = enroll(wf, {{"sim_outcomes", "NO_ANSWER,BUSY,COMPLETED"}}, kLosAngeles);
+  const std::string path = "/v1/workflows/" + wf + "/leads/" + id + "/projection";
+
+  auto projected = api().get(path + "?outcomes=NO_ANSWER,busy,COMPLETED");
+  ASSERT_EQ(projected.status, 200) << projected.body;
+  const Json projection = projected.json();
+  EXPECT_EQ(projection["ends"], "completed");
+  EXPECT_EQ(projection["timezone"], "America/Los_Angeles");
+  EXPECT_EQ(lead(wf, id)["status"], "pending");  // nothing changed
+  EXPECT_TRUE(calls_of(id).empty());
+
+  // Run it for real, stepping exactly when the lead is due.
+  settle();
+  for (int i = 0; i < 20 && lead(wf, id)["status"] == "active"; ++i)
+    advance_to(lead(wf, id)["next_action_at"].get<std::string>());
+  ASSERT_EQ(lead(wf, id)["status"], "completed");
+
+  std::vector<std::pair<std::string, std::string>> expected_calls, expected_steps;
+  for (const auto& step : projection["steps"]) {
+    if (step["status"] == "call_placed")
+      expected_calls.emplace_back(step["node_id"], step["at"]);
+    else
+      expected_steps.emplace_back(
+          step["status"].get<std::string>() + " " + step["node_id"].get<std::string>(), step["at"]);
+  }
+  std::vector<std::pair<std::string, std::string>> actual_calls, actual_steps;
+  auto calls = calls_of(id);
+  for (auto it = calls.rbegin(); it != calls.rend(); ++it)
+    actual_calls.emplace_back((*it)["node_id"], (*it)["created_at"]);
+  for (const auto& h : history(wf, id))
+    actual_steps.emplace_back(
+        h["status"].get<std::string>() + " " + h["node_id"].get<std::string>(), h["ended_at"]);
+  EXPECT_EQ(actual_calls, expected_calls);
+  EXPECT_EQ(actual_steps, expected_steps);
+  ASSERT_EQ(actual_calls.size(), 3u);
+  EXPECT_EQ(actual_calls[1].second, "2026-05-29T15:00:00.000Z");  // retry at 08:00 PDT
+}
+
+TEST_F(LawfulHours, ProjectionRefusesBadOutcomesAndStopsWhereOutcomesRunOut) {
+  auto wf = call_workflow();
+  auto id = enroll(wf, Json::object(), kLosAngeles);
+  const std::string path = "/v1/workflows/" + wf + "/leads/" + id + "/projection";
+  expect_error(api().get(path + "?outcomes=NO_ANSWER,MAYBE"), 400);
+  expect_error(api().get("/v1/workflows/" + wf + "/leads/lead_nope/projection"), 404);
+  auto open_ended = api().get(path).json();  // no outcomes: the first call's is unknown
+  EXPECT_EQ(open_ended["ends"], "needs_outcome");
+  ASSERT_EQ(open_ended["steps"].size(), 1u);
+  EXPECT_EQ(open_ended["steps"][0]["status"], "call_placed");
+  EXPECT_EQ(open_ended["steps"][0]["node_id"], call_node_);
 }
 
 }  // namespace

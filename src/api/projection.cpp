@@ -1,0 +1,77 @@
+// GET /v1/workflows/{id}/leads/{leadId}/projection (ext): when each future step of a lead
+// would run, given the outcomes of its next calls. Changes nothing.
+#include "engine/projection.h"
+#include "api/input.h"
+#include "api/render.h"
+#include "api/routes.h"
+#include "domain/lead_timezone.h"
+#include "domain/outcomes.h"
+#include "domain/text.h"
+
+namespace leadline::api {
+namespace {
+using http::Request;
+using http::Response;
+
+constexpr size_t kMaxOutcomes = 50;
+
+// "NO_ANSWER,no_answer, COMPLETED" → upper-case call outcomes; 400 for anything else.
+std::vector<std::string> read_outcomes(const Request& request) {
+  std::vector<std::string> outcomes;
+  std::vector<std::string> errors;
+  const auto raw = request.query_param("outcomes").value_or("");
+  for (size_t start = 0; start < raw.size();) {
+    const size_t end = std::min(raw.find(',', start), raw.size());
+    const std::string outcome =
+        domain::to_upper(trim(std::string_view(raw).substr(start, end - start)));
+    start = end + 1;
+    if (outcome.empty()) continue;
+    if (std::find(domain::kCallOutcomes.begin(), domain::kCallOutcomes.end(), outcome) ==
+        domain::kCallOutcomes.end())
+      errors.push_back("outcomes: '" + outcome +
+                       "' is not a call outcome (COMPLETED, NO_ANSWER, BUSY, VOICEMAIL, FAILED)");
+    outcomes.push_back(outcome);
+  }
+  if (outcomes.size() > kMaxOutcomes)
+    errors.push_back("outcomes may list at most " + std::to_string(kMaxOutcomes) + " calls");
+  if (!errors.empty()) throw http::bad_request(errors);
+  return outcomes;
+}
+
+Response lead_projection(const Request& request, Services& services) {
+  const auto workflow = require_workflow(request, services);
+  const auto lead = require_lead(request, services, workflow.id);
+  engine::ProjectionInput input;
+  input.outcomes = read_outcomes(request);
+  input.lead = lead;
+  if (lead.call_id) input.call = services.store.find_call(request.org_id, *lead.call_id);
+  input.now = services.clock.now();
+  input.call_millis = services.projected_call_millis;
+  const engine::CompiledWorkflow compiled(
+      workflow.id, workflow.version, services.store.load_graph(workflow.id), workflow.settings);
+  const auto projection = engine::project_lead(input, compiled);
+
+  const auto zone =
+      domain::resolve_lead_timezone(lead.variables, lead.phone_number, workflow.settings);
+  Json steps = Json::array();
+  for (const auto& step : projection.steps) {
+    Json j = to_json(step.entry);
+    j.erase("started_at");
+    j.erase("ended_at");
+    j["at"] = util::format_iso(step.at);
+    j["local_time"] = zone.zone.format(step.at);
+    steps.push_back(std::move(j));
+  }
+  return Response::json(200, {{"lead_id", lead.id},
+                              {"timezone", zone.zone.name()},
+                              {"outcomes", input.outcomes},
+                              {"steps", std::move(steps)},
+                              {"ends", projection.ends}});
+}
+}  // namespace
+
+void register_projection_routes(http::Router& router, Services& s) {
+  router.add("GET", "/v1/workflows/{id}/leads/{leadId}/projection", bind(lead_projection, s));
+}
+
+}  // namespace leadline::api
