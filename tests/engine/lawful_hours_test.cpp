@@ -179,6 +179,45 @@ TEST_F(LawfulHours, TextsWaitForTheirWindowToo) {
             (std::vector<std::string>{"waiting", "completed", "completed"}));
 }
 
+TEST_F(LawfulHours, EditingTheWindowAppliesToLeadsAlreadyWaiting) {
+  auto wf = call_workflow();
+  activate(wf);
+  advance_to("2026-05-29T12:00:00Z");  // 05:00 PDT
+  auto first = enroll(wf, Json::object(), kLosAngeles);
+  settle();
+  EXPECT_EQ(lead(wf, first)["next_action_at"], "2026-05-29T15:00:00.000Z");
+  auto graph = api().get("/v1/workflows/" + wf + "/graph").json();
+  EXPECT_EQ(graph["lead_counts"][call_node_]["waiting"], 1);
+  // An earlier window on the node: the waiting lead re-checks at once and waits less.
+  Json config = call_config({{"calling_window", {{"start", "06:00"}, {"end", "21:00"}}}});
+  ASSERT_EQ(
+      api().patch("/v1/workflows/" + wf + "/nodes/" + call_node_, {{"config", config}}).status,
+      200);
+  settle();
+  EXPECT_EQ(lead(wf, first)["next_action_at"], "2026-05-29T13:00:00.000Z");
+  // The window switched off on the workflow and the node: the call goes out now.
+  ASSERT_EQ(api()
+                .patch("/v1/workflows/" + wf + "/nodes/" + call_node_,
+                       {{"config", call_config({{"calling_window", nullptr}})}})
+                .status,
+            200);
+  settle();
+  EXPECT_EQ(calls_of(first).size(), 1u);
+  // And a workflow-level change wakes them too.
+  ASSERT_EQ(api()
+                .patch("/v1/workflows/" + wf + "/nodes/" + call_node_, {{"config", call_config()}})
+                .status,
+            200);
+  auto second = enroll(wf, Json::object(), "+12135550124");
+  settle();
+  EXPECT_TRUE(calls_of(second).empty());
+  ASSERT_EQ(
+      api().patch("/v1/workflows/" + wf, {{"settings", {{"calling_window", nullptr}}}}).status,
+      200);
+  settle();
+  EXPECT_EQ(calls_of(second).size(), 1u);
+}
+
 TEST_F(LawfulHours, PauseAndResumeRecheckTheWindow) {
   auto wf = call_workflow();
   activate(wf);

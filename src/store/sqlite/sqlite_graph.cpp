@@ -31,16 +31,17 @@ constexpr std::string_view kDeleteEdge = "DELETE FROM edges WHERE workflow_id = 
 constexpr std::string_view kEditableStatus =
     "SELECT status FROM workflows WHERE id = ? AND status NOT IN ('completed', 'cancelled')";
 // Every graph edit bumps the version so cached graphs in the engine are refreshed, and makes
-// the workflow's stalled leads due so they can move on if the edit freed them (spec §5.4).
+// the workflow's stalled leads due so they can move on if the edit freed them (spec §5.4),
+// and its leads waiting for a calling window, which the edit may have changed.
 constexpr std::string_view kBumpVersion =
     "UPDATE workflows SET version = version + 1, updated_at = ? WHERE id = ?";
 constexpr std::string_view kWakeStalled =
-    "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND stalled = 1 "
-    "AND status = 'active'";
+    "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND status = 'active' "
+    "AND (stalled = 1 OR wait_kind = 'window')";
 constexpr std::string_view kCountsByNode =
-    "SELECT current_node_id, sum(CASE WHEN wait_kind = 'delay' OR stalled = 1 THEN 0 ELSE 1 "
-    "END), sum(CASE WHEN wait_kind = 'delay' OR stalled = 1 THEN 1 ELSE 0 END), sum(stalled) FROM "
-    "leads WHERE "
+    "SELECT current_node_id, sum(CASE WHEN wait_kind IN ('delay', 'window') OR stalled = 1 THEN 0 "
+    "ELSE 1 END), sum(CASE WHEN wait_kind IN ('delay', 'window') OR stalled = 1 THEN 1 ELSE 0 "
+    "END), sum(stalled) FROM leads WHERE "
     "workflow_id = ? AND status = 'active' "
     "AND current_node_id IS NOT NULL GROUP BY current_node_id";
 constexpr std::string_view kVisitsByNode =

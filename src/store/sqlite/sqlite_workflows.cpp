@@ -166,11 +166,19 @@ std::optional<Workflow> SqliteStore::update_workflow(std::string_view org_id,
           .bind(1, *patch.description)
           .bind(2, workflow_id)
           .exec();
-    if (patch.settings)
+    if (patch.settings) {
       conn->prepare("UPDATE workflows SET settings = ? WHERE id = ?")
           .bind(1, patch.settings->dump())
           .bind(2, workflow_id)
           .exec();
+      // A new calling window or time zone applies to leads already waiting for a window.
+      conn->prepare(
+              "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND status = 'active' "
+              "AND wait_kind = 'window'")
+          .bind(1, now)
+          .bind(2, workflow_id)
+          .exec();
+    }
     conn->prepare("UPDATE workflows SET updated_at = ?, version = version + 1 WHERE id = ?")
         .bind(1, now)
         .bind(2, workflow_id)
