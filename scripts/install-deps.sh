@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package Leadline needs to build, run, test and benchmark.
-# Safe to run again: apt-get skips what is already there.
+# Safe to run again: apt-get skips what is already there. The dashboard needs Node.js >= 20.19
+# with npm (Vite 8) and Chromium for its browser test.
 set -euo pipefail
 
 packages=(
@@ -11,7 +12,11 @@ packages=(
   libspdlog-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk sqlite3 python3
+  nodejs chromium
 )
+
+# npm ships inside NodeSource's nodejs package; Debian's own nodejs needs the npm package.
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do

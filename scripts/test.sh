@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, and runs every test: the normal build, then the same
-# suite under AddressSanitizer + UndefinedBehaviorSanitizer. Each build's suite runs twice:
-# on SQLite, then on PostgreSQL (a throwaway server started here; the API, engine and e2e
-# fixtures give each test a fresh schema in it). No server, no green run.
+# Installs what is needed, builds, and runs every test: the normal build, the dashboard's
+# browser test, then the C++ suite under AddressSanitizer + UndefinedBehaviorSanitizer. Each
+# build's C++ suite runs twice: on SQLite, then on PostgreSQL (a throwaway server started
+# here; the API, engine and e2e fixtures give each test a fresh schema in it). No server, no
+# green run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -33,9 +34,11 @@ scripts/build.sh build
 echo "== PostgreSQL server"
 pg_server_start
 run_suite build
+echo "== dashboard in a real browser (headless Chromium)"
+node web/tests/dashboard.test.mjs build/leadline
 
 echo "== build (ASan + UBSan)"
-BUILD_TYPE=Debug scripts/build.sh build-asan -DLEADLINE_SANITIZE=ON
+BUILD_TYPE=Debug LEADLINE_SKIP_WEB=1 scripts/build.sh build-asan -DLEADLINE_SANITIZE=ON
 echo "== tests under sanitizers"
 run_suite build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1

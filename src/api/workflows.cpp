@@ -246,7 +246,8 @@ Response get_graph(const Request& request, Services& services) {
   for (const auto& n : graph.nodes) nodes.push_back(to_json(n));
   for (const auto& e : graph.edges) edges.push_back(to_json(e));
   for (const auto& [node_id, counts] : services.store.lead_counts_by_node(workflow.id))
-    lead_counts[node_id] = {{"active", counts.active}, {"waiting", counts.waiting}};
+    lead_counts[node_id] = {
+        {"active", counts.active}, {"waiting", counts.waiting}, {"stalled", counts.stalled}};
   for (auto status :
        {"pending", "active", "completed", "dropped", "removed", "cancelled", "failed"})
     status_counts[status] = 0;

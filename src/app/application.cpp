@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "api/routes.h"
+#include "api/static_files.h"
 
 namespace leadline::app {
 
@@ -44,6 +45,7 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   services_ = std::make_unique<api::Services>(
       api::Services{*store_, *clock_, engine_options.simulator.call_millis});
   api::register_all_routes(router_, *services_);
+  if (options_.web_dir) api::register_static_files(router_, *options_.web_dir);
 }
 
 Application::~Application() { stop(); }

@@ -3,6 +3,7 @@
 // `leadline serve` runs one; API tests start one in-process on port 0.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/services.h"
@@ -24,6 +25,9 @@ struct AppOptions {
   double sim_call_seconds = 30;        // simulated call length, in clock seconds
   bool run_engine = true;              // false: tests step the engine by hand
   bool allow_private_targets = false;  // outbound HTTP may reach private addresses
+  // The dashboard's built files (web/dist); an empty string serves a "not built" 404 at "/".
+  // nullopt: no dashboard at all (API tests).
+  std::optional<std::string> web_dir;
 };
 
 class Application {

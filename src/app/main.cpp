@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/api_keys.h"
+#include "api/static_files.h"
 #include "app/application.h"
 #include "app/demo.h"
 #include "store/store.h"
@@ -64,6 +65,8 @@ int run_serve(const AppOptions& options) {
   const auto port = app.start();
   spdlog::info("leadline listening on port {} (database {})", port,
                redact_password(options.database));
+  if (options.web_dir && !options.web_dir->empty())
+    spdlog::info("dashboard at http://127.0.0.1:{}/ (files from {})", port, *options.web_dir);
   wait_for_shutdown_signal();
   app.stop();
   spdlog::info("stopped");
@@ -155,6 +158,12 @@ int main(int argc, char** argv) {
       ->envname("LEADLINE_SIM_CALL_SECONDS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  std::string web_dir = leadline::api::default_web_dir().string();
+  serve
+      ->add_option("--web-dir", web_dir,
+                   "Directory of the built dashboard (default: web/dist of the checkout)")
+      ->envname("LEADLINE_WEB_DIR")
+      ->capture_default_str();
   serve
       ->add_flag("--allow-private-targets", options.allow_private_targets,
                  "Let webhooks and HTTP actions reach loopback and private addresses")
@@ -187,7 +196,10 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
   try {
-    if (serve->parsed()) return run_serve(options);
+    if (serve->parsed()) {
+      options.web_dir = web_dir;
+      return run_serve(options);
+    }
     if (create->parsed()) return run_keys_create(database, org_name, key_name);
     if (demo->parsed()) return run_demo(demo_options, demo_leads);
   } catch (const std::exception& e) {

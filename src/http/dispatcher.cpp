@@ -98,8 +98,11 @@ Response Dispatcher::dispatch(BeastRequest& request, Request& out,
   out.query = std::move(*query);
 
   auto match = router_.match(out.method, target.path);
-  if (match.route == nullptr)
+  if (match.route == nullptr) {
+    if (!match.path_matched && out.method == "GET" && router_.fallback())
+      return router_.fallback()(out);
     throw ApiError(match.path_matched ? 405 : 404, Json("Cannot " + out.method + " " + out.path));
+  }
   out.path_params = std::move(match.params);
 
   out.headers.reserve(static_cast<std::size_t>(std::distance(request.begin(), request.end())));

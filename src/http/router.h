@@ -35,6 +35,11 @@ class Router {
 
   const std::vector<Route>& routes() const { return routes_; }
 
+  // Answers GET requests whose path matches no route under any method (the dashboard's
+  // static files). Not a route: it needs no key and is not listed in routes().
+  void set_fallback(Handler handler) { fallback_ = std::move(handler); }
+  const Handler& fallback() const { return fallback_; }
+
  private:
   // A pattern split once at add() so match() only compares segments.
   struct Segment {
@@ -43,6 +48,7 @@ class Router {
   };
   std::vector<Route> routes_;
   std::vector<std::vector<Segment>> segments_;  // parallel to routes_
+  Handler fallback_;                            // empty: unmatched paths answer 404
 };
 
 }  // namespace leadline::http

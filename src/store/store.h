@@ -165,6 +165,7 @@ class Store {
   struct NodeCounts {
     std::int64_t active = 0;
     std::int64_t waiting = 0;
+    std::int64_t stalled = 0;  // of the waiting: no edge applies (spec §5.4)
   };
   virtual std::vector<std::pair<std::string, NodeCounts>> lead_counts_by_node(
       std::string_view workflow_id) = 0;

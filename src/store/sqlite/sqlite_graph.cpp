@@ -41,7 +41,7 @@ constexpr std::string_view kWakeStalled =
 constexpr std::string_view kCountsByNode =
     "SELECT current_node_id, sum(CASE WHEN wait_kind IN ('delay', 'window') OR stalled = 1 THEN 0 "
     "ELSE 1 END), sum(CASE WHEN wait_kind IN ('delay', 'window') OR stalled = 1 THEN 1 ELSE 0 "
-    "END) FROM leads WHERE "
+    "END), sum(stalled) FROM leads WHERE "
     "workflow_id = ? AND status = 'active' "
     "AND current_node_id IS NOT NULL GROUP BY current_node_id";
 constexpr std::string_view kVisitsByNode =
@@ -171,7 +171,8 @@ std::vector<std::pair<std::string, Store::NodeCounts>> SqliteStore::lead_counts_
   auto conn = pool_.acquire();
   std::vector<std::pair<std::string, NodeCounts>> counts;
   auto s = conn->prepare(kCountsByNode).bind(1, workflow_id);
-  while (s.step()) counts.emplace_back(s.text(0), NodeCounts{s.integer(1), s.integer(2)});
+  while (s.step())
+    counts.emplace_back(s.text(0), NodeCounts{s.integer(1), s.integer(2), s.integer(3)});
   return counts;
 }
 

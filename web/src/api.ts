@@ -1,0 +1,238 @@
+// Every call the dashboard makes goes through the public /v1 API with the API key kept in
+// sessionStorage (gone when the tab closes).
+
+const KEY_STORAGE = 'leadline.apiKey';
+
+export function getKey(): string | null {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+export function setKey(key: string | null) {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+export class ApiError extends Error {
+  status: number;
+  messages: string[];
+  constructor(status: number, messages: string[]) {
+    super(messages.join('; '));
+    this.status = status;
+    this.messages = messages;
+  }
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+export function onUnauthorized(fn: Listener) {
+  unauthorizedListeners.add(fn);
+  return () => {
+    unauthorizedListeners.delete(fn);
+  };
+}
+
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; form?: FormData; key?: string; signal?: AbortSignal } = {},
+): Promise<T> {
+  const key = init.key ?? getKey();
+  const headers: Record<string, string> = {};
+  if (key) headers.Authorization = `Bearer ${key}`;
+  let body: BodyInit | undefined;
+  if (init.form) body = init.form;
+  else if (init.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(init.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(`/v1${path}`, { method: init.method ?? 'GET', headers, body, signal: init.signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, ['The server cannot be reached. Is `leadline serve` running?']);
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const m = (data as { message?: unknown } | null)?.message;
+    const messages = Array.isArray(m) ? m.map(String) : [typeof m === 'string' ? m : `HTTP ${res.status}`];
+    if (res.status === 401 && !init.key) unauthorizedListeners.forEach((fn) => fn());
+    throw new ApiError(res.status, messages);
+  }
+  return data as T;
+}
+
+export function qs(params: Record<string, string | number | undefined | null>) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+// ---- shapes of spec/api.md ----
+export type WorkflowStatus = 'draft' | 'active' | 'paused' | 'completed' | 'cancelled';
+export interface Workflow {
+  id: string;
+  title: string;
+  description: string | null;
+  status: WorkflowStatus;
+  node_count: number;
+  edge_count: number;
+  enrolled_leads: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface Page<T> {
+  data: T[];
+  meta: { page: number; limit: number; total: number; totalPages: number };
+}
+export type NodeType =
+  | 'VOICE_CALL'
+  | 'TIME'
+  | 'CONDITIONAL'
+  | 'APPLICATION'
+  | 'WEBHOOK'
+  | 'SMS'
+  | 'CONVERTED'
+  | 'DROPPED';
+export interface WfNode {
+  id: string;
+  workflow_id: string;
+  node_type: NodeType;
+  label: string;
+  position_x: number;
+  position_y: number;
+  config: Record<string, unknown>;
+}
+export interface WfEdge {
+  id: string;
+  from_node_id: string;
+  to_node_id: string;
+  label: string | null;
+}
+export interface NodeCounts {
+  active: number;
+  waiting: number;
+  stalled?: number;
+}
+export interface GraphResponse {
+  workflow: Workflow;
+  nodes: WfNode[];
+  edges: WfEdge[];
+  lead_counts: Record<string, NodeCounts>;
+  status_counts: Record<string, number>;
+  counting?: boolean; // drawn from nodes and edges alone; the counts are still on their way
+}
+export interface Issue {
+  code: string;
+  message: string;
+  node_id?: string;
+  edge_id?: string;
+}
+export interface Validation {
+  valid: boolean;
+  errors: Issue[];
+  warnings: Issue[];
+}
+export interface Lead {
+  id: string;
+  workflow_id: string;
+  phone_number: string;
+  dynamic_variables: Record<string, string>;
+  status: string;
+  current_node_id: string | null;
+  next_action_at: string | null;
+  enrolled_at: string;
+  created_at: string;
+  updated_at: string;
+  stalled?: boolean;
+}
+export interface HistoryEntry {
+  node_id: string;
+  node_type: NodeType;
+  label: string;
+  status: string;
+  outcome: string | null;
+  edge_label: string | null;
+  to_node_id: string | null;
+  call_id: string | null;
+  attempt: number | null;
+  started_at: string;
+  ended_at: string | null;
+  reason: string | null;
+}
+export interface LeadHistory {
+  lead: Lead;
+  execution: { current_node_id: string | null; status: string; entered_at: string | null; next_action_at: string | null };
+  history: HistoryEntry[];
+}
+export interface Call {
+  id: string;
+  workflow_id: string;
+  lead_id: string;
+  node_id: string;
+  attempt: number;
+  to_phone_number: string;
+  from_phone_number: string;
+  agent_id: string;
+  status: string;
+  outcome: string | null;
+  end_reason: string | null;
+  duration_seconds: number | null;
+  postcall_analysis: Record<string, unknown> | null;
+  transcript: string | null;
+  created_at: string;
+  ended_at: string | null;
+}
+export interface EnrolResult {
+  workflow_id: string;
+  leads_enrolled: number;
+  leads_skipped: number;
+  skipped: { row: number; phone_number: string; reason: string }[];
+  message: string;
+}
+
+export const NODE_TYPES: NodeType[] = [
+  'VOICE_CALL',
+  'TIME',
+  'CONDITIONAL',
+  'APPLICATION',
+  'WEBHOOK',
+  'SMS',
+  'CONVERTED',
+  'DROPPED',
+];
+export const TERMINAL: NodeType[] = ['CONVERTED', 'DROPPED'];
+
+// Outcomes a node can emit (spec §3.2), offered as edge labels.
+export function outcomesOf(node: WfNode | undefined): string[] {
+  if (!node) return [];
+  switch (node.node_type) {
+    case 'VOICE_CALL':
+      return ['COMPLETED', 'NO_ANSWER', 'BUSY', 'VOICEMAIL', 'FAILED', 'DNP'];
+    case 'CONDITIONAL': {
+      const branches = node.config.branches;
+      if (Array.isArray(branches)) return [...branches.map(String), 'default'];
+      return ['true', 'false'];
+    }
+    case 'APPLICATION':
+    case 'WEBHOOK':
+    case 'SMS':
+      return ['success', 'failure'];
+    default:
+      return [];
+  }
+}
+
+export function fmtTime(iso: string | null | undefined) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+export function fmtNum(n: number | undefined | null) {
+  return (n ?? 0).toLocaleString('en-US');
+}

@@ -1,0 +1,77 @@
+import { memo } from 'react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { fmtNum, type Issue, type NodeCounts, type WfNode } from '../api';
+
+export type NodeData = {
+  node: WfNode;
+  counts?: NodeCounts;
+  errors: Issue[];
+  warnings: Issue[];
+  entry: boolean;
+  terminal: boolean;
+  counting?: boolean;
+};
+export type FlowNode = Node<NodeData, 'wf'>;
+
+export const TYPE_NAMES: Record<string, string> = {
+  VOICE_CALL: 'Voice call',
+  TIME: 'Wait',
+  CONDITIONAL: 'Condition',
+  APPLICATION: 'Action',
+  WEBHOOK: 'Webhook',
+  SMS: 'SMS',
+  CONVERTED: 'Converted',
+  DROPPED: 'Dropped',
+};
+
+function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
+  const { node, counts, errors, warnings, entry, terminal } = data;
+  const active = counts?.active ?? 0;
+  const stalled = counts?.stalled ?? 0;
+  const waiting = (counts?.waiting ?? 0) - stalled;
+  const cls = ['wf-node', `type-${node.node_type}`, errors.length ? 'has-errors' : warnings.length ? 'has-warnings' : '', selected ? 'selected' : '']
+    .filter(Boolean)
+    .join(' ');
+  const summary = `${TYPE_NAMES[node.node_type] ?? node.node_type} node ${node.label}: ${active} active, ${waiting} waiting${
+    stalled ? `, ${stalled} stalled` : ''
+  }${errors.length ? `, ${errors.length} validation errors` : ''}`;
+  return (
+    <div className={cls} data-node-id={node.id} data-testid="wf-node" aria-label={summary} title={summary}>
+      {!entry && <Handle type="target" position={Position.Top} />}
+      <div className="wf-node-head">
+        <span className="wf-node-type">{TYPE_NAMES[node.node_type] ?? node.node_type}</span>
+        {entry && <span className="tag">entry</span>}
+      </div>
+      <div className="wf-node-label">{node.label}</div>
+      <div className="wf-node-counts" aria-busy={data.counting || undefined}>
+        {data.counting ? (
+          <span className="muted">counting…</span>
+        ) : (
+          <>
+        <span className="count-active" data-count="active" title="Active leads on this node">
+          ● {fmtNum(active)} active
+        </span>
+        <span className="count-waiting" data-count="waiting" title="Leads waiting on this node">
+          {fmtNum(waiting)} waiting
+        </span>
+        {stalled > 0 && (
+          <span className="count-stalled" data-count="stalled" title="Stalled: no edge applies to these leads' outcome">
+            ⚠ {fmtNum(stalled)} stalled
+          </span>
+        )}
+          </>
+        )}
+      </div>
+      {errors.length > 0 && (
+        <div className="wf-node-issue" data-testid="node-error">
+          ✕ {errors[0].message}
+          {errors.length > 1 ? ` (+${errors.length - 1})` : ''}
+        </div>
+      )}
+      {errors.length === 0 && warnings.length > 0 && <div className="wf-node-warning">! {warnings[0].message}</div>}
+      {!terminal && <Handle type="source" position={Position.Bottom} />}
+    </div>
+  );
+}
+
+export const NodeCard = memo(NodeCardImpl);

@@ -1,0 +1,263 @@
+// End-to-end test of the dashboard in a real browser: the real `leadline serve` (scaled
+// clock, simulated calls) and Debian's headless Chromium driven by playwright-core.
+// Usage: node web/tests/dashboard.test.mjs [path/to/leadline]   (exit code 1 on failure)
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launchBrowser, repoRoot, startServer } from './harness.mjs';
+
+const binary = path.resolve(process.argv[2] ?? path.join(repoRoot, 'build', 'leadline'));
+const shots = path.join(repoRoot, 'build', 'web-screenshots');
+mkdirSync(shots, { recursive: true });
+const started = Date.now();
+const log = (m) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}`);
+
+// 20 simulated seconds per call at 10x: each call rings for 2 real seconds, so the counts
+// visibly move while the test watches.
+const server = await startServer({ binary, extraArgs: ['--time-scale', '10', '--sim-call-seconds', '20', '--rate-limit', '0'] });
+const { context, close } = await launchBrowser();
+const page = context.pages()[0] ?? (await context.newPage());
+page.setDefaultTimeout(15000);
+const consoleErrors = [];
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+// Refused requests (the wrong key, the bad file) log "Failed to load resource": expected.
+page.on('console', (m) => {
+  if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text());
+});
+
+async function raw(p) {
+  const res = await fetch(`${server.base}${p}`);
+  return { status: res.status, headers: res.headers, body: await res.text() };
+}
+const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+const nodeCard = (label) => page.locator('[data-testid="wf-node"]', { has: page.locator('.wf-node-label', { hasText: label }) });
+
+let failed = false;
+try {
+  log(`server ${server.base}`);
+
+  // --- static files: caching, SPA fallback, never shadowing the API ---
+  const index = await raw('/');
+  assert.equal(index.status, 200);
+  assert.match(index.headers.get('content-type'), /text\/html/);
+  assert.equal(index.headers.get('cache-control'), 'no-cache');
+  const asset = index.body.match(/\/assets\/[^"]+\.js/)[0];
+  const js = await raw(asset);
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get('cache-control'), /immutable/);
+  assert.match(js.headers.get('content-type'), /javascript/);
+  const deep = await raw('/workflows/wf_x/leads');
+  assert.equal(deep.status, 200);
+  assert.equal(deep.body, index.body);
+  const api404 = await raw('/v1/no-such-route');
+  assert.equal(api404.status, 404);
+  assert.equal(JSON.parse(api404.body).statusCode, 404);
+  assert.equal((await raw('/v1/workflows')).status, 401);
+  assert.equal((await raw('/healthz')).status, 200);
+  // fetch() would normalise the dots away: send the target as written.
+  const rawStatus = (target) =>
+    new Promise((resolve, reject) => {
+      const u = new URL(server.base);
+      http.get({ host: u.hostname, port: u.port, path: target }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on('error', reject);
+    });
+  for (const target of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd'])
+    assert.equal(await rawStatus(target), 404, target);
+  assert.equal((await raw('/assets/missing-abc.js')).status, 404);
+  log('static files: ok');
+
+  // --- sign in ---
+  await page.goto(server.base + '/');
+  await page.getByLabel('API key').fill('key_wrong:nope');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'API key is missing or invalid' }).waitFor();
+  await page.getByLabel('API key').fill(server.key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Workflows', level: 1 }).waitFor();
+  await page.getByText('No workflows yet').waitFor();
+  await shot('01-empty-list');
+  log('signed in');
+
+  // --- create a workflow ---
+  await page.getByLabel('Title').fill('Browser test: call then convert');
+  await page.getByLabel('Description (optional)').fill('Built by the dashboard test');
+  await page.getByRole('button', { name: 'Create workflow' }).click();
+  await page.getByRole('heading', { level: 1, name: /Browser test: call then convert/ }).waitFor();
+  await page.getByText('No nodes yet.').waitFor();
+
+  // --- settings: call at any hour (the default calling window would hold the calls) ---
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel(/Call at any hour/).check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const saved = await server.api('GET', page.url().replace(/.*\/workflows\/([^/]+).*/, '/workflows/$1'));
+  assert.equal(saved.settings.calling_window, null);
+  await page.getByRole('link', { name: 'Graph' }).click();
+  await page.getByText('No nodes yet.').waitFor();
+
+  // --- three nodes from the palette ---
+  await page.getByRole('button', { name: 'Add Voice call node' }).click();
+  const panel = page.getByTestId('node-panel');
+  await panel.waitFor();
+  await panel.getByLabel('Label', { exact: true }).fill('First call');
+  await panel.getByLabel('Agent id').fill('agent_sales');
+  await panel.getByRole('button', { name: 'Save node' }).click();
+  await panel.getByText('Saved').waitFor();
+  await nodeCard('First call').waitFor();
+  await page.getByRole('button', { name: 'Add Converted node' }).click();
+  await nodeCard('Converted').waitFor();
+  await page.getByRole('button', { name: 'Add Dropped node' }).click();
+  await nodeCard('Dropped').waitFor();
+  assert.equal(await page.getByTestId('wf-node').count(), 3);
+  // Validation errors of GET .../validation appear on the nodes (no outgoing edge yet).
+  await nodeCard('First call').getByTestId('node-error').waitFor();
+  await shot('02-nodes-with-errors');
+  log('three nodes added; validation errors shown');
+
+  // --- connect them with labelled edges (side panel) ---
+  await nodeCard('First call').click();
+  await panel.getByRole('heading', { name: /First call/ }).waitFor();
+  const connect = panel.getByRole('form', { name: 'Connect to another node' });
+  await connect.getByLabel('Target node').selectOption({ label: 'Converted (Converted)' });
+  await connect.getByLabel('Edge label (outcome)').selectOption('COMPLETED');
+  await connect.getByRole('button', { name: 'Add edge' }).click();
+  await panel.getByRole('button', { name: 'COMPLETED → Converted' }).waitFor();
+  await connect.getByLabel('Target node').selectOption({ label: 'Dropped (Dropped)' });
+  await connect.getByLabel('Edge label (outcome)').selectOption('');
+  await connect.getByRole('button', { name: 'Add edge' }).click();
+  await panel.getByRole('button', { name: '(unlabelled) → Dropped' }).waitFor();
+  await page.locator('.react-flow__edge').nth(1).waitFor();
+  assert.equal(await page.locator('.react-flow__edge').count(), 2);
+  await panel.getByRole('button', { name: 'Close details' }).click();
+  await page.getByText('The graph is valid and can be activated.').waitFor();
+  assert.equal(await page.getByTestId('node-error').count(), 0);
+  await shot('03-valid-graph');
+  // Keyboard: a focused node opens with Enter; the node list is the screen-reader way in.
+  await page.locator('.react-flow__node').filter({ hasText: 'Converted' }).focus();
+  await page.keyboard.press('Enter');
+  await panel.getByRole('heading', { name: 'Converted: Converted' }).waitFor();
+  await panel.getByRole('button', { name: 'Close details' }).click();
+  await page.getByRole('button', { name: /Show the 3 node\(s\) as a list/ }).click();
+  await page.getByTestId('validation').getByRole('button', { name: 'First call' }).click();
+  await panel.getByRole('heading', { name: /First call/ }).waitFor();
+  await panel.getByRole('button', { name: 'Close details' }).click();
+  log('edges added; graph valid');
+
+  // --- lifecycle: only legal transitions offered ---
+  const lifecycle = page.getByRole('group', { name: 'Lifecycle' });
+  assert.deepEqual(await lifecycle.getByRole('button').allTextContents(), ['Activate', 'Cancel', 'Delete']);
+  await lifecycle.getByRole('button', { name: 'Activate' }).click();
+  await page.getByRole('heading', { level: 1 }).locator('.badge-active').waitFor();
+  assert.deepEqual(await lifecycle.getByRole('button').allTextContents(), ['Pause', 'Back to draft', 'Complete', 'Cancel']);
+  log('activated');
+
+  // --- upload: a file with a bad row is refused with its row numbers, then a good one ---
+  await page.getByRole('link', { name: 'Upload leads' }).click();
+  const tmp = path.join(tmpdir(), `leadline-web-${process.pid}`);
+  mkdirSync(tmp, { recursive: true });
+  const bad = path.join(tmp, 'bad.csv');
+  writeFileSync(bad, 'phone_number,name\n+14155550100,Ann\nnot-a-phone,Bob\n');
+  await page.locator('input[type=file]').setInputFiles(bad);
+  await page.getByRole('button', { name: 'Upload and enrol' }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'The file was refused' });
+  await refused.waitFor();
+  assert.match(await refused.textContent(), /row/i);
+  await shot('04-upload-row-errors');
+  const good = path.join(tmp, 'leads.csv');
+  const rows = ['phone_number,name,sim_outcomes'];
+  for (let i = 0; i < 20; i++)
+    rows.push(`+1415555${String(1000 + i).padStart(4, '0')},Lead ${i},${i % 2 ? 'NO_ANSWER' : 'COMPLETED'}`);
+  writeFileSync(good, rows.join('\n') + '\n');
+  await page.locator('input[type=file]').setInputFiles(good);
+  await page.getByRole('button', { name: 'Upload and enrol' }).click();
+  await page.getByTestId('upload-result').getByText('20 lead(s) enrolled, 0 skipped.').waitFor();
+  await shot('05-upload-ok');
+  log('uploaded 20 leads');
+
+  // --- watch the counts move on the graph, without reloading ---
+  await page.getByRole('link', { name: 'Graph' }).click();
+  const callCard = nodeCard('First call');
+  await callCard.waitFor();
+  const activeOnCall = async () => Number((await callCard.locator('[data-count=active]').textContent()).replace(/\D/g, ''));
+  const finished = async () => {
+    const c = Number((await page.locator('[data-status=completed] strong').textContent()).replace(/\D/g, ''));
+    const d = Number((await page.locator('[data-status=dropped] strong').textContent()).replace(/\D/g, ''));
+    return { c, d };
+  };
+  let sawActive = false;
+  const deadline = Date.now() + 60000;
+  let counts = await finished();
+  while (counts.c + counts.d < 20) {
+    if (Date.now() > deadline) throw new Error(`leads did not finish: ${JSON.stringify(counts)}`);
+    if ((await activeOnCall()) > 0 && !sawActive) {
+      sawActive = true;
+      await shot('06-graph-counts-live');
+    }
+    await page.waitForTimeout(250);
+    counts = await finished();
+  }
+  assert.ok(sawActive, 'the voice call node showed active leads while calls rang');
+  assert.deepEqual(counts, { c: 10, d: 10 });
+  await shot('07-graph-finished');
+  log(`counts moved: ${JSON.stringify(counts)}`);
+
+  // --- lead table with a status filter, then a lead's timeline and a call ---
+  await page.getByRole('link', { name: 'Leads', exact: true }).click();
+  await page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: 'completed' }).click();
+  await page.getByText('Page 1 of 1 · 10 total').waitFor();
+  const rowsShown = page.getByTestId('lead-table').locator('tbody tr');
+  assert.equal(await rowsShown.count(), 10);
+  await shot('08-lead-table');
+  await rowsShown.first().getByRole('link').click();
+  const timeline = page.getByTestId('timeline');
+  await timeline.waitFor();
+  await timeline.getByText('First call').first().waitFor();
+  await timeline.getByText('COMPLETED').first().waitFor();
+  await timeline.getByText('Converted').first().waitFor();
+  await shot('09-lead-timeline');
+  await timeline.getByRole('link', { name: /^Call call_/ }).first().click();
+  await page.getByTestId('call-detail').waitFor();
+  await page.getByTestId('call-detail').getByText('agent_sales').waitFor();
+  await shot('10-call-detail');
+  log('timeline and call detail');
+
+  // --- list shows status and counts; search works ---
+  await page.getByRole('link', { name: 'Workflows' }).first().click();
+  const row = page.getByRole('row', { name: /Browser test: call then convert/ });
+  await row.waitFor();
+  assert.match(await row.textContent(), /active/);
+  await page.getByLabel('Search').fill('no such title');
+  await page.getByText('No workflow matches these filters.').waitFor();
+  await page.getByLabel('Search').fill('browser TEST');
+  await row.waitFor();
+
+  // --- a narrow window ---
+  await row.getByRole('link').click();
+  await page.setViewportSize({ width: 420, height: 800 });
+  await nodeCard('First call').waitFor();
+  await page.waitForTimeout(600); // the graph re-fits shortly after a resize
+  await shot('11-narrow-graph');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at 420px wide`);
+
+  // --- refresh keeps the dashboard route (SPA fallback), key kept in sessionStorage ---
+  await page.reload();
+  await nodeCard('First call').waitFor();
+  assert.deepEqual(consoleErrors, []);
+  log('all passed');
+} catch (e) {
+  failed = true;
+  console.error('FAILED:', e);
+  await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => {});
+  console.error('--- server log (tail) ---\n' + server.log().split('\n').slice(-30).join('\n'));
+  if (consoleErrors.length) console.error('--- browser errors ---\n' + consoleErrors.join('\n'));
+} finally {
+  await close();
+  await server.stop();
+}
+console.log(`${failed ? 'FAIL' : 'PASS'} dashboard browser test in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in ${shots}`);
+process.exit(failed ? 1 : 0);
