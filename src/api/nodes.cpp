@@ -34,6 +34,20 @@ void read_common_fields(const Json& body, Node& node, FieldErrors& errors) {
   }
 }
 
+// WEBHOOK nodes and http.request actions obey the private-target rule (spec §7).
+void check_node_target(const Node& node, const Services& services) {
+  if (node.type == domain::NodeType::kWebhook) {
+    if (auto url = node.config.find("url"); url != node.config.end() && url->is_string())
+      check_outbound_url(url->get<std::string>(), "config.url", services);
+  } else if (node.type == domain::NodeType::kApplication &&
+             node.config.value("provider_key", Json("")) == "http" &&
+             node.config.value("action_key", Json("")) == "request") {
+    const Json action = node.config.value("action_config", Json::object());
+    if (auto url = action.find("url"); url != action.end() && url->is_string())
+      check_outbound_url(url->get<std::string>(), "config.action_config.url", services);
+  }
+}
+
 Node find_node_or_404(const Request& request, Services& services, const std::string& workflow_id) {
   const std::string& node_id = request.param("nodeId");
   for (auto& node : services.store.load_graph(workflow_id).nodes)
@@ -68,6 +82,7 @@ Response create_node(const Request& request, Services& services) {
     check_config(node.type, node.config, errors);
   }
   errors.throw_if_any();
+  check_node_target(node, services);
   if (node.label.empty()) node.label = domain::default_label(node.type);
   node.id = util::new_id("node");
   node.workflow_id = workflow.id;
@@ -96,6 +111,7 @@ Response update_node(const Request& request, Services& services) {
   if (!body.contains("label") && !body.contains("config") && !body.contains("position_x") &&
       !body.contains("position_y"))
     throw http::bad_request("Nothing to update: send label, config, position_x or position_y");
+  if (body.contains("config")) check_node_target(node, services);
   const auto now = services.clock.now();
   if (!services.store.update_node(node, now)) throw http::not_found("Node not found");
   node.updated_at = now;

@@ -74,6 +74,16 @@ constexpr Operation kOperations[] = {
     {"GET", "/v1/calls", "calls", "List call records (workflow_id, lead_id, status)", 200, false,
      true},
     {"GET", "/v1/calls/{id}", "calls", "Get a call record", 200, false, false},
+    {"POST", "/v1/user-webhooks", "webhooks",
+     "Subscribe a URL to events; the signing secret is shown once", 201, true, false},
+    {"GET", "/v1/user-webhooks", "webhooks", "List webhooks (without secrets)", 200, false, true},
+    {"GET", "/v1/user-webhooks/{id}", "webhooks", "Get a webhook", 200, false, false},
+    {"PATCH", "/v1/user-webhooks/{id}", "webhooks", "Update url, events, secret or is_active", 200,
+     true, false},
+    {"DELETE", "/v1/user-webhooks/{id}", "webhooks",
+     "Delete a webhook; its pending deliveries are dropped", 200, false, false},
+    {"GET", "/v1/user-webhooks/{id}/deliveries", "webhooks",
+     "Deliveries of a webhook, newest first (status=pending|delivered|failed)", 200, false, true},
 };
 
 std::string lower(std::string text) {

@@ -14,6 +14,7 @@ void register_lead_routes(http::Router& router, Services& services);
 void register_projection_routes(http::Router& router, Services& services);
 void register_call_routes(http::Router& router, Services& services);
 void register_api_key_routes(http::Router& router, Services& services);
+void register_webhook_routes(http::Router& router, Services& services);
 void register_ops_routes(http::Router& router, Services& services);
 
 void register_all_routes(http::Router& router, Services& services);
@@ -21,5 +22,9 @@ void register_all_routes(http::Router& router, Services& services);
 // Checks "key_id:secret" against the store (secrets compared as hashes in constant time).
 // Valid keys are remembered for a few seconds so a request does not always hit the store.
 http::Authenticator make_authenticator(store::Store& store);
+
+// Throws 400 naming `field` when `url` is a loopback/private target and the server does not
+// allow those (spec §7). URLs with "{{...}}" placeholders are checked only when sent.
+void check_outbound_url(const std::string& url, std::string_view field, const Services& services);
 
 }  // namespace leadline::api

@@ -13,6 +13,8 @@ struct Services {
   const util::Clock& clock;
   // How long a call lasts in a projection (the simulator's call length).
   std::int64_t projected_call_millis = 30'000;
+  // Webhook URLs, WEBHOOK nodes and http.request actions may name loopback/private hosts.
+  bool allow_private_targets = false;
 };
 
 // A route handler in the API layer: the request plus the services it may use.

@@ -42,8 +42,11 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
       static_cast<std::int64_t>(options_.sim_call_seconds * 1000.0);
   engine_options.allow_private_targets = options_.allow_private_targets;
   engine_ = std::make_unique<engine::Scheduler>(*store_, *clock_, engine_options);
-  services_ = std::make_unique<api::Services>(
-      api::Services{*store_, *clock_, engine_options.simulator.call_millis});
+  engine::DelivererOptions deliverer_options;
+  deliverer_options.allow_private_targets = options_.allow_private_targets;
+  webhooks_ = std::make_unique<engine::WebhookDeliverer>(*store_, *clock_, deliverer_options);
+  services_ = std::make_unique<api::Services>(api::Services{
+      *store_, *clock_, engine_options.simulator.call_millis, options_.allow_private_targets});
   api::register_all_routes(router_, *services_);
   if (options_.web_dir) api::register_static_files(router_, *options_.web_dir);
 }
@@ -61,13 +64,17 @@ std::uint16_t Application::start() {
   server_ =
       std::make_unique<http::Server>(server_options, router_, api::make_authenticator(*store_));
   server_->start();
-  if (options_.run_engine) engine_->start();
+  if (options_.run_engine) {
+    engine_->start();
+    webhooks_->start();
+  }
   return server_->port();
 }
 
 void Application::stop() {
   if (server_) server_->stop();
   if (engine_) engine_->stop();
+  if (webhooks_) webhooks_->stop();
 }
 
 }  // namespace leadline::app

@@ -8,6 +8,7 @@
 
 #include "api/services.h"
 #include "engine/scheduler.h"
+#include "engine/webhook_deliverer.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -44,6 +45,7 @@ class Application {
   const util::Clock& clock() const { return *clock_; }
   const http::Router& router() const { return router_; }
   engine::Scheduler& engine() { return *engine_; }
+  engine::WebhookDeliverer& webhooks() { return *webhooks_; }
 
  private:
   AppOptions options_;
@@ -51,6 +53,7 @@ class Application {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<api::Services> services_;
   std::unique_ptr<engine::Scheduler> engine_;
+  std::unique_ptr<engine::WebhookDeliverer> webhooks_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
 };

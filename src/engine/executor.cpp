@@ -5,12 +5,14 @@
 #include "domain/callback_time.h"
 #include "domain/conditions.h"
 #include "domain/edge_choice.h"
+#include "domain/event.h"
 #include "domain/lead_timezone.h"
 #include "domain/template.h"
 #include "util/ids.h"
 
 namespace leadline::engine {
 namespace {
+using domain::EventType;
 using domain::HistoryEntry;
 using domain::Lead;
 using domain::LeadStatus;
@@ -54,6 +56,7 @@ class LeadStep {
     const bool active = due_.workflow_status == domain::WorkflowStatus::kActive;
     if (lead_.wait_kind == WaitKind::kCall || lead_.wait_kind == WaitKind::kCallDetached) {
       finish_simulated_call();
+      if (due_.call && due_.call->outcome) emit_call_event(*due_.call);
       if (lead_.wait_kind == WaitKind::kCallDetached || !active ||
           domain::is_terminal(lead_.status)) {
         // Recorded, but the lead does not move: it runs its node (and so consumes the call)
@@ -327,6 +330,8 @@ class LeadStep {
     lead_.status = status;
     lead_.wait_kind = WaitKind::kNone;
     lead_.next_action_at.reset();
+    emit(status == LeadStatus::kCompleted ? EventType::kLeadCompleted : EventType::kLeadDropped,
+         &node);
     return {NodeResult::kEnd, "", std::nullopt};
   }
 
@@ -343,6 +348,9 @@ class LeadStep {
                   (reason ? "; " + *reason : ""));
       lead_.stalled = true;
       lead_.next_action_at.reset();
+      emit(EventType::kLeadStalled, &node,
+           {{"outcome", shown_outcome ? Json(*shown_outcome) : Json(nullptr)},
+            {"reason", "no edge for outcome"}});
       return false;
     }
     history(node, "completed", shown_outcome, edge->label, edge->to_node_id, reason);
@@ -377,6 +385,8 @@ class LeadStep {
     lead_.stalled = false;
     lead_.wait_kind = WaitKind::kNone;
     last_call_id_.reset();
+    if (wants(EventType::kLeadNodeEntered))
+      emit(EventType::kLeadNodeEntered, wf_.index.node(node_id));
   }
 
   void wait(WaitKind kind, util::Millis until) {
@@ -388,6 +398,7 @@ class LeadStep {
     lead_.stalled = true;
     lead_.next_action_at.reset();
     lead_.context["stall_reason"] = reason;
+    emit(EventType::kLeadStalled, nullptr, {{"outcome", nullptr}, {"reason", reason}});
   }
 
   void fail(const std::string& reason) {
@@ -395,6 +406,21 @@ class LeadStep {
     if (node) history(*node, "failed", std::nullopt, std::nullopt, std::nullopt, reason);
     lead_.status = LeadStatus::kFailed;
     lead_.next_action_at.reset();
+    emit(EventType::kLeadFailed, node, {{"reason", reason}});
+  }
+
+  // Webhook events are built only when some webhook of the lead's organization wants them
+  // (DueLead::webhook_events), so a server without webhooks pays one bit test per event.
+  bool wants(EventType type) const { return (due_.webhook_events & domain::event_bit(type)) != 0; }
+  void emit(EventType type, const Node* node, Json extra = Json::object()) {
+    if (!wants(type)) return;
+    writes_.events.push_back(
+        domain::lead_event(type, lead_, wf_.settings, node, now_, std::move(extra)));
+  }
+  void emit_call_event(const domain::Call& call) {
+    const auto type = domain::call_event_type(*call.outcome);
+    if (!type || !wants(*type)) return;
+    writes_.events.push_back(domain::call_event(*type, lead_, wf_.settings, call, now_));
   }
 
   void history(const Node& node, std::string status, std::optional<std::string> outcome,

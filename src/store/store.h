@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/event.h"
 #include "domain/graph.h"
 #include "domain/lead.h"
 #include "domain/workflow.h"
@@ -90,6 +91,9 @@ struct DueLead {
   domain::WorkflowStatus workflow_status = domain::WorkflowStatus::kActive;
   std::int64_t workflow_version = 0;
   std::optional<domain::Call> call;  // the row of lead.call_id, when it has one
+  // The event types some active webhook of the lead's organization subscribes to, read in
+  // the claiming transaction: the executor builds only those events (0: none at all).
+  domain::EventMask webhook_events = 0;
 };
 
 // Everything one batch of steps writes; applied in the transaction that claimed the batch.
@@ -98,6 +102,66 @@ struct StepWrites {
   std::vector<domain::HistoryEntry> history;
   std::vector<domain::Call> new_calls;
   std::vector<domain::Call> finished_calls;  // status, outcome, end_reason, ... , ended_at
+  // Webhook events of these steps; each is fanned out to the subscribed active webhooks.
+  std::vector<domain::Event> events;
+};
+
+// An outbound webhook subscription (spec §7). The secret signs every delivery.
+struct Webhook {
+  std::string id;  // "wh_..."
+  std::string org_id;
+  std::string url;
+  std::vector<std::string> events;  // event type names, each known
+  std::string secret;
+  bool is_active = true;
+  util::Millis created_at = 0;
+  util::Millis updated_at = 0;
+};
+
+struct WebhookPatch {
+  std::optional<std::string> url;
+  std::optional<std::vector<std::string>> events;
+  std::optional<std::string> secret;
+  std::optional<bool> is_active;
+};
+
+// One event's delivery to one webhook.
+struct WebhookDelivery {
+  std::string id;  // "whd_..."
+  std::string webhook_id;
+  std::string event_id;
+  std::string event_type;
+  std::string order_key;  // the lead id (workflow id for workflow.status_changed)
+  std::string status;     // pending, delivered, failed
+  int attempts = 0;
+  std::optional<int> last_status_code;
+  std::optional<std::string> last_error;
+  std::optional<util::Millis> next_attempt_at;  // null once delivered or failed
+  util::Millis created_at = 0;                  // the event's time
+  std::optional<util::Millis> delivered_at;
+  Json payload = nullptr;
+};
+
+struct DeliveryQuery {
+  std::optional<std::string> status;  // pending | delivered | failed
+  PageRequest page;
+};
+
+// A delivery leased to a deliverer, with what sending it needs.
+struct ClaimedDelivery {
+  WebhookDelivery delivery;
+  std::string url;
+  std::string secret;
+};
+
+// What one attempt of a claimed delivery came to.
+struct DeliveryOutcome {
+  std::string delivery_id;
+  std::string status;  // delivered, pending (retry at next_attempt_at), failed
+  std::optional<int> status_code;
+  std::optional<std::string> error;
+  std::optional<util::Millis> next_attempt_at;
+  util::Millis at = 0;
 };
 
 class Store {
@@ -212,6 +276,41 @@ class Store {
   // otherwise (a late or repeated answer changes nothing).
   virtual bool record_action_result(std::string_view lead_id, std::string_view node_id,
                                     const Json& result, util::Millis now) = 0;
+
+  // --- Webhooks (spec §7) ---
+  virtual void insert_webhook(const Webhook& webhook) = 0;
+  // nullopt when absent or another organization's.
+  virtual std::optional<Webhook> find_webhook(std::string_view org_id,
+                                              std::string_view webhook_id) = 0;
+  // Newest first.
+  virtual Page<Webhook> list_webhooks(std::string_view org_id, const PageRequest& page) = 0;
+  // nullopt when absent.
+  virtual std::optional<Webhook> update_webhook(std::string_view org_id,
+                                                std::string_view webhook_id,
+                                                const WebhookPatch& patch, util::Millis now) = 0;
+  // Deletes the webhook and its deliveries (pending ones are never sent); false when absent.
+  virtual bool delete_webhook(std::string_view org_id, std::string_view webhook_id) = 0;
+  // The webhook's deliveries, newest first; empty when the webhook is absent.
+  virtual Page<WebhookDelivery> list_deliveries(std::string_view org_id,
+                                                std::string_view webhook_id,
+                                                const DeliveryQuery& query) = 0;
+  // Writes the events (and one pending delivery per subscribed active webhook) in one
+  // transaction; an event nobody subscribes to is dropped. The engine's events go through
+  // run_due_steps instead.
+  virtual void append_events(const std::vector<domain::Event>& events) = 0;
+  // Leases up to `limit` due pending deliveries of active webhooks to `owner` until
+  // now + lease_millis. Never one while an earlier delivery of the same webhook and order
+  // key is pending, so each lead's events arrive in order. A lease that expired (its owner
+  // died) is claimed again. Several processes may call it at once.
+  virtual std::vector<ClaimedDelivery> claim_deliveries(util::Millis now, size_t limit,
+                                                        std::string_view owner,
+                                                        util::Millis lease_millis) = 0;
+  // Records attempts of deliveries leased to `owner` (one transaction; a delivery whose
+  // lease moved on, or that was deleted, is left alone).
+  virtual void record_deliveries(std::string_view owner,
+                                 const std::vector<DeliveryOutcome>& outcomes) = 0;
+  // The earliest next_attempt_at of a pending delivery of an active webhook (nullopt: none).
+  virtual std::optional<util::Millis> next_delivery_at() = 0;
 };
 
 struct StoreOptions {

@@ -119,11 +119,14 @@ size_t PostgresStore::run_due_steps(util::Millis now, size_t limit, const StepFu
       }
       if (batch.empty()) return size_t{0};
       attach_calls(*conn, batch);
+      const auto subscribers = load_subscribers(*conn);
+      set_event_masks(batch, subscribers);
       const StepWrites writes = step(batch);
       insert_calls(*conn, writes.new_calls);
       update_call_results(*conn, writes.finished_calls);
       insert_history(*conn, writes.history);
       update_lead_states(*conn, writes.leads);
+      write_events(*conn, writes.events, subscribers);
       return batch.size();
     });
   });

@@ -7,6 +7,7 @@
 #include "domain/lead.h"
 #include "store/postgres/postgres_db.h"
 #include "store/store.h"
+#include "store/webhook_fanout.h"
 
 namespace leadline::store::postgres {
 
@@ -56,5 +57,11 @@ Page<T> read_page(Connection& conn, const std::string& count_sql, const std::str
   while (s.step()) result.items.push_back(read(s));
   return result;
 }
+
+// The active webhooks (postgres_webhooks.cpp); read in the transaction that writes events.
+std::vector<Subscriber> load_subscribers(Connection& conn);
+// Writes each event some subscriber wants, with one pending delivery per such subscriber.
+void write_events(Connection& conn, const std::vector<domain::Event>& events,
+                  const std::vector<Subscriber>& subscribers);
 
 }  // namespace leadline::store::postgres

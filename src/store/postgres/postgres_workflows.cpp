@@ -288,7 +288,12 @@ Workflow PostgresStore::transition_workflow(std::string_view org_id, std::string
         .bind(3, paused_at)
         .bind(4, workflow_id)
         .exec();
-    return *find_in(*conn, org_id, workflow_id);
+    auto after = *find_in(*conn, org_id, workflow_id);
+    // workflow.status_changed goes out with the change itself (spec §7).
+    if (const auto subscribers = load_subscribers(*conn); !subscribers.empty())
+      write_events(*conn, {domain::workflow_status_event(after, expected, action, now)},
+                   subscribers);
+    return after;
   });
 }
 

@@ -72,11 +72,14 @@ size_t SqliteStore::run_due_steps(util::Millis now, size_t limit, const StepFunc
       while (s.step()) batch.push_back(read_due(s, 0, domain::WorkflowStatus::kActive, version));
     }
     if (batch.empty()) return size_t{0};
+    const auto subscribers = load_subscribers(*conn);
+    set_event_masks(batch, subscribers);
     const StepWrites writes = step(batch);
     for (const auto& call : writes.new_calls) insert_call(*conn, call);
     for (const auto& call : writes.finished_calls) update_call_result(*conn, call);
     for (const auto& entry : writes.history) insert_history(*conn, entry);
     for (const auto& lead : writes.leads) update_lead_state(*conn, lead);
+    write_events(*conn, writes.events, subscribers);
     return batch.size();
   });
 }

@@ -6,6 +6,7 @@
 #include "domain/lead.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
+#include "store/webhook_fanout.h"
 
 namespace leadline::store::sqlite {
 
@@ -55,5 +56,11 @@ Page<T> read_page(Connection& conn, const std::string& count_sql, const std::str
   while (s.step()) result.items.push_back(read(s));
   return result;
 }
+
+// The active webhooks (sqlite_webhooks.cpp); read in the transaction that writes events.
+std::vector<Subscriber> load_subscribers(Connection& conn);
+// Writes each event some subscriber wants, with one pending delivery per such subscriber.
+void write_events(Connection& conn, const std::vector<domain::Event>& events,
+                  const std::vector<Subscriber>& subscribers);
 
 }  // namespace leadline::store::sqlite

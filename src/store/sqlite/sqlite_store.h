@@ -76,6 +76,24 @@ class SqliteStore final : public Store {
   bool record_action_result(std::string_view lead_id, std::string_view node_id, const Json& result,
                             util::Millis now) override;
 
+  // sqlite_webhooks.cpp
+  void insert_webhook(const Webhook& webhook) override;
+  std::optional<Webhook> find_webhook(std::string_view org_id,
+                                      std::string_view webhook_id) override;
+  Page<Webhook> list_webhooks(std::string_view org_id, const PageRequest& page) override;
+  std::optional<Webhook> update_webhook(std::string_view org_id, std::string_view webhook_id,
+                                        const WebhookPatch& patch, util::Millis now) override;
+  bool delete_webhook(std::string_view org_id, std::string_view webhook_id) override;
+  Page<WebhookDelivery> list_deliveries(std::string_view org_id, std::string_view webhook_id,
+                                        const DeliveryQuery& query) override;
+  void append_events(const std::vector<domain::Event>& events) override;
+  std::vector<ClaimedDelivery> claim_deliveries(util::Millis now, size_t limit,
+                                                std::string_view owner,
+                                                util::Millis lease_millis) override;
+  void record_deliveries(std::string_view owner,
+                         const std::vector<DeliveryOutcome>& outcomes) override;
+  std::optional<util::Millis> next_delivery_at() override;
+
  private:
   void migrate();
   ConnectionPool pool_;

@@ -1,0 +1,75 @@
+#include "domain/render.h"
+
+#include "domain/lead_timezone.h"
+
+namespace leadline::domain {
+namespace {
+using util::format_iso;
+
+template <typename T>
+Json or_null(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+Json iso_or_null(const std::optional<util::Millis>& ms) {
+  return ms ? Json(format_iso(*ms)) : Json(nullptr);
+}
+}  // namespace
+
+Json workflow_json(const Workflow& w) {
+  Json j;
+  j["id"] = w.id;
+  j["organization_id"] = w.org_id;
+  j["title"] = w.title;
+  j["name"] = w.title;
+  j["description"] = w.description ? Json(*w.description) : Json(nullptr);
+  j["status"] = to_string(w.status);
+  j["settings"] = w.settings;
+  j["node_count"] = w.node_count;
+  j["edge_count"] = w.edge_count;
+  j["enrolled_leads"] = w.enrolled_leads;
+  j["created_at"] = format_iso(w.created_at);
+  j["updated_at"] = format_iso(w.updated_at);
+  return j;
+}
+
+Json lead_json(const Lead& l, const Json& workflow_settings) {
+  Json j;
+  j["id"] = l.id;
+  j["workflow_id"] = l.workflow_id;
+  j["phone_number"] = l.phone_number;
+  j["dynamic_variables"] = l.variables;
+  j["status"] = to_string(l.status);
+  j["current_node_id"] = or_null(l.current_node_id);
+  j["stalled"] = l.stalled;
+  const auto zone = resolve_lead_timezone(l.variables, l.phone_number, workflow_settings);
+  j["timezone"] = zone.zone.name();
+  j["timezone_source"] = zone.source;
+  j["next_action_at"] = iso_or_null(l.next_action_at);
+  j["enrolled_at"] = format_iso(l.enrolled_at);
+  j["created_at"] = format_iso(l.created_at);
+  j["updated_at"] = format_iso(l.updated_at);
+  return j;
+}
+
+Json call_json(const Call& c) {
+  Json j;
+  j["id"] = c.id;
+  j["workflow_id"] = c.workflow_id;
+  j["lead_id"] = c.lead_id;
+  j["node_id"] = c.node_id;
+  j["attempt"] = c.attempt;
+  j["to_phone_number"] = c.to_phone_number;
+  j["from_phone_number"] = c.from_phone_number;
+  j["agent_id"] = c.agent_id;
+  j["status"] = c.status;
+  j["outcome"] = or_null(c.outcome);
+  j["end_reason"] = or_null(c.end_reason);
+  j["duration_seconds"] = or_null(c.duration_seconds);
+  j["postcall_analysis"] = c.postcall_analysis.is_object() ? c.postcall_analysis : Json(nullptr);
+  j["transcript"] = or_null(c.transcript);
+  j["created_at"] = format_iso(c.created_at);
+  j["ended_at"] = iso_or_null(c.ended_at);
+  return j;
+}
+
+}  // namespace leadline::domain

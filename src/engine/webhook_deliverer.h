@@ -1,0 +1,79 @@
+#pragma once
+// Sends webhook deliveries from the durable outbox (spec §7): claims due deliveries with a
+// lease, POSTs each, signed, to its webhook, and records the attempt: 2xx is delivered,
+// anything else is retried with exponential backoff until the event is older than
+// give_up_after, then the delivery is failed. Runs on its own threads and its own short
+// transactions, never inside the engine's. start() runs it in the background; drain()
+// delivers inline (tests on a manual clock). Several processes may run one each.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace leadline::engine {
+
+struct DelivererOptions {
+  size_t batch_size = 256;                             // deliveries claimed per transaction
+  size_t concurrency = 32;                             // requests in flight at once
+  std::chrono::milliseconds timeout{10'000};           // per request, total
+  std::chrono::milliseconds idle_poll{100};            // real sleep when nothing is due
+  util::Millis lease_millis = 120'000;                 // clock ms a claim is held (> timeout)
+  util::Millis first_retry_millis = 10'000;            // delay after the first failed attempt
+  util::Millis max_retry_millis = 3'600'000;           // the backoff doubles up to this
+  util::Millis give_up_after_millis = 24 * 3'600'000;  // since the event; then "failed"
+  bool allow_private_targets = false;  // deliveries may reach loopback/private hosts
+};
+
+struct DelivererStats {
+  std::uint64_t attempts = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t retried = 0;
+  std::uint64_t failed = 0;  // gave up
+};
+
+// The delay before attempt `attempts + 1` after `attempts` failed ones: first_retry doubling,
+// capped at max_retry, times a jitter factor in [0.8, 1.0] drawn from `jitter` (0..1).
+util::Millis retry_delay(int attempts, const DelivererOptions& options, double jitter);
+
+// The headers and body of one delivery: Content-Type, X-Signature (sha256=<hex HMAC-SHA256 of
+// the body with the secret>), X-Event-Id, X-Webhook-Id, X-Delivery-Attempt, User-Agent.
+struct SignedRequest {
+  std::string body;
+  Json headers = Json::object();
+};
+SignedRequest sign_delivery(const store::ClaimedDelivery& claimed);
+
+class WebhookDeliverer {
+ public:
+  WebhookDeliverer(store::Store& store, const util::Clock& clock, DelivererOptions options = {});
+  ~WebhookDeliverer();
+
+  void start();
+  void stop();
+  // Runs batches until nothing is due at the clock's current time; answers attempts made.
+  std::size_t drain();
+  // Claims and sends one batch at `now`; answers the deliveries attempted.
+  std::size_t run_batch(util::Millis now);
+  DelivererStats stats() const;
+
+ private:
+  void loop();
+
+  store::Store& store_;
+  const util::Clock& clock_;
+  DelivererOptions options_;
+  std::string owner_;  // this deliverer's lease owner id
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  std::atomic<std::uint64_t> attempts_{0}, delivered_{0}, retried_{0}, failed_{0};
+};
+
+}  // namespace leadline::engine

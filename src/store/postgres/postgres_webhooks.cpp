@@ -1,0 +1,277 @@
+// Webhooks, the event outbox and delivery bookkeeping (spec §7). Events are written by the
+// transaction that caused them (run_due_steps, transition_workflow, append_events); the
+// deliverer claims due deliveries with a lease and records each attempt.
+//
+// Several processes deliver at once: a claim locks its rows with FOR UPDATE SKIP LOCKED and
+// writes a lease (owner, until) before it commits, so no other process takes them while the
+// lease runs, and a process that dies mid-delivery leaves them to be claimed again once the
+// lease expires. Results are recorded only by the lease's owner.
+#include <string>
+
+#include "store/postgres/postgres_rows.h"
+#include "store/postgres/postgres_store.h"
+#include "store/webhook_fanout.h"
+#include "util/ids.h"
+
+namespace leadline::store::postgres {
+namespace {
+constexpr std::string_view kWebhookColumns =
+    "id, org_id, url, events, secret, is_active, created_at, updated_at";
+constexpr std::string_view kInsertWebhook =
+    "INSERT INTO webhooks (id, org_id, url, events, event_mask, secret, is_active, created_at, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateWebhook =
+    "UPDATE webhooks SET url = ?, events = ?, event_mask = ?, secret = ?, is_active = ?, "
+    "updated_at = ? WHERE id = ?";
+constexpr std::string_view kDeleteDeliveries =
+    "DELETE FROM webhook_deliveries WHERE webhook_id = ?";
+constexpr std::string_view kDeleteWebhook = "DELETE FROM webhooks WHERE org_id = ? AND id = ?";
+constexpr std::string_view kSubscribers =
+    "SELECT id, org_id, event_mask FROM webhooks WHERE is_active = 1";
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO webhook_events (id, org_id, type, order_key, payload, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertDelivery =
+    "INSERT INTO webhook_deliveries (id, webhook_id, event_id, order_key, status, attempts, "
+    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)";
+// d.* columns of a delivery with its event's type and payload (13 columns).
+constexpr std::string_view kDeliveryColumns =
+    "d.id, d.webhook_id, d.event_id, e.type, d.order_key, d.status, d.attempts, "
+    "d.last_status_code, d.last_error, d.next_attempt_at, d.created_at, d.delivered_at, "
+    "e.payload";
+constexpr int kDeliveryColumnCount = 13;
+// Due, not leased (or the lease expired), of an active webhook, and no earlier delivery of
+// the same webhook and lead still pending.
+constexpr std::string_view kClaimWhere =
+    " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+    "JOIN webhook_events e ON e.id = d.event_id "
+    "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
+    "AND (d.lease_until IS NULL OR d.lease_until <= ?) AND w.is_active = 1 "
+    "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id "
+    "AND p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq) "
+    "ORDER BY d.next_attempt_at, d.seq LIMIT ? FOR UPDATE OF d SKIP LOCKED";
+constexpr std::string_view kLease =
+    "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?";
+// A success keeps the last error of earlier attempts, so the list shows what went wrong.
+constexpr std::string_view kRecord =
+    "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status_code = ?, "
+    "last_error = coalesce(?, last_error), next_attempt_at = ?, delivered_at = ?, "
+    "lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?";
+constexpr std::string_view kNextDelivery =
+    "SELECT min(CASE WHEN d.lease_until > d.next_attempt_at THEN d.lease_until "
+    "ELSE d.next_attempt_at END) FROM webhook_deliveries d JOIN webhooks w "
+    "ON w.id = d.webhook_id WHERE d.status = 'pending' AND w.is_active = 1";
+
+Webhook read_webhook(const Statement& s) {
+  Webhook w;
+  w.id = s.text(0);
+  w.org_id = s.text(1);
+  w.url = s.text(2);
+  w.events = names_from_text(s.text(3));
+  w.secret = s.text(4);
+  w.is_active = s.integer(5) != 0;
+  w.created_at = s.integer(6);
+  w.updated_at = s.integer(7);
+  return w;
+}
+
+WebhookDelivery read_delivery(const Statement& s, int first = 0) {
+  WebhookDelivery d;
+  d.id = s.text(first);
+  d.webhook_id = s.text(first + 1);
+  d.event_id = s.text(first + 2);
+  d.event_type = s.text(first + 3);
+  d.order_key = s.text(first + 4);
+  d.status = s.text(first + 5);
+  d.attempts = static_cast<int>(s.integer(first + 6));
+  if (auto code = s.opt_integer(first + 7)) d.last_status_code = static_cast<int>(*code);
+  d.last_error = s.opt_text(first + 8);
+  d.next_attempt_at = s.opt_integer(first + 9);
+  d.created_at = s.integer(first + 10);
+  d.delivered_at = s.opt_integer(first + 11);
+  d.payload = Json::parse(s.text(first + 12), nullptr, false);
+  return d;
+}
+
+std::optional<Webhook> find_in(Connection& conn, std::string_view org_id, std::string_view id) {
+  static const std::string sql =
+      "SELECT " + std::string(kWebhookColumns) + " FROM webhooks WHERE org_id = ? AND id = ?";
+  auto s = conn.prepare(sql).bind(1, org_id).bind(2, id);
+  if (!s.step()) return std::nullopt;
+  return read_webhook(s);
+}
+}  // namespace
+
+std::vector<Subscriber> load_subscribers(Connection& conn) {
+  std::vector<Subscriber> out;
+  auto s = conn.prepare(kSubscribers);
+  while (s.step())
+    out.push_back({s.text(0), s.text(1), static_cast<domain::EventMask>(s.integer(2))});
+  return out;
+}
+
+void write_events(Connection& conn, const std::vector<domain::Event>& events,
+                  const std::vector<Subscriber>& subscribers) {
+  if (subscribers.empty()) return;
+  for (const auto& event : events) {
+    const auto targets = subscribers_of(event, subscribers);
+    if (targets.empty()) continue;
+    conn.prepare(kInsertEvent)
+        .bind(1, event.id)
+        .bind(2, event.org_id)
+        .bind(3, to_string(event.type))
+        .bind(4, event.order_key)
+        .bind(5, event.payload.dump())
+        .bind(6, event.created_at)
+        .exec();
+    for (const Subscriber* target : targets)
+      conn.prepare(kInsertDelivery)
+          .bind(1, util::new_id("whd"))
+          .bind(2, target->webhook_id)
+          .bind(3, event.id)
+          .bind(4, event.order_key)
+          .bind(5, event.created_at)
+          .bind(6, event.created_at)
+          .exec();
+  }
+}
+
+void PostgresStore::insert_webhook(const Webhook& w) {
+  auto conn = pool_.acquire();
+  conn->prepare(kInsertWebhook)
+      .bind(1, w.id)
+      .bind(2, w.org_id)
+      .bind(3, w.url)
+      .bind(4, names_to_text(w.events))
+      .bind(5, static_cast<std::int64_t>(event_mask(w.events)))
+      .bind(6, w.secret)
+      .bind(7, w.is_active ? 1 : 0)
+      .bind(8, w.created_at)
+      .bind(9, w.updated_at)
+      .exec();
+}
+
+std::optional<Webhook> PostgresStore::find_webhook(std::string_view org_id,
+                                                   std::string_view webhook_id) {
+  auto conn = pool_.acquire();
+  return find_in(*conn, org_id, webhook_id);
+}
+
+Page<Webhook> PostgresStore::list_webhooks(std::string_view org_id, const PageRequest& page) {
+  static const std::string count_sql = "SELECT count(*) FROM webhooks WHERE org_id = ?";
+  static const std::string list_sql = "SELECT " + std::string(kWebhookColumns) +
+                                      " FROM webhooks WHERE org_id = ? "
+                                      "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+  auto conn = pool_.acquire();
+  return read_page<Webhook>(*conn, count_sql, list_sql, {std::string(org_id)}, page,
+                            [](const Statement& s) { return read_webhook(s); });
+}
+
+std::optional<Webhook> PostgresStore::update_webhook(std::string_view org_id,
+                                                     std::string_view webhook_id,
+                                                     const WebhookPatch& patch, util::Millis now) {
+  auto conn = pool_.acquire();
+  return in_transaction(*conn, [&]() -> std::optional<Webhook> {
+    auto w = find_in(*conn, org_id, webhook_id);
+    if (!w) return std::nullopt;
+    if (patch.url) w->url = *patch.url;
+    if (patch.events) w->events = *patch.events;
+    if (patch.secret) w->secret = *patch.secret;
+    if (patch.is_active) w->is_active = *patch.is_active;
+    w->updated_at = now;
+    conn->prepare(kUpdateWebhook)
+        .bind(1, w->url)
+        .bind(2, names_to_text(w->events))
+        .bind(3, static_cast<std::int64_t>(event_mask(w->events)))
+        .bind(4, w->secret)
+        .bind(5, w->is_active ? 1 : 0)
+        .bind(6, now)
+        .bind(7, w->id)
+        .exec();
+    return w;
+  });
+}
+
+bool PostgresStore::delete_webhook(std::string_view org_id, std::string_view webhook_id) {
+  auto conn = pool_.acquire();
+  return in_transaction(*conn, [&] {
+    if (!find_in(*conn, org_id, webhook_id)) return false;
+    conn->prepare(kDeleteDeliveries).bind(1, webhook_id).exec();
+    return conn->prepare(kDeleteWebhook).bind(1, org_id).bind(2, webhook_id).exec() > 0;
+  });
+}
+
+Page<WebhookDelivery> PostgresStore::list_deliveries(std::string_view org_id,
+                                                     std::string_view webhook_id,
+                                                     const DeliveryQuery& query) {
+  std::string where =
+      " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+      "JOIN webhook_events e ON e.id = d.event_id WHERE w.org_id = ? AND d.webhook_id = ?";
+  if (query.status) where += " AND d.status = ?";
+  const std::string count_sql = "SELECT count(*)" + where;
+  const std::string list_sql = "SELECT " + std::string(kDeliveryColumns) + where +
+                               " ORDER BY d.created_at DESC, d.seq DESC LIMIT ? OFFSET ?";
+  std::vector<std::string> filters = {std::string(org_id), std::string(webhook_id)};
+  if (query.status) filters.push_back(*query.status);
+  auto conn = pool_.acquire();
+  return read_page<WebhookDelivery>(*conn, count_sql, list_sql, filters, query.page,
+                                    [](const Statement& s) { return read_delivery(s); });
+}
+
+void PostgresStore::append_events(const std::vector<domain::Event>& events) {
+  if (events.empty()) return;
+  auto conn = pool_.acquire();
+  in_transaction(*conn, [&] { write_events(*conn, events, load_subscribers(*conn)); });
+}
+
+std::vector<ClaimedDelivery> PostgresStore::claim_deliveries(util::Millis now, size_t limit,
+                                                             std::string_view owner,
+                                                             util::Millis lease_millis) {
+  static const std::string sql =
+      "SELECT " + std::string(kDeliveryColumns) + ", w.url, w.secret" + std::string(kClaimWhere);
+  auto conn = pool_.acquire();
+  return in_transaction(*conn, [&] {
+    std::vector<ClaimedDelivery> claimed;
+    {
+      auto s =
+          conn->prepare(sql).bind(1, now).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
+      while (s.step())
+        claimed.push_back(
+            {read_delivery(s), s.text(kDeliveryColumnCount), s.text(kDeliveryColumnCount + 1)});
+    }
+    for (const auto& c : claimed)
+      conn->prepare(kLease)
+          .bind(1, owner)
+          .bind(2, now + lease_millis)
+          .bind(3, c.delivery.id)
+          .exec();
+    return claimed;
+  });
+}
+
+void PostgresStore::record_deliveries(std::string_view owner,
+                                      const std::vector<DeliveryOutcome>& outcomes) {
+  if (outcomes.empty()) return;
+  auto conn = pool_.acquire();
+  in_transaction(*conn, [&] {
+    for (const auto& o : outcomes)
+      conn->prepare(kRecord)
+          .bind(1, o.status)
+          .bind(2, o.status_code)
+          .bind(3, o.error)
+          .bind(4, o.next_attempt_at)
+          .bind(5, o.status == "delivered" ? std::optional(o.at) : std::nullopt)
+          .bind(6, o.delivery_id)
+          .bind(7, owner)
+          .exec();
+  });
+}
+
+std::optional<util::Millis> PostgresStore::next_delivery_at() {
+  auto conn = pool_.acquire();
+  auto s = conn->prepare(kNextDelivery);
+  if (s.step() && !s.is_null(0)) return s.integer(0);
+  return std::nullopt;
+}
+
+}  // namespace leadline::store::postgres

@@ -1,0 +1,356 @@
+// Outbound webhooks end to end (spec §7): events written by the engine and the lifecycle,
+// delivered by the WebhookDeliverer to a real HTTP receiver on loopback, signed, in order
+// per lead, retried with backoff, and given up after 24 hours.
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "engine/engine_fixture.h"
+#include "engine/webhook_deliverer.h"
+#include "support/http_peer.h"
+#include "util/crypto.h"
+
+namespace leadline::test {
+namespace {
+
+constexpr const char* kSecret = "receiver-shared-secret-0001";
+
+Json all_events() {
+  Json events = Json::array();
+  for (const auto& name : domain::event_type_names()) events.push_back(name);
+  return events;
+}
+
+class WebhooksTest : public EngineTest {
+ protected:
+  std::string create_webhook(const std::string& url, Json events = all_events(),
+                             Json extra = Json::object()) {
+    Json body = {{"url", url}, {"events", events}, {"secret", kSecret}};
+    for (auto& [k, v] : extra.items()) body[k] = v;
+    auto res = api().post("/v1/user-webhooks", body);
+    EXPECT_EQ(res.status, 201) << res.body;
+    return res.json().value("id", "");
+  }
+  // VOICE_CALL -> (COMPLETED) CONVERTED, (NO_ANSWER) DROPPED; other outcomes stall.
+  std::string call_workflow() {
+    auto wf = create_workflow();
+    call_ = create_node(wf, "VOICE_CALL", call_config(), "Call");
+    won_ = create_node(wf, "CONVERTED", Json::object(), "Won");
+    lost_ = create_node(wf, "DROPPED", Json::object(), "Lost");
+    create_edge(wf, call_, won_, "COMPLETED");
+    create_edge(wf, call_, lost_, "NO_ANSWER");
+    return wf;
+  }
+  void deliver() { app_->webhooks().drain(); }
+  // Runs the engine and the deliverer, moving the clock on, until nothing is pending.
+  void run_until_delivered(const std::string& webhook_id, std::chrono::milliseconds step,
+                           int max_rounds = 500) {
+    for (int i = 0; i < max_rounds; ++i) {
+      settle();
+      deliver();
+      if (pending(webhook_id) == 0) return;
+      clock_->advance(step);
+    }
+    FAIL() << "deliveries still pending after " << max_rounds << " rounds";
+  }
+  std::int64_t pending(const std::string& webhook_id) {
+    return api()
+        .get("/v1/user-webhooks/" + webhook_id + "/deliveries?status=pending")
+        .json()["meta"]["total"]
+        .get<std::int64_t>();
+  }
+  Json deliveries(const std::string& webhook_id, const std::string& query = "") {
+    return api().get("/v1/user-webhooks/" + webhook_id + "/deliveries?limit=100" + query).json();
+  }
+  // Event types received for one lead, in arrival order (each event once: the first time).
+  static std::vector<std::string> types_for(const std::vector<PeerRequest>& requests,
+                                            const std::string& lead_id) {
+    std::vector<std::string> types;
+    std::set<std::string> seen;
+    for (const auto& r : requests) {
+      Json body = r.json();
+      const Json& payload = body["payload"];
+      const bool mine = payload.contains("lead") && payload["lead"]["id"] == lead_id;
+      if (mine && seen.insert(r.header("x-event-id")).second) types.push_back(body["event_type"]);
+    }
+    return types;
+  }
+
+  HttpPeer peer_;
+  std::string call_, won_, lost_;
+};
+
+TEST_F(WebhooksTest, SignsEachDeliveryAndNamesEachEventOnce) {
+  create_webhook(peer_.url() + "/hooks?x=1");
+  auto wf = call_workflow();
+  activate(wf);
+  enroll(wf, {{"sim_outcomes", "COMPLETED"}});
+  settle();
+  advance(seconds(31));
+  deliver();
+  auto requests = peer_.requests();
+  ASSERT_GE(requests.size(), 5u);
+  std::set<std::string> event_ids;
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.target, "/hooks?x=1");
+    EXPECT_EQ(r.header("content-type"), "application/json");
+    EXPECT_EQ(r.header("x-signature"), "sha256=" + util::hmac_sha256_hex(kSecret, r.body));
+    EXPECT_NE(r.header("x-signature"), "sha256=" + util::hmac_sha256_hex("wrong", r.body));
+    EXPECT_TRUE(r.header("x-event-id").starts_with("evt_")) << r.header("x-event-id");
+    event_ids.insert(r.header("x-event-id"));
+    Json body = r.json();
+    ASSERT_TRUE(body.is_object()) << r.body;
+    EXPECT_TRUE(body["event_type"].is_string());
+    EXPECT_TRUE(body["created_at"].is_string());
+    EXPECT_TRUE(body["payload"].is_object());
+  }
+  EXPECT_EQ(event_ids.size(), requests.size()) << "every event has its own X-Event-Id";
+}
+
+TEST_F(WebhooksTest, ALeadsEventsArriveInOrderWithTheirPayloads) {
+  auto hook = create_webhook(peer_.url());
+  auto wf = call_workflow();
+  activate(wf);
+  auto id = enroll(wf, {{"sim_outcomes", "COMPLETED"}, {"name", "Ada"}});
+  settle();
+  advance(seconds(31));
+  deliver();
+  auto requests = peer_.requests();
+  EXPECT_EQ(types_for(requests, id),
+            (std::vector<std::string>{"workflow.lead.node_entered", "call.completed",
+                                      "workflow.lead.node_entered", "workflow.lead.completed"}));
+  std::vector<Json> bodies;
+  for (const auto& r : requests) bodies.push_back(r.json());
+  // workflow.status_changed for the activation comes first (the lead did not exist yet).
+  ASSERT_FALSE(bodies.empty());
+  EXPECT_EQ(bodies[0]["event_type"], "workflow.status_changed");
+  EXPECT_EQ(bodies[0]["payload"]["previous_status"], "draft");
+  EXPECT_EQ(bodies[0]["payload"]["status"], "active");
+  EXPECT_EQ(bodies[0]["payload"]["action"], "activate");
+  EXPECT_EQ(bodies[0]["payload"]["workflow"]["id"], wf);
+  Json entered, call_done, completed;
+  for (const auto& b : bodies) {
+    if (b["event_type"] == "workflow.lead.node_entered" && entered.is_null()) entered = b;
+    if (b["event_type"] == "call.completed") call_done = b;
+    if (b["event_type"] == "workflow.lead.completed") completed = b;
+  }
+  EXPECT_EQ(entered["payload"]["node"],
+            Json({{"id", call_}, {"type", "VOICE_CALL"}, {"label", "Call"}}));
+  EXPECT_EQ(entered["payload"]["lead"]["id"], id);
+  EXPECT_EQ(entered["payload"]["lead"]["dynamic_variables"]["name"], "Ada");
+  EXPECT_EQ(entered["payload"]["lead"]["phone_number"], "+14155550123");
+  EXPECT_EQ(entered["payload"]["lead"]["current_node_id"], call_);
+  EXPECT_EQ(call_done["payload"]["outcome"], "COMPLETED");
+  EXPECT_EQ(call_done["payload"]["call"]["status"], "completed");
+  EXPECT_EQ(call_done["payload"]["call"]["lead_id"], id);
+  EXPECT_EQ(completed["payload"]["lead"]["status"], "completed");
+  EXPECT_EQ(completed["payload"]["node"]["id"], won_);
+
+  auto list = deliveries(hook, "&status=delivered");
+  EXPECT_EQ(list["meta"]["total"].get<size_t>(), requests.size());
+  for (const auto& d : list["data"]) {
+    EXPECT_EQ(d["status"], "delivered");
+    EXPECT_EQ(d["attempts"], 1);
+    EXPECT_EQ(d["last_status_code"], 200);
+    EXPECT_TRUE(d["next_attempt_at"].is_null());
+    EXPECT_TRUE(d["delivered_at"].is_string());
+  }
+}
+
+TEST_F(WebhooksTest, CallEventsNameTheOutcomeAndStalledOrDroppedLeadsAreReported) {
+  create_webhook(peer_.url());
+  auto wf = call_workflow();
+  activate(wf);
+  auto busy = enroll(wf, {{"sim_outcomes", "BUSY"}}, "+14155550101");
+  auto no_answer = enroll(wf, {{"sim_outcomes", "NO_ANSWER"}}, "+14155550102");
+  auto failed = enroll(wf, {{"sim_outcomes", "FAILED"}}, "+14155550103");
+  settle();
+  advance(seconds(31));
+  deliver();
+  auto requests = peer_.requests();
+  EXPECT_EQ(types_for(requests, busy),
+            (std::vector<std::string>{"workflow.lead.node_entered", "call.no_answer",
+                                      "workflow.lead.stalled"}));
+  EXPECT_EQ(types_for(requests, no_answer),
+            (std::vector<std::string>{"workflow.lead.node_entered", "call.no_answer",
+                                      "workflow.lead.node_entered", "workflow.lead.dropped"}));
+  EXPECT_EQ(types_for(requests, failed),
+            (std::vector<std::string>{"workflow.lead.node_entered", "call.failed",
+                                      "workflow.lead.stalled"}));
+  for (const auto& r : requests) {
+    Json b = r.json();
+    if (b["event_type"] == "call.no_answer" && b["payload"]["lead"]["id"] == busy) {
+      EXPECT_EQ(b["payload"]["outcome"], "BUSY");
+    }
+    if (b["event_type"] == "workflow.lead.stalled" && b["payload"]["lead"]["id"] == failed) {
+      EXPECT_EQ(b["payload"]["outcome"], "FAILED");
+    }
+  }
+}
+
+TEST_F(WebhooksTest, OnlySubscribedEventsOfActiveWebhooksAreSent) {
+  HttpPeer inactive, deleted, picky;
+  create_webhook(inactive.url(), all_events(), {{"is_active", false}});
+  auto doomed = create_webhook(deleted.url());
+  create_webhook(picky.url(), {"workflow.lead.completed"});
+  auto wf = call_workflow();
+  activate(wf);
+  enroll(wf, {{"sim_outcomes", "COMPLETED"}});
+  settle();
+  advance(seconds(31));
+  // Deleting a webhook drops its pending deliveries.
+  EXPECT_GT(pending(doomed), 0);
+  ASSERT_EQ(api().del("/v1/user-webhooks/" + doomed).status, 200);
+  deliver();
+  EXPECT_EQ(inactive.request_count(), 0u);
+  EXPECT_EQ(deleted.request_count(), 0u);
+  auto got = picky.requests();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].json()["event_type"], "workflow.lead.completed");
+}
+
+TEST_F(WebhooksTest, AFailingReceiverGetsEveryEventInOrderOnceItRecovers) {
+  // 500s and dropped connections for the first 12 requests, then it recovers. The handler
+  // logs each answer in the order it decided them.
+  struct Answer {
+    std::string lead, event;
+    bool ok;
+  };
+  std::mutex mutex;
+  std::vector<Answer> log;
+  peer_.set_handler([&](const PeerRequest& r) {
+    std::lock_guard lock(mutex);
+    const int n = static_cast<int>(log.size());
+    Json b = r.json();
+    const std::string lead =
+        b["payload"].contains("lead") ? b["payload"]["lead"]["id"].get<std::string>() : "";
+    log.push_back({lead, r.header("x-event-id"), n >= 12});
+    PeerReply reply;
+    if (n < 12 && n % 2 == 0) reply = PeerReply{500, "receiver down", {}, false};
+    if (n < 12 && n % 2 == 1) reply.drop = true;
+    return reply;
+  });
+  auto hook = create_webhook(peer_.url());
+  auto wf = call_workflow();
+  activate(wf);
+  std::vector<std::string> leads;
+  for (int i = 0; i < 4; ++i)
+    leads.push_back(enroll(wf, {{"sim_outcomes", "COMPLETED"}}, "+1415555020" + std::to_string(i)));
+  settle();
+  advance(seconds(31));
+  run_until_delivered(hook, seconds(30));
+
+  auto requests = peer_.requests();
+  // Each lead's events, in the order of first arrival, are its steps' order...
+  for (const auto& lead : leads)
+    EXPECT_EQ(types_for(requests, lead),
+              (std::vector<std::string>{"workflow.lead.node_entered", "call.completed",
+                                        "workflow.lead.node_entered", "workflow.lead.completed"}))
+        << lead;
+  // ...and no event of a lead was sent before the lead's previous event was answered 200.
+  std::lock_guard lock(mutex);
+  std::map<std::string, std::string> last_event;  // lead -> its latest event id seen
+  std::set<std::string> succeeded;
+  for (const auto& a : log) {
+    if (!a.lead.empty()) {
+      auto it = last_event.find(a.lead);
+      if (it != last_event.end() && it->second != a.event) {
+        EXPECT_TRUE(succeeded.count(it->second)) << a.event << " overtook " << it->second;
+      }
+      last_event[a.lead] = a.event;
+    }
+    if (a.ok) succeeded.insert(a.event);
+  }
+  // None lost: every delivery is delivered, and the retried ones say what went wrong.
+  auto list = deliveries(hook);
+  const auto total = list["meta"]["total"].get<size_t>();
+  EXPECT_EQ(total, 1 + 4 * 4u);  // status_changed + 4 events per lead
+  EXPECT_EQ(deliveries(hook, "&status=delivered")["meta"]["total"].get<size_t>(), total);
+  int retried = 0;
+  std::set<std::string> delivered_events;
+  for (const auto& d : list["data"]) {
+    delivered_events.insert(d["event_id"].get<std::string>());
+    if (d["attempts"].get<int>() > 1) {
+      ++retried;
+      EXPECT_TRUE(d["last_error"].is_string()) << d.dump();
+      EXPECT_EQ(d["last_status_code"], 200) << d.dump();
+    }
+  }
+  EXPECT_GE(retried, 1);
+  EXPECT_EQ(succeeded, delivered_events);
+  EXPECT_EQ(succeeded.size(), total);
+}
+
+TEST_F(WebhooksTest, GivesUpAfterADayOfFailuresWithBackoff) {
+  peer_.set_handler([](const PeerRequest&) { return PeerReply{503, "{}", {}, false}; });
+  auto hook = create_webhook(peer_.url(), {"workflow.status_changed"});
+  auto wf = call_workflow();
+  activate(wf);
+  const util::Millis created = clock_->now();
+  std::vector<util::Millis> attempt_times;
+  // Jump to each due attempt in turn.
+  for (int i = 0; i < 200; ++i) {
+    auto next = app_->store().next_delivery_at();
+    if (!next) break;
+    if (*next > clock_->now()) clock_->set(*next);
+    const auto before = peer_.request_count();
+    deliver();
+    if (peer_.request_count() > before) attempt_times.push_back(clock_->now());
+  }
+  auto list = deliveries(hook);
+  ASSERT_EQ(list["data"].size(), 1u);
+  const Json d = list["data"][0];
+  EXPECT_EQ(d["status"], "failed");
+  EXPECT_TRUE(d["next_attempt_at"].is_null());
+  EXPECT_EQ(d["last_status_code"], 503);
+  EXPECT_EQ(d["attempts"].get<size_t>(), peer_.request_count());
+  ASSERT_GE(attempt_times.size(), 3u);
+  EXPECT_GE(attempt_times.back() - created, 24 * 3'600'000);  // retried for at least a day
+  EXPECT_LT(attempt_times.back() - created, 26 * 3'600'000);
+  // Backoff: the gaps grow (10 s doubling) and never exceed the 1 h cap.
+  EXPECT_LT(attempt_times[1] - attempt_times[0], 15'000);
+  EXPECT_GT(attempt_times[2] - attempt_times[1], attempt_times[1] - attempt_times[0]);
+  for (size_t i = 1; i < attempt_times.size(); ++i)
+    EXPECT_LE(attempt_times[i] - attempt_times[i - 1], 3'600'000);
+  EXPECT_LT(peer_.request_count(), 60u);
+  // Nothing more is sent once it failed.
+  const auto count = peer_.request_count();
+  clock_->advance(hours(5));
+  deliver();
+  EXPECT_EQ(peer_.request_count(), count);
+}
+
+TEST_F(WebhooksTest, AClaimIsLeasedToOneDelivererUntilItExpires) {
+  create_webhook(peer_.url(), {"workflow.status_changed"});
+  auto wf = call_workflow();
+  activate(wf);
+  auto& store = app_->store();
+  const auto now = clock_->now();
+  auto first = store.claim_deliveries(now, 10, "owner-a", 60'000);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_TRUE(store.claim_deliveries(now, 10, "owner-b", 60'000).empty());
+  // owner-a dies; after the lease another deliverer takes it over, and a late answer from
+  // owner-a changes nothing.
+  auto second = store.claim_deliveries(now + 60'000, 10, "owner-b", 60'000);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].delivery.id, first[0].delivery.id);
+  store.record_deliveries("owner-a", {{first[0].delivery.id, "failed", 500, "late", {}, now}});
+  EXPECT_EQ(pending(second[0].delivery.webhook_id), 1);
+  store.record_deliveries("owner-b",
+                          {{second[0].delivery.id, "delivered", 200, {}, {}, now + 61'000}});
+  EXPECT_EQ(pending(second[0].delivery.webhook_id), 0);
+}
+
+TEST(WebhookRetryDelay, DoublesFromTenSecondsUpToAnHourWithJitterBelow) {
+  engine::DelivererOptions o;
+  EXPECT_EQ(engine::retry_delay(1, o, 1.0), 10'000);
+  EXPECT_EQ(engine::retry_delay(2, o, 1.0), 20'000);
+  EXPECT_EQ(engine::retry_delay(3, o, 1.0), 40'000);
+  EXPECT_EQ(engine::retry_delay(30, o, 1.0), 3'600'000);
+  EXPECT_EQ(engine::retry_delay(1, o, 0.0), 8'000);
+  EXPECT_EQ(engine::retry_delay(200, o, 0.5), 3'240'000);
+}
+
+}  // namespace
+}  // namespace leadline::test

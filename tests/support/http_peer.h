@@ -1,0 +1,52 @@
+#pragma once
+// A real HTTP/1.1 server on 127.0.0.1:<free port>, run by a test itself: records every request
+// and answers with what the test's handler says (a status, a delay, or a dropped connection).
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "util/json.h"
+
+namespace leadline::test {
+
+struct PeerRequest {
+  std::string method, target, body;
+  std::map<std::string, std::string> headers;  // lowercase names
+  std::string header(const std::string& lowercase_name) const;
+  Json json() const;
+};
+
+struct PeerReply {
+  int status = 200;
+  std::string body = "{}";
+  std::chrono::milliseconds delay{0};
+  bool drop = false;  // close without answering
+};
+
+class HttpPeer {
+ public:
+  using Handler = std::function<PeerReply(const PeerRequest&)>;
+  explicit HttpPeer(Handler handler = {});  // default: 200 {}
+  ~HttpPeer();
+  HttpPeer(const HttpPeer&) = delete;
+  HttpPeer& operator=(const HttpPeer&) = delete;
+
+  std::uint16_t port() const;
+  std::string url() const;  // "http://127.0.0.1:PORT"
+  void set_handler(Handler handler);
+  std::vector<PeerRequest> requests() const;  // in arrival order
+  std::size_t request_count() const;
+  bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace leadline::test
