@@ -2,8 +2,8 @@
 // lead, delivered by one WebhookDeliverer to a receiver that answers 200 at once (run
 // bench_minimal_server beside it; see bench/webhook_bench.sh).
 //
-//   build/bench/bench_webhooks --url http://127.0.0.1:PORT/hook [--deliveries N]
-//                              [--db PATH] [--batch B] [--concurrency C]
+//   build/bench_webhooks --url http://127.0.0.1:PORT/hook [--deliveries N]
+//                              [--db PATH] [--batch B] [--concurrency C] [--lanes L]
 //
 // Counts from the first claim to the last recorded attempt: claiming (one transaction per
 // batch), signing, sending over loopback and recording (one transaction per batch).
@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "domain/event.h"
 #include "engine/webhook_deliverer.h"
@@ -30,6 +31,7 @@ struct Args {
   std::string db = "/tmp/leadline-bench-webhooks.db";
   size_t batch = 256;
   size_t concurrency = 32;
+  size_t lanes = 2;
 };
 
 Args parse(int argc, char** argv) {
@@ -56,7 +58,7 @@ Args parse(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: bench_webhooks --url URL [--deliveries N] [--db PATH] [--batch B] "
-                   "[--concurrency C]\n");
+                   "[--concurrency C] [--lanes L]\n");
       std::exit(arg == "--help" ? 0 : 2);
     }
   }
@@ -111,21 +113,23 @@ int main(int argc, char** argv) {
   options.batch_size = args.batch;
   options.concurrency = args.concurrency;
   options.allow_private_targets = true;
+  options.lanes = args.lanes;
+  options.idle_poll = std::chrono::milliseconds(1);
   engine::WebhookDeliverer deliverer(*store, clock, options);
   const auto start = std::chrono::steady_clock::now();
-  while (deliverer.stats().delivered + deliverer.stats().retried <
-         static_cast<std::uint64_t>(args.deliveries)) {
-    if (deliverer.run_batch(clock.now()) == 0) break;
-  }
+  deliverer.start();  // `lanes` background loops, as in `leadline serve`
+  while (deliverer.stats().attempts < static_cast<std::uint64_t>(args.deliveries))
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  deliverer.stop();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto stats = deliverer.stats();
   std::printf(
       "result name=webhook_deliveries deliveries=%ld delivered=%llu retried=%llu seconds=%.3f "
-      "per_second=%.0f batch=%zu concurrency=%zu\n",
+      "per_second=%.0f batch=%zu concurrency=%zu lanes=%zu\n",
       args.deliveries, static_cast<unsigned long long>(stats.delivered),
       static_cast<unsigned long long>(stats.retried), seconds,
-      static_cast<double>(stats.delivered) / seconds, args.batch, args.concurrency);
+      static_cast<double>(stats.delivered) / seconds, args.batch, args.concurrency, args.lanes);
   for (const auto& suffix : {"", "-wal", "-shm"}) std::filesystem::remove(args.db + suffix);
   return stats.delivered == static_cast<std::uint64_t>(args.deliveries) ? 0 : 1;
 }

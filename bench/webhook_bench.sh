@@ -12,14 +12,14 @@ deliveries=${2:-20000}
 rounds=${3:-5}
 shift 3 2>/dev/null || shift $#
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$build/bench/bench_minimal_server" "$port" >/dev/null 2>&1 &
+"$build/bench_minimal_server" "$port" >/dev/null 2>&1 &
 receiver=$!
 trap 'kill $receiver 2>/dev/null || true' EXIT
 sleep 0.5
 
 rates=()
 for round in $(seq 1 "$rounds"); do
-  line=$("$build/bench/bench_webhooks" --url "http://127.0.0.1:$port/hook" \
+  line=$("$build/bench_webhooks" --url "http://127.0.0.1:$port/hook" \
     --deliveries "$deliveries" "$@" | grep '^result name=webhook_deliveries')
   echo "round $round: $line"
   rates+=("$(sed -E 's/.*per_second=([0-9]+).*/\1/' <<<"$line")")

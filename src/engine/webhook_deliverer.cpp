@@ -62,14 +62,17 @@ WebhookDeliverer::~WebhookDeliverer() { stop(); }
 
 void WebhookDeliverer::start() {
   if (running_.exchange(true)) return;
-  thread_ = std::thread([this] { loop(); });
+  for (size_t i = 0; i < std::max<size_t>(1, options_.lanes); ++i)
+    threads_.emplace_back([this] { loop(); });
 }
 
 void WebhookDeliverer::stop() {
   if (!running_.exchange(false)) return;
   { std::lock_guard lock(wake_mutex_); }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
 }
 
 std::size_t WebhookDeliverer::drain() {

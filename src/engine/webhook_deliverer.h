@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/store.h"
 #include "util/clock.h"
@@ -19,8 +20,11 @@
 namespace leadline::engine {
 
 struct DelivererOptions {
-  size_t batch_size = 256;                             // deliveries claimed per transaction
-  size_t concurrency = 32;                             // requests in flight at once
+  size_t batch_size = 256;  // deliveries claimed per transaction
+  size_t concurrency = 32;  // requests in flight per batch
+  // Batches in flight at once in the background (each claims its own; per-lead order holds
+  // because a lead's next delivery is not claimable while its previous one is pending).
+  size_t lanes = 2;
   std::chrono::milliseconds timeout{10'000};           // per request, total
   std::chrono::milliseconds idle_poll{100};            // real sleep when nothing is due
   util::Millis lease_millis = 120'000;                 // clock ms a claim is held (> timeout)
@@ -70,7 +74,7 @@ class WebhookDeliverer {
   DelivererOptions options_;
   std::string owner_;  // this deliverer's lease owner id
   std::atomic<bool> running_{false};
-  std::thread thread_;
+  std::vector<std::thread> threads_;
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<std::uint64_t> attempts_{0}, delivered_{0}, retried_{0}, failed_{0};
