@@ -74,6 +74,9 @@ constexpr Operation kOperations[] = {
     {"GET", "/v1/calls", "calls", "List call records (workflow_id, lead_id, status)", 200, false,
      true},
     {"GET", "/v1/calls/{id}", "calls", "Get a call record", 200, false, false},
+    {"POST", "/v1/call-events", "calls",
+     "The call provider reports a call (no API key; X-Signature: sha256=<HMAC of the body>)", 200,
+     true, false},
 };
 
 std::string lower(std::string text) {
@@ -130,7 +133,8 @@ Json openapi_document() {
     if (path.find('{') != std::string::npos) responses["404"] = error_response("Not found");
     responses["429"] = error_response("Rate limited");
     operation["responses"] = responses;
-    if (!path.starts_with("/v1")) operation["security"] = Json::array();
+    if (!path.starts_with("/v1") || path == "/v1/call-events")
+      operation["security"] = Json::array();
     paths[path][lower(op.method)] = operation;
   }
   Json doc;

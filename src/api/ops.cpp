@@ -32,6 +32,7 @@ void register_all_routes(http::Router& router, Services& services) {
   register_lead_routes(router, services);
   register_projection_routes(router, services);
   register_call_routes(router, services);
+  register_call_event_routes(router, services);
 }
 
 }  // namespace leadline::api

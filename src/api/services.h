@@ -1,6 +1,9 @@
 #pragma once
 // What route handlers are given: the store, the clock and a few server settings. Owned by the app;
 // outlives the server.
+#include <optional>
+#include <string>
+
 #include "http/errors.h"
 #include "http/router.h"
 #include "store/store.h"
@@ -13,6 +16,9 @@ struct Services {
   const util::Clock& clock;
   // How long a call lasts in a projection (the simulator's call length).
   std::int64_t projected_call_millis = 30'000;
+  // The call provider's signing secret (--provider-secret); nullopt with the simulator, which
+  // reports no events.
+  std::optional<std::string> provider_secret;
 };
 
 // A route handler in the API layer: the request plus the services it may use.

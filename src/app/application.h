@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/services.h"
+#include "engine/call_dispatcher.h"
 #include "engine/scheduler.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -25,6 +26,14 @@ struct AppOptions {
   double sim_call_seconds = 30;        // simulated call length, in clock seconds
   bool run_engine = true;              // false: tests step the engine by hand
   bool allow_private_targets = false;  // outbound HTTP may reach private addresses
+  // Where calls go (spec §6.1): "simulator", or "http" with the provider's URL, API key and
+  // signing secret (all three required).
+  std::string call_provider = "simulator";
+  std::string provider_url;
+  std::string provider_key;
+  std::string provider_secret;
+  std::int64_t provider_max_concurrent = 100;  // calls in flight at the provider; 0 = no cap
+  double call_timeout_seconds = 1800;          // no outcome this long after acceptance: FAILED
   // The dashboard's built files (web/dist); an empty string serves a "not built" 404 at "/".
   // nullopt: no dashboard at all (API tests).
   std::optional<std::string> web_dir;
@@ -44,6 +53,8 @@ class Application {
   const util::Clock& clock() const { return *clock_; }
   const http::Router& router() const { return router_; }
   engine::Scheduler& engine() { return *engine_; }
+  // The sender of calls to an external provider; null with the simulator.
+  engine::CallDispatcher* dispatcher() { return dispatcher_.get(); }
 
  private:
   AppOptions options_;
@@ -51,6 +62,7 @@ class Application {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<api::Services> services_;
   std::unique_ptr<engine::Scheduler> engine_;
+  std::unique_ptr<engine::CallDispatcher> dispatcher_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
 };
