@@ -65,6 +65,7 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
     engine::DispatcherOptions dispatch;
     dispatch.provider.url = options_.provider_url;
     dispatch.provider.key = options_.provider_key;
+    dispatch.provider.timeout = options_.provider_request_timeout;
     dispatch.provider.allow_private_targets = options_.allow_private_targets;
     dispatch.max_concurrent = options_.provider_max_concurrent;
     dispatcher_ = std::make_unique<engine::CallDispatcher>(*store_, *clock_, dispatch);

@@ -1,6 +1,7 @@
 #pragma once
 // Wires the store, the clock, the routes and the HTTP server into one running Leadline.
 // `leadline serve` runs one; API tests start one in-process on port 0.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,6 +35,7 @@ struct AppOptions {
   std::string provider_secret;
   std::int64_t provider_max_concurrent = 100;  // calls in flight at the provider; 0 = no cap
   double call_timeout_seconds = 1800;          // no outcome this long after acceptance: FAILED
+  std::chrono::milliseconds provider_request_timeout{10'000};  // one create-call request
   // The dashboard's built files (web/dist); an empty string serves a "not built" 404 at "/".
   // nullopt: no dashboard at all (API tests).
   std::optional<std::string> web_dir;
