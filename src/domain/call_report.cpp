@@ -128,8 +128,11 @@ std::optional<std::string> outcome_for_provider_status(std::string_view status,
   const std::string reason = normalise(end_reason);
   const std::string state = normalise(status);
   if (auto outcome = known_outcome(reason)) return outcome;
-  if (auto outcome = known_outcome(state)) return outcome;
-  const bool ended = event_says_ended || !reason.empty() || state == "done" || state == "finished";
+  // "ended" says the call is over, not how it went; "completed" says it went through.
+  const bool neutral_end = state == "ended" || state == "done" || state == "finished";
+  if (!neutral_end)
+    if (auto outcome = known_outcome(state)) return outcome;
+  const bool ended = event_says_ended || !reason.empty() || neutral_end;
   if (!ended) return std::nullopt;  // ringing, in progress, or a status we do not know
   if (reason.empty() || duration_seconds.value_or(0) > 0) return "COMPLETED";  // ended normally
   return "FAILED";
