@@ -66,7 +66,9 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
     dispatch.provider.url = options_.provider_url;
     dispatch.provider.key = options_.provider_key;
     dispatch.provider.timeout = options_.provider_request_timeout;
-    dispatch.provider.allow_private_targets = options_.allow_private_targets;
+    // The operator chose this URL (API users cannot), so a provider on a private network or
+    // this host is fine; the private-target guard is for URLs that API users supply.
+    dispatch.provider.allow_private_targets = true;
     dispatch.max_concurrent = options_.provider_max_concurrent;
     dispatcher_ = std::make_unique<engine::CallDispatcher>(*store_, *clock_, dispatch);
   }
