@@ -84,6 +84,9 @@ constexpr Operation kOperations[] = {
      "Delete a webhook; its pending deliveries are dropped", 200, false, false},
     {"GET", "/v1/user-webhooks/{id}/deliveries", "webhooks",
      "Deliveries of a webhook, newest first (status=pending|delivered|failed)", 200, false, true},
+    {"POST", "/v1/call-events", "calls",
+     "The call provider reports a call (no API key; X-Signature: sha256=<HMAC of the body>)", 200,
+     true, false},
 };
 
 std::string lower(std::string text) {
@@ -140,7 +143,8 @@ Json openapi_document() {
     if (path.find('{') != std::string::npos) responses["404"] = error_response("Not found");
     responses["429"] = error_response("Rate limited");
     operation["responses"] = responses;
-    if (!path.starts_with("/v1")) operation["security"] = Json::array();
+    if (!path.starts_with("/v1") || path == "/v1/call-events")
+      operation["security"] = Json::array();
     paths[path][lower(op.method)] = operation;
   }
   Json doc;

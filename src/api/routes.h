@@ -13,6 +13,7 @@ void register_edge_routes(http::Router& router, Services& services);
 void register_lead_routes(http::Router& router, Services& services);
 void register_projection_routes(http::Router& router, Services& services);
 void register_call_routes(http::Router& router, Services& services);
+void register_call_event_routes(http::Router& router, Services& services);
 void register_api_key_routes(http::Router& router, Services& services);
 void register_webhook_routes(http::Router& router, Services& services);
 void register_ops_routes(http::Router& router, Services& services);

@@ -1,6 +1,9 @@
 #pragma once
 // What route handlers are given: the store, the clock and a few server settings. Owned by the app;
 // outlives the server.
+#include <optional>
+#include <string>
+
 #include "http/errors.h"
 #include "http/router.h"
 #include "store/store.h"
@@ -15,6 +18,9 @@ struct Services {
   std::int64_t projected_call_millis = 30'000;
   // Webhook URLs, WEBHOOK nodes and http.request actions may name loopback/private hosts.
   bool allow_private_targets = false;
+  // The call provider's signing secret (--provider-secret); nullopt with the simulator, which
+  // reports no events.
+  std::optional<std::string> provider_secret;
 };
 
 // A route handler in the API layer: the request plus the services it may use.

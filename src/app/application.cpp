@@ -36,8 +36,27 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   }
   if (options_.sim_call_seconds < 0)
     throw std::invalid_argument("--sim-call-seconds must be 0 or more");
+  if (options_.call_provider != "simulator" && options_.call_provider != "http")
+    throw std::invalid_argument("--call-provider must be simulator or http");
+  const bool external_calls = options_.call_provider == "http";
+  if (external_calls) {
+    if (options_.provider_url.empty() || options_.provider_key.empty() ||
+        options_.provider_secret.empty())
+      throw std::invalid_argument(
+          "--call-provider http needs --provider-url, --provider-key and --provider-secret");
+    if (!options_.provider_url.starts_with("http://") &&
+        !options_.provider_url.starts_with("https://"))
+      throw std::invalid_argument("--provider-url must start with http:// or https://");
+    if (options_.call_timeout_seconds <= 0)
+      throw std::invalid_argument("--call-timeout must be greater than 0");
+    if (options_.provider_max_concurrent < 0)
+      throw std::invalid_argument("--provider-max-concurrent must be 0 (no cap) or more");
+  }
   store_ = store::open_store({options_.database});
   engine::SchedulerOptions engine_options;
+  engine_options.placement.external = external_calls;
+  engine_options.placement.timeout_millis =
+      static_cast<util::Millis>(options_.call_timeout_seconds * 1000.0);
   engine_options.simulator.call_millis =
       static_cast<std::int64_t>(options_.sim_call_seconds * 1000.0);
   engine_options.allow_private_targets = options_.allow_private_targets;
@@ -45,8 +64,20 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   engine::DelivererOptions deliverer_options;
   deliverer_options.allow_private_targets = options_.allow_private_targets;
   webhooks_ = std::make_unique<engine::WebhookDeliverer>(*store_, *clock_, deliverer_options);
+  if (external_calls) {
+    engine::DispatcherOptions dispatch;
+    dispatch.provider.url = options_.provider_url;
+    dispatch.provider.key = options_.provider_key;
+    dispatch.provider.timeout = options_.provider_request_timeout;
+    // The operator chose this URL (API users cannot), so a provider on a private network or
+    // this host is fine; the private-target guard is for URLs that API users supply.
+    dispatch.provider.allow_private_targets = true;
+    dispatch.max_concurrent = options_.provider_max_concurrent;
+    dispatcher_ = std::make_unique<engine::CallDispatcher>(*store_, *clock_, dispatch);
+  }
   services_ = std::make_unique<api::Services>(api::Services{
-      *store_, *clock_, engine_options.simulator.call_millis, options_.allow_private_targets});
+      *store_, *clock_, engine_options.simulator.call_millis, options_.allow_private_targets,
+      external_calls ? std::optional(options_.provider_secret) : std::nullopt});
   api::register_all_routes(router_, *services_);
   if (options_.web_dir) api::register_static_files(router_, *options_.web_dir);
 }
@@ -67,6 +98,7 @@ std::uint16_t Application::start() {
   if (options_.run_engine) {
     engine_->start();
     webhooks_->start();
+    if (dispatcher_) dispatcher_->start();
   }
   return server_->port();
 }
@@ -75,6 +107,7 @@ void Application::stop() {
   if (server_) server_->stop();
   if (engine_) engine_->stop();
   if (webhooks_) webhooks_->stop();
+  if (dispatcher_) dispatcher_->stop();
 }
 
 }  // namespace leadline::app

@@ -1,12 +1,14 @@
 #pragma once
 // Wires the store, the clock, the routes and the HTTP server into one running Leadline.
 // `leadline serve` runs one; API tests start one in-process on port 0.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "api/services.h"
+#include "engine/call_dispatcher.h"
 #include "engine/scheduler.h"
 #include "engine/webhook_deliverer.h"
 #include "http/router.h"
@@ -26,6 +28,15 @@ struct AppOptions {
   double sim_call_seconds = 30;        // simulated call length, in clock seconds
   bool run_engine = true;              // false: tests step the engine by hand
   bool allow_private_targets = false;  // outbound HTTP may reach private addresses
+  // Where calls go (spec §6.1): "simulator", or "http" with the provider's URL, API key and
+  // signing secret (all three required).
+  std::string call_provider = "simulator";
+  std::string provider_url;
+  std::string provider_key;
+  std::string provider_secret;
+  std::int64_t provider_max_concurrent = 100;  // calls in flight at the provider; 0 = no cap
+  double call_timeout_seconds = 1800;          // no outcome this long after acceptance: FAILED
+  std::chrono::milliseconds provider_request_timeout{10'000};  // one create-call request
   // The dashboard's built files (web/dist); an empty string serves a "not built" 404 at "/".
   // nullopt: no dashboard at all (API tests).
   std::optional<std::string> web_dir;
@@ -46,6 +57,8 @@ class Application {
   const http::Router& router() const { return router_; }
   engine::Scheduler& engine() { return *engine_; }
   engine::WebhookDeliverer& webhooks() { return *webhooks_; }
+  // The sender of calls to an external provider; null with the simulator.
+  engine::CallDispatcher* dispatcher() { return dispatcher_.get(); }
 
  private:
   AppOptions options_;
@@ -54,6 +67,7 @@ class Application {
   std::unique_ptr<api::Services> services_;
   std::unique_ptr<engine::Scheduler> engine_;
   std::unique_ptr<engine::WebhookDeliverer> webhooks_;
+  std::unique_ptr<engine::CallDispatcher> dispatcher_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
 };

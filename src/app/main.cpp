@@ -168,6 +168,33 @@ int main(int argc, char** argv) {
       ->add_flag("--allow-private-targets", options.allow_private_targets,
                  "Let webhooks and HTTP actions reach loopback and private addresses")
       ->envname("LEADLINE_ALLOW_PRIVATE_TARGETS");
+  serve
+      ->add_option("--call-provider", options.call_provider,
+                   "Where calls go: simulator (offline) or http (a DialNexa-style API)")
+      ->envname("LEADLINE_CALL_PROVIDER")
+      ->check(CLI::IsMember({"simulator", "http"}))
+      ->capture_default_str();
+  serve->add_option("--provider-url", options.provider_url, "Base URL of the call provider's API")
+      ->envname("LEADLINE_PROVIDER_URL");
+  serve->add_option("--provider-key", options.provider_key, "API key sent to the call provider")
+      ->envname("LEADLINE_PROVIDER_KEY");
+  serve
+      ->add_option("--provider-secret", options.provider_secret,
+                   "Secret the provider signs POST /v1/call-events with (HMAC-SHA256)")
+      ->envname("LEADLINE_PROVIDER_SECRET");
+  serve
+      ->add_option("--provider-max-concurrent", options.provider_max_concurrent,
+                   "Calls in flight at the provider at once (0 = no cap)")
+      ->envname("LEADLINE_PROVIDER_MAX_CONCURRENT")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve
+      ->add_option("--call-timeout", options.call_timeout_seconds,
+                   "Seconds after the provider accepted a call before a call without outcome "
+                   "is FAILED (timeout)")
+      ->envname("LEADLINE_CALL_TIMEOUT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   std::string database = "sqlite:leadline.db", org_name, key_name = "cli";
   auto* keys = cli.add_subcommand("keys", "Manage API keys");

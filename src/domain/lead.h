@@ -98,6 +98,11 @@ struct Call {
   std::optional<std::string> provider_call_id;
   util::Millis created_at = 0;
   std::optional<util::Millis> ended_at;
+  // External provider only (spec §6.1): a call is `queued` until the provider accepts it.
+  std::optional<util::Millis> dispatched_at;     // when the provider accepted it
+  std::optional<util::Millis> next_dispatch_at;  // queued: when it may be sent (again)
+  int dispatch_attempts = 0;                     // requests sent to the provider
+  std::optional<std::string> dispatch_error;     // the provider's last refusal or error
 };
 
 // The call status a final outcome is stored as ("NO_ANSWER" -> "no_answer").

@@ -69,6 +69,12 @@ Json call_json(const Call& c) {
   j["transcript"] = or_null(c.transcript);
   j["created_at"] = format_iso(c.created_at);
   j["ended_at"] = iso_or_null(c.ended_at);
+  // (ext) how the call went to an external provider
+  j["agent_version_number"] = or_null(c.agent_version_number);
+  j["provider_call_id"] = or_null(c.provider_call_id);
+  j["dispatched_at"] = iso_or_null(c.dispatched_at);
+  j["dispatch_attempts"] = c.dispatch_attempts;
+  j["dispatch_error"] = or_null(c.dispatch_error);
   return j;
 }
 

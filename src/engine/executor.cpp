@@ -42,20 +42,21 @@ class LeadStep {
  public:
   LeadStep(store::DueLead& due, const CompiledWorkflow& workflow, util::Millis now,
            store::StepWrites& writes, std::vector<HttpJob>& jobs,
-           const providers::CallSimulator& simulator)
+           const providers::CallSimulator& simulator, const CallPlacement& placement)
       : due_(due),
         lead_(due.lead),
         wf_(workflow),
         now_(now),
         writes_(writes),
         jobs_(jobs),
-        simulator_(simulator) {}
+        simulator_(simulator),
+        placement_(placement) {}
 
   void run() {
     lead_.updated_at = now_;
     const bool active = due_.workflow_status == domain::WorkflowStatus::kActive;
     if (lead_.wait_kind == WaitKind::kCall || lead_.wait_kind == WaitKind::kCallDetached) {
-      finish_simulated_call();
+      if (!finish_call()) return save();  // still with the provider: wait on
       if (due_.call && due_.call->outcome) emit_call_event(*due_.call);
       if (lead_.wait_kind == WaitKind::kCallDetached || !active ||
           domain::is_terminal(lead_.status)) {
@@ -166,19 +167,45 @@ class LeadStep {
     call.from_phone_number = config.from_phone_number;
     call.agent_id = config.agent_id;
     call.agent_version_number = config.agent_version_number;
-    call.status = "initiated";
     call.created_at = now_;
+    if (placement_.external) {
+      call.status = "queued";  // the CallDispatcher sends it after this batch commits
+      call.next_dispatch_at = now_;
+    } else {
+      call.status = "initiated";
+    }
     lead_.call_id = call.id;
     ++lead_.call_count;
     writes_.new_calls.push_back(std::move(call));
-    wait(WaitKind::kCall, now_ + simulator_.call_millis());
+    wait(WaitKind::kCall,
+         now_ + (placement_.external ? placement_.timeout_millis : simulator_.call_millis()));
   }
 
-  // The simulator decides a call's result when its time is up; a real provider's result is
-  // already on the call row.
-  void finish_simulated_call() {
-    if (!due_.call || due_.call->outcome) return;
+  // True when the awaited call has its result (now on due_.call): the simulator decides it
+  // when its time is up; a provider's report is already on the row, and a provider that
+  // stays silent past the timeout makes it FAILED. False: the lead waits on.
+  bool finish_call() {
+    if (!due_.call || due_.call->outcome) return true;
     domain::Call& call = *due_.call;
+    if (placement_.external) {
+      if (call.status == "queued" || !call.dispatched_at) {
+        // Not accepted by the provider yet (retrying, capped, or its workflow is paused):
+        // the timeout runs from acceptance.
+        lead_.next_action_at = now_ + placement_.timeout_millis;
+        return false;
+      }
+      const util::Millis deadline = *call.dispatched_at + placement_.timeout_millis;
+      if (now_ < deadline) {
+        lead_.next_action_at = deadline;
+        return false;
+      }
+      call.status = "failed";
+      call.outcome = "FAILED";
+      call.end_reason = "timeout";
+      call.ended_at = now_;
+      writes_.finished_calls.push_back(call);
+      return true;
+    }
     auto sim = simulator_.simulate(lead_, lead_.call_count - 1);
     call.status = domain::call_status_for_outcome(sim.outcome);
     call.outcome = sim.outcome;
@@ -188,6 +215,7 @@ class LeadStep {
     if (!sim.transcript.empty()) call.transcript = sim.transcript;
     call.ended_at = now_;
     writes_.finished_calls.push_back(call);
+    return true;
   }
 
   NodeResult run_delay(const Node& node) {
@@ -459,6 +487,7 @@ class LeadStep {
   store::StepWrites& writes_;
   std::vector<HttpJob>& jobs_;
   const providers::CallSimulator& simulator_;
+  const CallPlacement& placement_;
   bool delay_over_ = false;
   std::optional<std::string> last_call_id_;
   std::optional<domain::LeadTimezone> zone_;
@@ -467,7 +496,7 @@ class LeadStep {
 
 void Executor::step(store::DueLead& due, const CompiledWorkflow& workflow, util::Millis now,
                     store::StepWrites& writes, std::vector<HttpJob>& jobs) const {
-  LeadStep(due, workflow, now, writes, jobs, simulator_).run();
+  LeadStep(due, workflow, now, writes, jobs, simulator_, placement_).run();
 }
 
 }  // namespace leadline::engine

@@ -25,9 +25,19 @@ struct HttpJob {
   std::int64_t timeout_ms = 10'000;
 };
 
+// Where calls go: the in-process simulator decides a call's result when its time is up; an
+// external provider is sent the call by the CallDispatcher and reports the result later.
+struct CallPlacement {
+  bool external = false;
+  // External only: how long after the provider accepted a call its outcome may take before
+  // the call counts as FAILED (end reason "timeout").
+  util::Millis timeout_millis = 30 * 60'000;
+};
+
 class Executor {
  public:
-  explicit Executor(const providers::CallSimulator& simulator) : simulator_(simulator) {}
+  explicit Executor(const providers::CallSimulator& simulator, CallPlacement placement = {})
+      : simulator_(simulator), placement_(placement) {}
 
   // Steps the lead and appends what changed to `writes` (always the lead itself) and any
   // HTTP request to `jobs`. `workflow` is the lead's compiled graph (never null).
@@ -40,6 +50,7 @@ class Executor {
 
  private:
   const providers::CallSimulator& simulator_;
+  CallPlacement placement_;
 };
 
 }  // namespace leadline::engine

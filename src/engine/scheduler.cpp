@@ -13,7 +13,7 @@ Scheduler::Scheduler(store::Store& store, const util::Clock& clock, SchedulerOpt
       clock_(clock),
       options_(std::move(options)),
       simulator_(options_.simulator),
-      executor_(simulator_),
+      executor_(simulator_, options_.placement),
       http_(std::make_unique<HttpJobRunner>(store, clock, options_.allow_private_targets)) {}
 
 Scheduler::~Scheduler() {

@@ -24,6 +24,7 @@ struct SchedulerOptions {
   size_t batch_size = 2000;                 // leads per transaction
   std::chrono::milliseconds idle_poll{50};  // longest real sleep when nothing is due
   providers::SimulatorOptions simulator;
+  CallPlacement placement;             // simulator (default) or an external provider
   bool allow_private_targets = false;  // HTTP jobs may reach loopback/private hosts
 };
 

@@ -97,7 +97,7 @@ std::size_t WebhookDeliverer::run_batch(util::Millis now) {
       request.body = std::move(signed_request.body);
       request.timeout = options_.timeout;
       request.allow_private_targets = options_.allow_private_targets;
-      const auto response = providers::send_request(request);
+      const auto response = http_.send(request);
       const util::Millis at = clock_.now();
       auto& o = outcomes[i];
       o.delivery_id = c.delivery.id;

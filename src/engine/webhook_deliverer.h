@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "providers/http_client.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -72,7 +73,8 @@ class WebhookDeliverer {
   store::Store& store_;
   const util::Clock& clock_;
   DelivererOptions options_;
-  std::string owner_;  // this deliverer's lease owner id
+  std::string owner_;           // this deliverer's lease owner id
+  providers::HttpClient http_;  // keep-alive connections per receiver, shared by the senders
   std::atomic<bool> running_{false};
   std::vector<std::thread> threads_;
   std::mutex wake_mutex_;

@@ -1,7 +1,10 @@
 #pragma once
-// A blocking HTTP/1.1 client for outbound requests (WEBHOOK nodes, http.request actions):
-// http and https, a total timeout, and a guard against private targets (spec §7).
+// Outbound HTTP/1.1 (WEBHOOK nodes, http.request actions, the call provider, webhook
+// deliveries): http and https, a total timeout that really bounds connect, write and read,
+// and a guard against private targets (spec §7). `send_request` uses a fresh connection;
+// `HttpClient` keeps connections alive per origin for senders that talk to one host a lot.
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "util/json.h"
@@ -24,5 +27,21 @@ struct OutboundRequest {
 };
 
 HttpResponse send_request(const OutboundRequest& request);
+
+// Reuses keep-alive connections per origin (scheme, host, port); thread-safe. A request on a
+// kept connection that the server had already closed is sent once more on a new one.
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpResponse send(const OutboundRequest& request);
+
+ private:
+  struct Pool;
+  std::unique_ptr<Pool> pool_;
+};
 
 }  // namespace leadline::providers

@@ -8,8 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "domain/call_report.h"
 #include "domain/event.h"
 #include "domain/graph.h"
 #include "domain/lead.h"
@@ -164,6 +166,48 @@ struct DeliveryOutcome {
   util::Millis at = 0;
 };
 
+// --- Calls through an external provider (spec §6.1) ---
+
+// A queued call with what its request to the provider needs.
+struct QueuedCall {
+  domain::Call call;
+  Json variables = Json::object();  // the lead's dynamic variables
+  bool lead_terminal = false;       // removed, cancelled, ...: the call must not be placed
+};
+
+// What a dispatcher sees when it claims calls, read inside the claiming transaction.
+struct DispatchSlate {
+  std::vector<QueuedCall> due;  // queued and due for sending, oldest first
+  // Calls at the provider (initiated) or being sent (claimed), over all workflows and per
+  // workflow: what the concurrency caps count.
+  std::int64_t in_flight = 0;
+  std::unordered_map<std::string, std::int64_t> in_flight_by_workflow;
+  std::unordered_map<std::string, Json> settings_by_workflow;  // of the due calls' workflows
+};
+
+// Call ids the dispatcher sends now, and those it ends without sending (their lead ended).
+struct DispatchChoice {
+  std::vector<std::string> send;
+  std::vector<std::string> cancel;
+};
+
+// How a request to the provider went.
+struct DispatchResult {
+  enum Kind { kPlaced, kRetry, kFailed } kind = kPlaced;
+  std::string call_id;
+  std::optional<std::string> provider_call_id;  // kPlaced, when the provider said
+  std::string error;                            // kRetry, kFailed: what went wrong
+  std::string end_reason;                       // kFailed
+  util::Millis retry_at = 0;                    // kRetry
+};
+
+enum class CallReportResult {
+  kRecorded,      // the outcome is stored and the lead is due
+  kAlreadyEnded,  // a repeated or late report: nothing changed but missing details
+  kProgress,      // the call goes on; noted, nothing else changed
+  kUnknownCall,
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -311,6 +355,26 @@ class Store {
                                  const std::vector<DeliveryOutcome>& outcomes) = 0;
   // The earliest next_attempt_at of a pending delivery of an active webhook (nullopt: none).
   virtual std::optional<util::Millis> next_delivery_at() = 0;
+  // --- Call dispatch (external provider) ---
+  // In one transaction (one claimer at a time across processes): reads the slate of up to
+  // `limit` due queued calls, lets `choose` pick, marks the chosen `send` calls claimed until
+  // now + lease_millis (in flight, not due again before then) and ends the `cancel` calls as
+  // FAILED ("cancelled"). Answers the claimed calls.
+  using DispatchChooser = std::function<DispatchChoice(const DispatchSlate&)>;
+  virtual std::vector<QueuedCall> claim_calls(util::Millis now, size_t limit,
+                                              util::Millis lease_millis,
+                                              const DispatchChooser& choose) = 0;
+  // Applies what the provider answered, in one transaction: placed calls become
+  // `initiated`; failed ones end FAILED and wake their lead; retries wait until retry_at.
+  // Only calls still queued change (a call the engine ended meanwhile stays ended).
+  virtual void record_dispatch_results(const std::vector<DispatchResult>& results,
+                                       util::Millis now) = 0;
+  // The earliest next_dispatch_at of a queued call (nullopt: none).
+  virtual std::optional<util::Millis> next_dispatch_at() = 0;
+  // Records a provider's report on a call: an outcome ends the call (once) and makes its
+  // lead due; a report on an ended call only fills in an analysis or transcript it lacked.
+  virtual CallReportResult record_call_report(const domain::CallReport& report,
+                                              util::Millis now) = 0;
 };
 
 struct StoreOptions {

@@ -1,144 +1,153 @@
 #include "support/http_peer.h"
 
-#include <atomic>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include <sys/socket.h>
+
+#include <atomic>
 #include <thread>
 
 namespace leadline::test {
-namespace {
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
 namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
 using tcp = asio::ip::tcp;
-}  // namespace
 
 std::string PeerRequest::header(const std::string& lowercase_name) const {
   auto it = headers.find(lowercase_name);
-  return it == headers.end() ? "" : it->second;
+  return it == headers.end() ? std::string() : it->second;
 }
 
 Json PeerRequest::json() const { return Json::parse(body, nullptr, false); }
 
-struct HttpPeer::State {
+// One thread accepts; each connection gets a thread that reads requests and answers them with
+// blocking calls. Stopping shuts the sockets down, which wakes every blocked call.
+struct HttpPeer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::uint16_t port = 0;
   mutable std::mutex mutex;
-  mutable std::condition_variable arrived;
+  mutable std::condition_variable changed;
   Handler handler;
   std::vector<PeerRequest> requests;
-  std::atomic<bool> stopping{false};
-  std::thread accept_thread;
-  std::vector<std::thread> connections;
   std::vector<std::shared_ptr<tcp::socket>> sockets;
+  std::vector<std::thread> connections;
+  std::thread acceptor_thread;
+  std::atomic<bool> stopping{false};
 
-  void serve(std::shared_ptr<tcp::socket> socket) {
-    beast::flat_buffer buffer;
-    boost::system::error_code ec;
+  void accept_loop() {
     while (!stopping) {
-      bhttp::request<bhttp::string_body> req;
-      bhttp::read(*socket, buffer, req, ec);
-      if (ec) break;
-      PeerRequest r;
-      r.method = std::string(req.method_string());
-      r.target = std::string(req.target());
-      r.body = req.body();
+      auto socket = std::make_shared<tcp::socket>(io);
+      beast::error_code ec;
+      acceptor.accept(*socket, ec);
+      if (ec || stopping) return;
+      socket->set_option(tcp::no_delay(true), ec);
+      std::lock_guard lock(mutex);
+      sockets.push_back(socket);
+      connections.emplace_back([this, socket] { serve(*socket); });
+    }
+  }
+
+  void serve(tcp::socket& socket) {
+    beast::flat_buffer buffer;
+    while (!stopping) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(64u << 20);
+      beast::error_code ec;
+      http::read(socket, buffer, parser, ec);
+      if (ec) return;
+      const auto& req = parser.get();
+      PeerRequest recorded;
+      recorded.method = std::string(req.method_string());
+      recorded.target = std::string(req.target());
+      recorded.body = req.body();
       for (const auto& field : req) {
         std::string name(field.name_string());
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        r.headers[name] = std::string(field.value());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        recorded.headers[name] = std::string(field.value());
       }
-      Handler h;
+      Handler current;
       {
         std::lock_guard lock(mutex);
-        h = handler;
+        current = handler;
       }
-      PeerReply reply = h ? h(r) : PeerReply{};
+      PeerReply reply = current ? current(recorded) : PeerReply{};
       {
         std::lock_guard lock(mutex);
-        requests.push_back(r);
+        requests.push_back(std::move(recorded));
       }
-      arrived.notify_all();
-      if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
-      if (reply.drop) break;
-      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(reply.status), 11};
-      res.set(bhttp::field::content_type, "application/json");
-      res.body() = reply.body;
+      changed.notify_all();
+      if (reply.delay.count() > 0) {
+        std::unique_lock lock(mutex);
+        changed.wait_for(lock, reply.delay, [this] { return stopping.load(); });
+      }
+      if (reply.drop || stopping) {
+        socket.shutdown(tcp::socket::shutdown_both, ec);  // the fd closes with the peer
+        return;
+      }
+      http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
+      res.set(http::field::content_type, "application/json");
       res.keep_alive(req.keep_alive());
+      res.body() = reply.body;
       res.prepare_payload();
-      bhttp::write(*socket, res, ec);
-      if (ec || !req.keep_alive()) break;
+      http::write(socket, res, ec);
+      if (ec || !res.keep_alive()) return;
     }
-    socket->shutdown(tcp::socket::shutdown_both, ec);
-    socket->close(ec);
   }
 };
 
-HttpPeer::HttpPeer(Handler handler) : state_(std::make_shared<State>()) {
-  state_->handler = std::move(handler);
-  tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  state_->acceptor.open(endpoint.protocol());
-  state_->acceptor.set_option(asio::socket_base::reuse_address(true));
-  state_->acceptor.bind(endpoint);
-  state_->acceptor.listen();
-  state_->port = state_->acceptor.local_endpoint().port();
-  state_->accept_thread = std::thread([s = state_.get()] {
-    while (!s->stopping) {
-      auto socket = std::make_shared<tcp::socket>(s->io);
-      boost::system::error_code ec;
-      s->acceptor.accept(*socket, ec);
-      if (ec || s->stopping) break;
-      std::lock_guard lock(s->mutex);
-      s->sockets.push_back(socket);
-      s->connections.emplace_back([s, socket] { s->serve(socket); });
-    }
-  });
+HttpPeer::HttpPeer(Handler handler) : impl_(std::make_unique<Impl>()) {
+  impl_->handler = std::move(handler);
+  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen(256);
+  impl_->port = impl_->acceptor.local_endpoint().port();
+  impl_->acceptor_thread = std::thread([this] { impl_->accept_loop(); });
 }
 
 HttpPeer::~HttpPeer() {
-  state_->stopping = true;
-  boost::system::error_code ec;
-  // Wake the blocking accept with a connection of our own, then close everything.
-  {
-    tcp::socket poke(state_->io);
-    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), state_->port), ec);
-  }
-  if (state_->accept_thread.joinable()) state_->accept_thread.join();
-  state_->acceptor.close(ec);
+  impl_->stopping = true;
+  impl_->changed.notify_all();
+  beast::error_code ec;
+  // shutdown() wakes a thread blocked in accept() or read() on Linux.
+  ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);
+  impl_->acceptor_thread.join();
+  impl_->acceptor.close(ec);
   std::vector<std::thread> connections;
   {
-    std::lock_guard lock(state_->mutex);
-    for (auto& s : state_->sockets) s->shutdown(tcp::socket::shutdown_both, ec);
-    connections.swap(state_->connections);
+    std::lock_guard lock(impl_->mutex);
+    for (auto& socket : impl_->sockets) socket->shutdown(tcp::socket::shutdown_both, ec);
+    connections.swap(impl_->connections);
   }
-  for (auto& t : connections)
-    if (t.joinable()) t.join();
+  for (auto& thread : connections) thread.join();
 }
 
-std::uint16_t HttpPeer::port() const { return state_->port; }
-std::string HttpPeer::url() const { return "http://127.0.0.1:" + std::to_string(state_->port); }
+std::uint16_t HttpPeer::port() const { return impl_->port; }
+
+std::string HttpPeer::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
 
 void HttpPeer::set_handler(Handler handler) {
-  std::lock_guard lock(state_->mutex);
-  state_->handler = std::move(handler);
+  std::lock_guard lock(impl_->mutex);
+  impl_->handler = std::move(handler);
 }
 
 std::vector<PeerRequest> HttpPeer::requests() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->requests;
+  std::lock_guard lock(impl_->mutex);
+  return impl_->requests;
 }
 
 std::size_t HttpPeer::request_count() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->requests.size();
+  std::lock_guard lock(impl_->mutex);
+  return impl_->requests.size();
 }
 
 bool HttpPeer::wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(state_->mutex);
-  return state_->arrived.wait_for(lock, timeout, [&] { return state_->requests.size() >= n; });
+  std::unique_lock lock(impl_->mutex);
+  return impl_->changed.wait_for(lock, timeout, [&] { return impl_->requests.size() >= n; });
 }
 
 }  // namespace leadline::test

@@ -1,6 +1,7 @@
 #pragma once
-// A real HTTP/1.1 server on 127.0.0.1:<free port>, run by a test itself: records every request
-// and answers with what the test's handler says (a status, a delay, or a dropped connection).
+// A real HTTP/1.1 server on 127.0.0.1 that a test runs itself: the call provider or the webhook
+// receiver Leadline talks to. It records every request and answers what the test's handler
+// says, including slow answers and dropped connections.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -16,22 +17,26 @@
 namespace leadline::test {
 
 struct PeerRequest {
-  std::string method, target, body;
-  std::map<std::string, std::string> headers;  // lowercase names
+  std::string method;
+  std::string target;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-cased names
+
   std::string header(const std::string& lowercase_name) const;
-  Json json() const;
+  Json json() const;  // the body as JSON (discarded value when it is not JSON)
 };
 
 struct PeerReply {
   int status = 200;
   std::string body = "{}";
-  std::chrono::milliseconds delay{0};
-  bool drop = false;  // close without answering
+  std::chrono::milliseconds delay{0};  // wait this long before answering
+  bool drop = false;                   // close the connection without answering
 };
 
 class HttpPeer {
  public:
   using Handler = std::function<PeerReply(const PeerRequest&)>;
+
   explicit HttpPeer(Handler handler = {});  // default: 200 {}
   ~HttpPeer();
   HttpPeer(const HttpPeer&) = delete;
@@ -45,8 +50,8 @@ class HttpPeer {
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
 
  private:
-  struct State;
-  std::shared_ptr<State> state_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace leadline::test

@@ -32,10 +32,12 @@ constexpr std::string_view kInsertHistory =
 constexpr std::string_view kInsertCalls =
     "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
     "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
-    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at) "
+    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
+    "agent_version_number, next_dispatch_at) "
     "SELECT id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
     "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
-    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at "
+    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
+    "agent_version_number, next_dispatch_at "
     "FROM json_populate_recordset(NULL::calls, ?::json) WITH ORDINALITY ORDER BY ordinality";
 constexpr std::string_view kUpdateCallResults =
     "UPDATE calls c SET status = v.status, outcome = v.outcome, end_reason = v.end_reason, "
@@ -119,6 +121,11 @@ Call read_call(const Statement& s, int i) {
   c.provider_call_id = s.opt_text(i + 16);
   c.created_at = s.integer(i + 17);
   c.ended_at = s.opt_integer(i + 18);
+  if (!s.is_null(i + 19)) c.agent_version_number = static_cast<int>(s.integer(i + 19));
+  c.dispatched_at = s.opt_integer(i + 20);
+  c.next_dispatch_at = s.opt_integer(i + 21);
+  c.dispatch_attempts = static_cast<int>(s.integer(i + 22));
+  c.dispatch_error = s.opt_text(i + 23);
   return c;
 }
 
@@ -202,7 +209,9 @@ void insert_calls(Connection& conn, const std::vector<Call>& calls) {
                 {"transcript", opt(c.transcript)},
                 {"provider_call_id", opt(c.provider_call_id)},
                 {"created_at", c.created_at},
-                {"ended_at", opt(c.ended_at)}};
+                {"ended_at", opt(c.ended_at)},
+                {"agent_version_number", opt(c.agent_version_number)},
+                {"next_dispatch_at", opt(c.next_dispatch_at)}};
   });
 }
 

@@ -1,5 +1,7 @@
 #include "store/postgres/postgres_store.h"
 
+#include <set>
+
 #include "store/migrations.h"
 #include "util/ids.h"
 
@@ -14,7 +16,7 @@ constexpr std::string_view kMigrationLock = "SELECT pg_advisory_xact_lock(730612
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
     "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
-constexpr std::string_view kMaxVersion = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+constexpr std::string_view kAppliedVersions = "SELECT version FROM schema_migrations";
 constexpr std::string_view kRecordMigration =
     "INSERT INTO schema_migrations (version, name, applied_at) "
     "VALUES (?, ?, (extract(epoch FROM now()) * 1000)::bigint)";
@@ -47,13 +49,15 @@ void PostgresStore::migrate() {
   in_transaction(*conn, [&] {
     conn->exec_script(kMigrationLock);
     conn->exec_script(kCreateMigrationsTable);
-    std::int64_t current = 0;
+    // Every migration not yet applied, not only those above the highest: branches that
+    // numbered theirs independently (0002 beside 0003) may land in either order.
+    std::set<std::int64_t> applied;
     {
-      auto s = conn->prepare(kMaxVersion);
-      if (s.step()) current = s.integer(0);
+      auto s = conn->prepare(kAppliedVersions);
+      while (s.step()) applied.insert(s.integer(0));
     }
     for (const Migration& m : postgres_migrations()) {
-      if (m.version <= current) continue;
+      if (applied.count(m.version)) continue;
       conn->exec_script(m.sql);
       conn->prepare(kRecordMigration).bind(1, m.version).bind(2, m.name).exec();
     }

@@ -78,6 +78,13 @@ class PostgresStore final : public Store {
   std::optional<util::Millis> next_due_at() override;
   bool record_action_result(std::string_view lead_id, std::string_view node_id, const Json& result,
                             util::Millis now) override;
+  // postgres_dispatch.cpp
+  std::vector<QueuedCall> claim_calls(util::Millis now, size_t limit, util::Millis lease_millis,
+                                      const Store::DispatchChooser& choose) override;
+  void record_dispatch_results(const std::vector<DispatchResult>& results,
+                               util::Millis now) override;
+  std::optional<util::Millis> next_dispatch_at() override;
+  CallReportResult record_call_report(const domain::CallReport& report, util::Millis now) override;
 
   // postgres_webhooks.cpp
   void insert_webhook(const Webhook& webhook) override;

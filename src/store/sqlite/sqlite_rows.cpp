@@ -23,8 +23,9 @@ constexpr std::string_view kInsertHistory =
 constexpr std::string_view kInsertCall =
     "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
     "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
-    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
+    "agent_version_number, next_dispatch_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kUpdateCallResult =
     "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
     "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ? WHERE id = ?";
@@ -86,6 +87,11 @@ Call read_call(const Statement& s, int i) {
   c.provider_call_id = s.opt_text(i + 16);
   c.created_at = s.integer(i + 17);
   c.ended_at = s.opt_integer(i + 18);
+  if (!s.is_null(i + 19)) c.agent_version_number = static_cast<int>(s.integer(i + 19));
+  c.dispatched_at = s.opt_integer(i + 20);
+  c.next_dispatch_at = s.opt_integer(i + 21);
+  c.dispatch_attempts = static_cast<int>(s.integer(i + 22));
+  c.dispatch_error = s.opt_text(i + 23);
   return c;
 }
 
@@ -171,6 +177,8 @@ void insert_call(Connection& conn, const Call& c) {
       .bind(17, c.provider_call_id)
       .bind(18, c.created_at)
       .bind(19, c.ended_at)
+      .bind(20, c.agent_version_number)
+      .bind(21, c.next_dispatch_at)
       .exec();
 }
 

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <set>
+
 #include "store/migrations.h"
 #include "util/ids.h"
 
@@ -12,7 +14,7 @@ constexpr size_t kPoolSize = 16;
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
     "name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
-constexpr std::string_view kMaxVersion = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+constexpr std::string_view kAppliedVersions = "SELECT version FROM schema_migrations";
 constexpr std::string_view kRecordMigration =
     "INSERT INTO schema_migrations (version, name, applied_at) "
     "VALUES (?, ?, CAST(strftime('%s','now') AS INTEGER) * 1000)";
@@ -41,13 +43,15 @@ void SqliteStore::migrate() {
   auto conn = pool_.acquire();
   in_transaction(*conn, [&] {
     conn->exec_script(kCreateMigrationsTable);
-    std::int64_t current = 0;
+    // Every migration not yet applied, not only those above the highest: branches that
+    // numbered theirs independently (0002 beside 0003) may land in either order.
+    std::set<std::int64_t> applied;
     {
-      auto s = conn->prepare(kMaxVersion);
-      if (s.step()) current = s.integer(0);
+      auto s = conn->prepare(kAppliedVersions);
+      while (s.step()) applied.insert(s.integer(0));
     }
     for (const Migration& m : sqlite_migrations()) {
-      if (m.version <= current) continue;
+      if (applied.count(m.version)) continue;
       conn->exec_script(m.sql);
       conn->prepare(kRecordMigration).bind(1, m.version).bind(2, m.name).exec();
     }

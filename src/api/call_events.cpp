@@ -1,0 +1,55 @@
+// POST /v1/call-events (spec §6.1): the call provider reports calls here. The route takes no
+// API key; the body must carry the provider's HMAC-SHA256 signature instead, checked over the
+// raw bytes before anything is parsed.
+#include <algorithm>
+
+#include "api/routes.h"
+#include "domain/call_report.h"
+#include "http/errors.h"
+#include "util/crypto.h"
+
+namespace leadline::api {
+namespace {
+using http::Request;
+using http::Response;
+
+// X-Signature: sha256=<hex>, compared in constant time (hex in any case).
+bool signature_valid(const Request& request, const std::string& secret) {
+  std::string given(request.header("x-signature"));
+  if (given.rfind("sha256=", 0) == 0) given.erase(0, 7);
+  std::transform(given.begin(), given.end(), given.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return util::constant_time_equal(given, util::hmac_sha256_hex(secret, request.body));
+}
+
+Response post_call_event(const Request& request, Services& services) {
+  if (!services.provider_secret)
+    throw http::not_found(
+        "Call events are not enabled: the server runs the call simulator (start it with "
+        "--call-provider http)");
+  if (!signature_valid(request, *services.provider_secret))
+    throw http::ApiError(401, "X-Signature is missing or does not match the body");
+  const Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) throw http::bad_request("body must be valid JSON");
+  auto parsed = domain::parse_call_report(body);
+  if (auto* problem = std::get_if<std::string>(&parsed)) throw http::bad_request(*problem);
+  const auto& report = std::get<domain::CallReport>(parsed);
+  switch (services.store.record_call_report(report, services.clock.now())) {
+    case store::CallReportResult::kRecorded:
+      return Response::json(200, {{"status", "recorded"}, {"outcome", *report.outcome}});
+    case store::CallReportResult::kAlreadyEnded:
+      return Response::json(200, {{"status", "duplicate"}});
+    case store::CallReportResult::kProgress:
+      return Response::json(200, {{"status", "accepted"}});
+    case store::CallReportResult::kUnknownCall:
+      break;
+  }
+  throw http::not_found("Call not found");
+}
+}  // namespace
+
+void register_call_event_routes(http::Router& router, Services& s) {
+  router.add("POST", "/v1/call-events", bind(post_call_event, s), /*requires_auth=*/false);
+}
+
+}  // namespace leadline::api

@@ -1,0 +1,264 @@
+// Calls placed through an external provider: the dispatcher's claims and results, and the
+// provider's reports (spec §6.1). Several processes may dispatch: a claim takes a
+// transaction-scoped advisory lock, so claims run one at a time and each sees the calls the
+// others claimed (the concurrency caps hold across processes). Writers that touch a call and
+// its lead lock the lead first, as the engine's batches do, so they cannot deadlock with them
+// and a report and a timeout of the same call are ordered.
+#include "store/postgres/postgres_rows.h"
+#include "store/postgres/postgres_store.h"
+
+namespace leadline::store::postgres {
+namespace {
+using domain::Call;
+
+// Due queued calls of active workflows, and those whose lead (or workflow) is gone or ended:
+// the dispatcher cancels those.
+const std::string& due_calls_sql() {
+  static const std::string sql =
+      "SELECT " + std::string(kCallColumns) +
+      ", l.variables, l.status FROM calls c "
+      "LEFT JOIN leads l ON l.id = c.lead_id LEFT JOIN workflows w ON w.id = c.workflow_id "
+      "WHERE c.status = 'queued' AND c.next_dispatch_at <= ? AND (w.status IN ('active', "
+      "'running') OR l.id IS NULL OR w.id IS NULL OR l.status IN ('completed', 'dropped', "
+      "'removed', 'cancelled', 'failed')) "
+      "ORDER BY c.next_dispatch_at LIMIT ? FOR UPDATE OF c SKIP LOCKED";
+  return sql;
+}
+constexpr std::string_view kInitiatedByWorkflow =
+    "SELECT workflow_id, count(*) FROM calls WHERE status = 'initiated' GROUP BY workflow_id";
+constexpr std::string_view kClaimedByWorkflow =
+    "SELECT workflow_id, count(*) FROM calls WHERE status = 'queued' AND claimed_until IS NOT "
+    "NULL AND claimed_until > ? GROUP BY workflow_id";
+constexpr std::string_view kWorkflowSettings =
+    "SELECT id, settings FROM workflows WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb))";
+constexpr std::string_view kClaim =
+    "UPDATE calls SET claimed_until = ?, next_dispatch_at = ?, "
+    "dispatch_attempts = dispatch_attempts + 1 "
+    "WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)) AND status = 'queued'";
+constexpr std::string_view kCancel =
+    "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = 'cancelled', "
+    "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL "
+    "WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)) AND status = 'queued'";
+constexpr std::string_view kPlaced =
+    "UPDATE calls SET status = 'initiated', provider_call_id = coalesce(?, provider_call_id), "
+    "dispatched_at = ?, next_dispatch_at = NULL, claimed_until = NULL, dispatch_error = NULL "
+    "WHERE id = ? AND status = 'queued'";
+constexpr std::string_view kRetry =
+    "UPDATE calls SET next_dispatch_at = ?, claimed_until = NULL, dispatch_error = ? "
+    "WHERE id = ? AND status = 'queued'";
+constexpr std::string_view kFailed =
+    "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = ?, dispatch_error = ?, "
+    "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL "
+    "WHERE id = ? AND status = 'queued'";
+// Makes the lead waiting on the call due now (its step then reads the call's outcome).
+constexpr std::string_view kWakeLead =
+    "UPDATE leads SET next_action_at = ? WHERE id = (SELECT lead_id FROM calls WHERE id = ?) "
+    "AND call_id = ? AND wait_kind IN ('call', 'call_detached')";
+constexpr std::string_view kLockLeadOfCall =
+    "SELECT l.id FROM leads l WHERE l.id = (SELECT lead_id FROM calls WHERE id = ?) FOR UPDATE";
+constexpr std::string_view kClaimLock = "SELECT pg_advisory_xact_lock(7265617, 1)";
+constexpr std::string_view kNextDispatch =
+    "SELECT min(next_dispatch_at) FROM calls WHERE status = 'queued'";
+
+const std::string& call_by_sql(std::string_view column) {
+  static const std::string by_id =
+      "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.id = ?";
+  static const std::string by_provider =
+      "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.provider_call_id = ?";
+  static const std::string by_key =
+      "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.idempotency_key = ?";
+  return column == "id" ? by_id : column == "provider_call_id" ? by_provider : by_key;
+}
+constexpr std::string_view kFillDetails =
+    "UPDATE calls SET postcall_analysis = coalesce(postcall_analysis, ?), "
+    "transcript = coalesce(transcript, ?), provider_call_id = coalesce(provider_call_id, ?) "
+    "WHERE id = ?";
+constexpr std::string_view kEndCall =
+    "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
+    "postcall_analysis = ?, transcript = ?, provider_call_id = coalesce(provider_call_id, ?), "
+    "ended_at = ?, dispatched_at = coalesce(dispatched_at, ?), next_dispatch_at = NULL, "
+    "claimed_until = NULL WHERE id = ?";
+constexpr std::string_view kProgress =
+    "UPDATE calls SET provider_call_id = coalesce(provider_call_id, ?), "
+    "status = CASE status WHEN 'queued' THEN 'initiated' ELSE status END, "
+    "dispatched_at = coalesce(dispatched_at, ?), next_dispatch_at = NULL, claimed_until = NULL "
+    "WHERE id = ?";
+
+Json id_array(const std::vector<std::string>& ids) { return Json(ids); }
+
+std::optional<std::string> dump_or_null(const Json& j) {
+  if (j.is_null()) return std::nullopt;
+  return j.dump();
+}
+
+void wake_lead(Connection& conn, const std::string& call_id, util::Millis now) {
+  conn.prepare(kWakeLead).bind(1, now).bind(2, call_id).bind(3, call_id).exec();
+}
+}  // namespace
+
+std::vector<QueuedCall> PostgresStore::claim_calls(util::Millis now, size_t limit,
+                                                 util::Millis lease_millis,
+                                                 const DispatchChooser& choose) {
+  return pool_.with_retry([&](Connection& c) {
+    Connection* conn = &c;
+    return in_transaction(*conn, [&] {
+      conn->prepare(kClaimLock).exec();
+      DispatchSlate slate;
+      {
+        auto s =
+            conn->prepare(due_calls_sql()).bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+        while (s.step()) {
+          QueuedCall queued;
+          queued.call = read_call(s);
+          const auto variables = s.opt_text(kCallColumnCount);
+          if (variables) queued.variables = Json::parse(*variables, nullptr, false);
+          if (!queued.variables.is_object()) queued.variables = Json::object();
+          const auto status = s.opt_text(kCallColumnCount + 1);
+          const auto lead_status = status ? domain::lead_status_from_string(*status) : std::nullopt;
+          queued.lead_terminal = !lead_status || domain::is_terminal(*lead_status);
+          slate.due.push_back(std::move(queued));
+        }
+      }
+      if (slate.due.empty()) return std::vector<QueuedCall>{};
+      for (auto sql : {kInitiatedByWorkflow, kClaimedByWorkflow}) {
+        auto s = conn->prepare(sql);
+        if (sql == kClaimedByWorkflow) s.bind(1, now);
+        while (s.step()) {
+          slate.in_flight_by_workflow[s.text(0)] += s.integer(1);
+          slate.in_flight += s.integer(1);
+        }
+      }
+      {
+        std::vector<std::string> workflow_ids;
+        for (const auto& q : slate.due) workflow_ids.push_back(q.call.workflow_id);
+        auto s = conn->prepare(kWorkflowSettings).bind(1, id_array(workflow_ids).dump());
+        while (s.step()) {
+          Json settings = Json::parse(s.text(1), nullptr, false);
+          slate.settings_by_workflow[s.text(0)] = settings.is_object() ? settings : Json::object();
+        }
+      }
+      const DispatchChoice choice = choose(slate);
+      if (!choice.cancel.empty()) {
+        conn->prepare(kCancel).bind(1, now).bind(2, id_array(choice.cancel).dump()).exec();
+        for (const auto& id : choice.cancel) wake_lead(*conn, id, now);
+      }
+      std::vector<QueuedCall> claimed;
+      if (!choice.send.empty()) {
+        conn->prepare(kClaim)
+            .bind(1, now + lease_millis)
+            .bind(2, now + lease_millis)
+            .bind(3, id_array(choice.send).dump())
+            .exec();
+        for (auto& queued : slate.due)
+          if (std::find(choice.send.begin(), choice.send.end(), queued.call.id) !=
+              choice.send.end()) {
+            ++queued.call.dispatch_attempts;
+            claimed.push_back(std::move(queued));
+          }
+      }
+      return claimed;
+    });
+  });
+}
+
+void PostgresStore::record_dispatch_results(const std::vector<DispatchResult>& results,
+                                          util::Millis now) {
+  if (results.empty()) return;
+  pool_.with_retry([&](Connection& c) {
+    Connection* conn = &c;
+    in_transaction(*conn, [&] {
+      for (const auto& r : results) {
+        switch (r.kind) {
+          case DispatchResult::kPlaced:
+            conn->prepare(kPlaced)
+                .bind(1, r.provider_call_id)
+                .bind(2, now)
+                .bind(3, r.call_id)
+                .exec();
+            break;
+          case DispatchResult::kRetry:
+            conn->prepare(kRetry).bind(1, r.retry_at).bind(2, r.error).bind(3, r.call_id).exec();
+            break;
+          case DispatchResult::kFailed:
+            conn->prepare(kLockLeadOfCall).bind(1, r.call_id).exec();
+            if (conn->prepare(kFailed)
+                    .bind(1, r.end_reason)
+                    .bind(2, r.error)
+                    .bind(3, now)
+                    .bind(4, r.call_id)
+                    .exec() > 0)
+              wake_lead(*conn, r.call_id, now);
+            break;
+        }
+      }
+    });
+  });
+}
+
+std::optional<util::Millis> PostgresStore::next_dispatch_at() {
+  auto conn = pool_.acquire();
+  auto s = conn->prepare(kNextDispatch);
+  if (s.step() && !s.is_null(0)) return s.integer(0);
+  return std::nullopt;
+}
+
+CallReportResult PostgresStore::record_call_report(const domain::CallReport& report,
+                                                 util::Millis now) {
+  return pool_.with_retry([&](Connection& c) {
+    Connection* conn = &c;
+    return in_transaction(*conn, [&] {
+      std::optional<Call> call;
+      auto find = [&](std::string_view column, const std::optional<std::string>& value) {
+        if (call || !value) return;
+        auto s = conn->prepare(call_by_sql(column)).bind(1, *value);
+        if (s.step()) call = read_call(s);
+      };
+      find("id", report.call_id);
+      find("provider_call_id", report.provider_call_id);
+      find("id", report.provider_call_id);  // a provider that uses the id we sent as its own
+      find("idempotency_key", report.idempotency_key);
+      if (!call) return CallReportResult::kUnknownCall;
+      // Lock the lead, then read the call again: a batch that stepped the lead meanwhile (a
+      // timeout) is committed by now and its result is what this report finds.
+      conn->prepare(kLockLeadOfCall).bind(1, call->id).exec();
+      {
+        auto s = conn->prepare(call_by_sql("id")).bind(1, call->id);
+        if (s.step()) call = read_call(s);
+      }
+      const auto analysis = dump_or_null(report.postcall_analysis);
+      if (call->outcome) {
+        conn->prepare(kFillDetails)
+            .bind(1, analysis)
+            .bind(2, report.transcript)
+            .bind(3, report.provider_call_id)
+            .bind(4, call->id)
+            .exec();
+        return CallReportResult::kAlreadyEnded;
+      }
+      if (!report.outcome) {
+        conn->prepare(kProgress)
+            .bind(1, report.provider_call_id)
+            .bind(2, now)
+            .bind(3, call->id)
+            .exec();
+        return CallReportResult::kProgress;
+      }
+      conn->prepare(kEndCall)
+          .bind(1, domain::call_status_for_outcome(*report.outcome))
+          .bind(2, *report.outcome)
+          .bind(3, report.end_reason)
+          .bind(4, report.duration_seconds)
+          .bind(5, analysis)
+          .bind(6, report.transcript)
+          .bind(7, report.provider_call_id)
+          .bind(8, now)
+          .bind(9, now)
+          .bind(10, call->id)
+          .exec();
+      wake_lead(*conn, call->id, now);
+      return CallReportResult::kRecorded;
+    });
+  });
+}
+
+}  // namespace leadline::store::postgres

@@ -1,0 +1,96 @@
+#include "domain/call_report.h"
+
+#include <gtest/gtest.h>
+
+namespace leadline::domain {
+namespace {
+
+CallReport parse(const Json& body) {
+  auto parsed = parse_call_report(body);
+  EXPECT_TRUE(std::holds_alternative<CallReport>(parsed))
+      << (std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed) : "");
+  return std::holds_alternative<CallReport>(parsed) ? std::get<CallReport>(parsed) : CallReport{};
+}
+
+TEST(CallReport, MapsProviderEndReasonsOntoOutcomes) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"did_not_pick", "NO_ANSWER"},
+      {"user_did_not_pick_up", "NO_ANSWER"},
+      {"no-answer", "NO_ANSWER"},
+      {"user_busy", "BUSY"},
+      {"Busy", "BUSY"},
+      {"voicemail_detected", "VOICEMAIL"},
+      {"machine_detected", "VOICEMAIL"},
+      {"failed", "FAILED"},
+      {"dial_failed", "FAILED"},
+      {"error_llm_websocket_open", "FAILED"},
+      {"invalid_number", "FAILED"},
+      {"user_hangup", "COMPLETED"},
+      {"agent_hangup", "COMPLETED"},
+      {"call_transfer", "COMPLETED"},
+      {"max_duration_reached", "COMPLETED"}};
+  for (const auto& [reason, outcome] : cases)
+    EXPECT_EQ(outcome_for_provider_status("ended", reason, std::nullopt, true), outcome) << reason;
+}
+
+TEST(CallReport, StatusesAloneAndUnknownReasons) {
+  EXPECT_EQ(outcome_for_provider_status("no_answer", "", std::nullopt, false), "NO_ANSWER");
+  EXPECT_EQ(outcome_for_provider_status("completed", "", std::nullopt, false), "COMPLETED");
+  EXPECT_EQ(outcome_for_provider_status("failed", "", std::nullopt, false), "FAILED");
+  // Still going on: no outcome yet.
+  EXPECT_EQ(outcome_for_provider_status("ongoing", "", std::nullopt, false), std::nullopt);
+  EXPECT_EQ(outcome_for_provider_status("ringing", "", std::nullopt, false), std::nullopt);
+  // An ended call with a reason we do not know: did it last?
+  EXPECT_EQ(outcome_for_provider_status("ended", "weird_reason", 30.0, true), "COMPLETED");
+  EXPECT_EQ(outcome_for_provider_status("ended", "weird_reason", 0.0, true), "FAILED");
+  EXPECT_EQ(outcome_for_provider_status("", "", std::nullopt, true), "COMPLETED");
+}
+
+TEST(CallReport, ReadsTheEnvelopeAndTheFlatShape) {
+  auto enveloped = parse({{"event_type", "call_ended"},
+                          {"payload",
+                           {{"call",
+                             {{"id", "pc_1"},
+                              {"end_reason", "user_busy"},
+                              {"metadata", {{"call_id", "call_abc"}}}}}}}});
+  EXPECT_EQ(enveloped.call_id, "call_abc");
+  EXPECT_EQ(enveloped.provider_call_id, "pc_1");
+  EXPECT_EQ(enveloped.outcome, "BUSY");
+  EXPECT_EQ(enveloped.end_reason, "user_busy");
+
+  auto flat = parse({{"call_id", "pc_2"},
+                     {"call_status", "ended"},
+                     {"disconnection_reason", "user_hangup"},
+                     {"duration_ms", 1500},
+                     {"call_analysis", {{"interest", "yes"}}},
+                     {"transcript", "Hello"}});
+  EXPECT_EQ(flat.provider_call_id, "pc_2");
+  EXPECT_FALSE(flat.call_id);
+  EXPECT_EQ(flat.outcome, "COMPLETED");
+  EXPECT_DOUBLE_EQ(*flat.duration_seconds, 1.5);
+  EXPECT_EQ(flat.postcall_analysis["interest"], "yes");
+  EXPECT_EQ(flat.transcript, "Hello");
+
+  auto progress =
+      parse({{"event", "call_started"}, {"call", {{"id", "pc_3"}, {"status", "ongoing"}}}});
+  EXPECT_FALSE(progress.outcome);
+  // A status-only end names its status as the end reason.
+  auto status_only = parse({{"id", "pc_4"}, {"status", "no_answer"}});
+  EXPECT_EQ(status_only.outcome, "NO_ANSWER");
+  EXPECT_EQ(status_only.end_reason, "no_answer");
+}
+
+TEST(CallReport, RefusesBodiesThatNameNoCallOrHaveBadFields) {
+  auto problem = [](const Json& body) {
+    auto parsed = parse_call_report(body);
+    return std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed) : "";
+  };
+  EXPECT_EQ(problem(Json::array()), "body must be a JSON object");
+  EXPECT_NE(problem({{"status", "ended"}}).find("names no call"), std::string::npos);
+  EXPECT_NE(problem({{"id", "x"}, {"duration_seconds", -1}}).find("negative"), std::string::npos);
+  EXPECT_NE(problem({{"id", "x"}, {"postcall_analysis", "text"}}).find("object"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace leadline::domain
