@@ -5,6 +5,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <limits>
+#include <unordered_map>
 
 namespace leadline::engine {
 namespace {
@@ -65,9 +66,9 @@ util::Millis CallDispatcher::backoff(const DispatcherOptions& options, int attem
 
 store::DispatchChoice CallDispatcher::choose(const store::DispatchSlate& slate) const {
   store::DispatchChoice choice;
-  std::int64_t room = options_.max_concurrent > 0 ? options_.max_concurrent - slate.in_flight
+  std::int64_t room = options_.max_concurrent > 0 ? options_.max_concurrent - slate.in_flight()
                                                   : std::numeric_limits<std::int64_t>::max();
-  auto in_flight = slate.in_flight_by_workflow;
+  std::unordered_map<std::string, std::int64_t> in_flight;  // of capped workflows, as we go
   for (const auto& queued : slate.due) {
     const auto& call = queued.call;
     if (queued.lead_terminal) {
@@ -79,10 +80,13 @@ store::DispatchChoice CallDispatcher::choose(const store::DispatchSlate& slate) 
     const auto cap = settings == slate.settings_by_workflow.end()
                          ? std::nullopt
                          : workflow_call_cap(settings->second);
-    auto& running = in_flight[call.workflow_id];
-    if (cap && running >= *cap) continue;
+    if (cap) {
+      auto [running, first] = in_flight.try_emplace(call.workflow_id, 0);
+      if (first) running->second = slate.in_flight_of(call.workflow_id);
+      if (running->second >= *cap) continue;
+      ++running->second;
+    }
     choice.send.push_back(call.id);
-    ++running;
     --room;
   }
   return choice;
@@ -188,7 +192,7 @@ void CallDispatcher::loop() {
   spdlog::info("call dispatcher started ({} senders, provider cap {})", options_.senders,
                options_.max_concurrent);
   // Enough queued work to keep every sender busy while the next claim runs.
-  const std::size_t window = std::max(1u, options_.senders) * 8;
+  const std::size_t window = std::max(1u, options_.senders) * 32;
   while (running_) {
     flush_results();
     std::size_t room = 0;

@@ -178,11 +178,11 @@ struct QueuedCall {
 // What a dispatcher sees when it claims calls, read inside the claiming transaction.
 struct DispatchSlate {
   std::vector<QueuedCall> due;  // queued and due for sending, oldest first
-  // Calls at the provider (initiated) or being sent (claimed), over all workflows and per
-  // workflow: what the concurrency caps count.
-  std::int64_t in_flight = 0;
-  std::unordered_map<std::string, std::int64_t> in_flight_by_workflow;
   std::unordered_map<std::string, Json> settings_by_workflow;  // of the due calls' workflows
+  // Calls at the provider (initiated) or being sent (claimed), over all workflows or in one:
+  // what the concurrency caps count. Counted on demand (only capped senders pay for it).
+  std::function<std::int64_t()> in_flight;
+  std::function<std::int64_t(const std::string& workflow_id)> in_flight_of;
 };
 
 // Call ids the dispatcher sends now, and those it ends without sending (their lead ended).

@@ -24,11 +24,13 @@ const std::string& due_calls_sql() {
       "ORDER BY c.next_dispatch_at LIMIT ? FOR UPDATE OF c SKIP LOCKED";
   return sql;
 }
-constexpr std::string_view kInitiatedByWorkflow =
-    "SELECT workflow_id, count(*) FROM calls WHERE status = 'initiated' GROUP BY workflow_id";
-constexpr std::string_view kClaimedByWorkflow =
-    "SELECT workflow_id, count(*) FROM calls WHERE status = 'queued' AND claimed_until IS NOT "
-    "NULL AND claimed_until > ? GROUP BY workflow_id";
+constexpr std::string_view kInFlight =
+    "SELECT (SELECT count(*) FROM calls WHERE status = 'initiated') + (SELECT count(*) FROM "
+    "calls WHERE status = 'queued' AND claimed_until IS NOT NULL AND claimed_until > ?)";
+constexpr std::string_view kInFlightOf =
+    "SELECT (SELECT count(*) FROM calls WHERE status = 'initiated' AND workflow_id = ?) + "
+    "(SELECT count(*) FROM calls WHERE status = 'queued' AND workflow_id = ? AND claimed_until "
+    "IS NOT NULL AND claimed_until > ?)";
 constexpr std::string_view kWorkflowSettings =
     "SELECT id, settings FROM workflows WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb))";
 constexpr std::string_view kClaim =
@@ -39,13 +41,18 @@ constexpr std::string_view kCancel =
     "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = 'cancelled', "
     "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL "
     "WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)) AND status = 'queued'";
+// Placed and retried calls travel as one JSON array each: one round trip per batch.
 constexpr std::string_view kPlaced =
-    "UPDATE calls SET status = 'initiated', provider_call_id = coalesce(?, provider_call_id), "
-    "dispatched_at = ?, next_dispatch_at = NULL, claimed_until = NULL, dispatch_error = NULL "
-    "WHERE id = ? AND status = 'queued'";
+    "UPDATE calls c SET status = 'initiated', "
+    "provider_call_id = coalesce(v.provider_call_id, c.provider_call_id), dispatched_at = ?, "
+    "next_dispatch_at = NULL, claimed_until = NULL, dispatch_error = NULL "
+    "FROM json_populate_recordset(NULL::calls, ?::json) v WHERE c.id = v.id AND c.status = "
+    "'queued'";
 constexpr std::string_view kRetry =
-    "UPDATE calls SET next_dispatch_at = ?, claimed_until = NULL, dispatch_error = ? "
-    "WHERE id = ? AND status = 'queued'";
+    "UPDATE calls c SET next_dispatch_at = v.next_dispatch_at, claimed_until = NULL, "
+    "dispatch_error = v.dispatch_error "
+    "FROM json_populate_recordset(NULL::calls, ?::json) v WHERE c.id = v.id AND c.status = "
+    "'queued'";
 constexpr std::string_view kFailed =
     "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = ?, dispatch_error = ?, "
     "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL "
@@ -97,8 +104,8 @@ void wake_lead(Connection& conn, const std::string& call_id, util::Millis now) {
 }  // namespace
 
 std::vector<QueuedCall> PostgresStore::claim_calls(util::Millis now, size_t limit,
-                                                 util::Millis lease_millis,
-                                                 const DispatchChooser& choose) {
+                                                   util::Millis lease_millis,
+                                                   const DispatchChooser& choose) {
   return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
@@ -120,14 +127,14 @@ std::vector<QueuedCall> PostgresStore::claim_calls(util::Millis now, size_t limi
         }
       }
       if (slate.due.empty()) return std::vector<QueuedCall>{};
-      for (auto sql : {kInitiatedByWorkflow, kClaimedByWorkflow}) {
-        auto s = conn->prepare(sql);
-        if (sql == kClaimedByWorkflow) s.bind(1, now);
-        while (s.step()) {
-          slate.in_flight_by_workflow[s.text(0)] += s.integer(1);
-          slate.in_flight += s.integer(1);
-        }
-      }
+      slate.in_flight = [&] {
+        auto s = conn->prepare(kInFlight).bind(1, now);
+        return s.step() ? s.integer(0) : std::int64_t{0};
+      };
+      slate.in_flight_of = [&](const std::string& workflow_id) {
+        auto s = conn->prepare(kInFlightOf).bind(1, workflow_id).bind(2, workflow_id).bind(3, now);
+        return s.step() ? s.integer(0) : std::int64_t{0};
+      };
       {
         std::vector<std::string> workflow_ids;
         for (const auto& q : slate.due) workflow_ids.push_back(q.call.workflow_id);
@@ -162,22 +169,22 @@ std::vector<QueuedCall> PostgresStore::claim_calls(util::Millis now, size_t limi
 }
 
 void PostgresStore::record_dispatch_results(const std::vector<DispatchResult>& results,
-                                          util::Millis now) {
+                                            util::Millis now) {
   if (results.empty()) return;
   pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     in_transaction(*conn, [&] {
+      Json placed = Json::array(), retried = Json::array();
       for (const auto& r : results) {
         switch (r.kind) {
           case DispatchResult::kPlaced:
-            conn->prepare(kPlaced)
-                .bind(1, r.provider_call_id)
-                .bind(2, now)
-                .bind(3, r.call_id)
-                .exec();
+            placed.push_back({{"id", r.call_id},
+                              {"provider_call_id",
+                               r.provider_call_id ? Json(*r.provider_call_id) : Json(nullptr)}});
             break;
           case DispatchResult::kRetry:
-            conn->prepare(kRetry).bind(1, r.retry_at).bind(2, r.error).bind(3, r.call_id).exec();
+            retried.push_back(
+                {{"id", r.call_id}, {"next_dispatch_at", r.retry_at}, {"dispatch_error", r.error}});
             break;
           case DispatchResult::kFailed:
             conn->prepare(kLockLeadOfCall).bind(1, r.call_id).exec();
@@ -191,6 +198,11 @@ void PostgresStore::record_dispatch_results(const std::vector<DispatchResult>& r
             break;
         }
       }
+      const auto dump = [](const Json& rows) {
+        return rows.dump(-1, ' ', false, Json::error_handler_t::replace);
+      };
+      if (!placed.empty()) conn->prepare(kPlaced).bind(1, now).bind(2, dump(placed)).exec();
+      if (!retried.empty()) conn->prepare(kRetry).bind(1, dump(retried)).exec();
     });
   });
 }
@@ -203,7 +215,7 @@ std::optional<util::Millis> PostgresStore::next_dispatch_at() {
 }
 
 CallReportResult PostgresStore::record_call_report(const domain::CallReport& report,
-                                                 util::Millis now) {
+                                                   util::Millis now) {
   return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     return in_transaction(*conn, [&] {

@@ -21,11 +21,13 @@ const std::string& due_calls_sql() {
       "ORDER BY c.next_dispatch_at LIMIT ?";
   return sql;
 }
-constexpr std::string_view kInitiatedByWorkflow =
-    "SELECT workflow_id, count(*) FROM calls WHERE status = 'initiated' GROUP BY workflow_id";
-constexpr std::string_view kClaimedByWorkflow =
-    "SELECT workflow_id, count(*) FROM calls WHERE status = 'queued' AND claimed_until IS NOT "
-    "NULL AND claimed_until > ? GROUP BY workflow_id";
+constexpr std::string_view kInFlight =
+    "SELECT (SELECT count(*) FROM calls WHERE status = 'initiated') + (SELECT count(*) FROM "
+    "calls WHERE status = 'queued' AND claimed_until IS NOT NULL AND claimed_until > ?)";
+constexpr std::string_view kInFlightOf =
+    "SELECT (SELECT count(*) FROM calls WHERE status = 'initiated' AND workflow_id = ?) + "
+    "(SELECT count(*) FROM calls WHERE status = 'queued' AND workflow_id = ? AND claimed_until "
+    "IS NOT NULL AND claimed_until > ?)";
 constexpr std::string_view kWorkflowSettings =
     "SELECT id, settings FROM workflows WHERE id IN (SELECT value FROM json_each(?))";
 constexpr std::string_view kClaim =
@@ -112,14 +114,14 @@ std::vector<QueuedCall> SqliteStore::claim_calls(util::Millis now, size_t limit,
       }
     }
     if (slate.due.empty()) return std::vector<QueuedCall>{};
-    for (auto sql : {kInitiatedByWorkflow, kClaimedByWorkflow}) {
-      auto s = conn->prepare(sql);
-      if (sql == kClaimedByWorkflow) s.bind(1, now);
-      while (s.step()) {
-        slate.in_flight_by_workflow[s.text(0)] += s.integer(1);
-        slate.in_flight += s.integer(1);
-      }
-    }
+    slate.in_flight = [&] {
+      auto s = conn->prepare(kInFlight).bind(1, now);
+      return s.step() ? s.integer(0) : std::int64_t{0};
+    };
+    slate.in_flight_of = [&](const std::string& workflow_id) {
+      auto s = conn->prepare(kInFlightOf).bind(1, workflow_id).bind(2, workflow_id).bind(3, now);
+      return s.step() ? s.integer(0) : std::int64_t{0};
+    };
     {
       std::vector<std::string> workflow_ids;
       for (const auto& q : slate.due) workflow_ids.push_back(q.call.workflow_id);
