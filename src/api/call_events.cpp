@@ -7,6 +7,7 @@
 #include "domain/call_report.h"
 #include "http/errors.h"
 #include "util/crypto.h"
+#include "util/json_parse.h"
 
 namespace leadline::api {
 namespace {
@@ -29,9 +30,10 @@ Response post_call_event(const Request& request, Services& services) {
         "--call-provider http)");
   if (!signature_valid(request, *services.provider_secret))
     throw http::ApiError(401, "X-Signature is missing or does not match the body");
-  const Json body = Json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) throw http::bad_request("body must be valid JSON");
-  auto parsed = domain::parse_call_report(body);
+  std::string problem;
+  const auto body = util::parse_json(request.body, util::kDefaultJsonLimits, &problem);
+  if (!body) throw http::bad_request("body must be valid JSON within limits: " + problem);
+  auto parsed = domain::parse_call_report(*body);
   if (auto* problem = std::get_if<std::string>(&parsed)) throw http::bad_request(*problem);
   const auto& report = std::get<domain::CallReport>(parsed);
   switch (services.store.record_call_report(report, services.clock.now())) {

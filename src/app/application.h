@@ -22,7 +22,7 @@ struct AppOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
   std::string database = "sqlite:leadline.db";
   double time_scale = 1;               // clock runs this many times faster than real time
-  double rate_limit = 1000;            // requests per second per key; 0 = off
+  double rate_limit = 1000;            // requests per second per organization; 0 = off
   std::size_t body_limit = 64u << 20;  // bytes
   std::shared_ptr<util::Clock> clock;  // overrides time_scale when set (tests)
   double sim_call_seconds = 30;        // simulated call length, in clock seconds

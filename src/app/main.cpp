@@ -147,7 +147,9 @@ int main(int argc, char** argv) {
       ->envname("LEADLINE_TIME_SCALE")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve->add_option("--rate-limit", options.rate_limit, "Requests per second per key (0 = off)")
+  serve
+      ->add_option("--rate-limit", options.rate_limit,
+                   "Requests per second per organization (0 = off)")
       ->envname("LEADLINE_RATE_LIMIT")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

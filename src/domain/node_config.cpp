@@ -1,5 +1,6 @@
 #include "domain/node_config.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -21,6 +22,18 @@ constexpr std::array<std::string_view, 8> kOperators{"equals",       "not_equals
 constexpr std::array<std::string_view, 3> kDelayKeys{"delay_minutes", "delay_hours", "delay_days"};
 constexpr std::array<std::string_view, 3> kDurationUnits{"minutes", "hours", "days"};
 constexpr std::int64_t kMaxWebhookTimeoutMs = 120000;
+// Longest waits a node may ask for: beyond them a number is a mistake (or an attack on the
+// time arithmetic: 1e300 days overflows a millisecond clock), not a plan.
+constexpr double kMaxDelayMinutes = 365.0 * 24 * 60;              // TIME delays, fallback_minutes
+constexpr double kMaxRetryDelayMinutes = 30.0 * 24 * 60;          // VOICE_CALL retry_delay_minutes
+constexpr std::array<double, 3> kMinutesPerUnit{1, 60, 24 * 60};  // minutes, hours, days
+
+// "at most 525600 minutes (365 days)".
+std::string at_most_minutes(double max_minutes) {
+  const auto minutes = static_cast<std::int64_t>(max_minutes);
+  return "at most " + std::to_string(minutes) + " minutes (" + std::to_string(minutes / (24 * 60)) +
+         " days)";
+}
 
 void check_phone(const Json& config, ConfigProblems& problems) {
   const Json* value = config_field(config, "from_phone_number");
@@ -71,7 +84,9 @@ void check_voice_call(const Json& config, ConfigProblems& problems) {
   }
   if (const Json* delay = config_field(config, "retry_delay_minutes")) {
     auto d = as_number(*delay);
-    if (!d || *d < 0) problems.add("retry_delay_minutes", "must be a number of at least 0");
+    if (!d || *d < 0 || *d > kMaxRetryDelayMinutes)
+      problems.add("retry_delay_minutes",
+                   "must be a number of at least 0 and " + at_most_minutes(kMaxRetryDelayMinutes));
   }
   if (const Json* retry_on = config_field(config, "retry_on")) {
     if (!retry_on->is_array()) {
@@ -116,8 +131,9 @@ void check_time(const Json& config, ConfigProblems& problems) {
     const Json* fallback = config_field(config, "fallback_minutes");
     if (fallback == nullptr) {
       problems.add("fallback_minutes", "is required when time_source is \"postcall_analysis\"");
-    } else if (auto d = as_number(*fallback); !d || *d <= 0) {
-      problems.add("fallback_minutes", "must be a number greater than 0");
+    } else if (auto d = as_number(*fallback); !d || *d <= 0 || *d > kMaxDelayMinutes) {
+      problems.add("fallback_minutes",
+                   "must be a number greater than 0 and " + at_most_minutes(kMaxDelayMinutes));
     }
     return;
   }
@@ -128,35 +144,47 @@ void check_time(const Json& config, ConfigProblems& problems) {
     return;
   }
   if (has_delay) {
-    double total = 0;
+    double total_minutes = 0;
     bool numbers_ok = true;
-    for (auto key : kDelayKeys) {
-      const Json* part = config_field(config, key);
+    for (size_t i = 0; i < kDelayKeys.size(); ++i) {
+      const Json* part = config_field(config, kDelayKeys[i]);
       if (part == nullptr) continue;
       auto d = as_number(*part);
       if (!d || *d < 0) {
-        problems.add(key, "must be a number of at least 0");
+        problems.add(kDelayKeys[i], "must be a number of at least 0");
         numbers_ok = false;
       } else {
-        total += *d;
+        total_minutes += *d * kMinutesPerUnit[i];
       }
     }
-    if (numbers_ok && total <= 0) {
+    if (numbers_ok && total_minutes <= 0) {
       problems.add("delay_minutes/delay_hours/delay_days", "must add up to more than 0");
+    } else if (numbers_ok && total_minutes > kMaxDelayMinutes) {
+      problems.add("delay_minutes/delay_hours/delay_days",
+                   "must add up to " + at_most_minutes(kMaxDelayMinutes));
     }
     return;
   }
   if (has_duration) {
+    std::optional<double> amount = value != nullptr ? as_number(*value) : std::nullopt;
     if (value == nullptr) {
       problems.add("duration_value", "is required with duration_unit");
-    } else if (auto d = as_number(*value); !d || *d <= 0) {
+    } else if (!amount || *amount <= 0) {
       problems.add("duration_value", "must be a number greater than 0");
+      amount.reset();
     }
     if (unit == nullptr) {
       problems.add("duration_unit", "is required with duration_value");
     } else if (!unit->is_string() ||
                !is_one_of(unit->get_ref<const std::string&>(), kDurationUnits)) {
       problems.add("duration_unit", "must be one of minutes, hours, days");
+    } else if (amount) {
+      for (size_t i = 0; i < kDurationUnits.size(); ++i) {
+        if (iequals(unit->get_ref<const std::string&>(), kDurationUnits[i]) &&
+            *amount * kMinutesPerUnit[i] > kMaxDelayMinutes) {
+          problems.add("duration_value", "must be " + at_most_minutes(kMaxDelayMinutes));
+        }
+      }
     }
     return;
   }
@@ -268,6 +296,11 @@ void check_application(const Json& config, ConfigProblems& problems) {
       return;
     }
     check_http_target(settings, "action_config.", problems);
+    if (const Json* timeout = config_field(settings, "timeout_ms")) {
+      auto n = as_integer(*timeout);
+      if (!n || *n < 1 || *n > kMaxWebhookTimeoutMs)
+        problems.add("action_config.timeout_ms", "must be an integer from 1 to 120000");
+    }
   }
 }
 
@@ -343,7 +376,8 @@ VoiceCallConfig parse_voice_call_config(const Json& config) {
     if (auto n = as_integer(*attempts); n && *n >= 1 && *n <= 10) out.max_attempts = int(*n);
   }
   if (const Json* delay = config_field(config, "retry_delay_minutes")) {
-    if (auto d = as_number(*delay); d && *d >= 0) out.retry_delay_minutes = *d;
+    if (auto d = as_number(*delay); d && *d >= 0)
+      out.retry_delay_minutes = std::min(*d, kMaxRetryDelayMinutes);
   }
   if (const Json* retry_on = config_field(config, "retry_on"); retry_on && retry_on->is_array()) {
     // An explicit empty list means "never retry", so it replaces the default.
@@ -367,16 +401,16 @@ TimeConfig parse_time_config(const Json& config) {
       out.pca_field = field->get<std::string>();
     }
     if (const Json* fallback = config_field(config, "fallback_minutes")) {
-      if (auto d = as_number(*fallback); d && *d > 0) out.fallback_minutes = *d;
+      if (auto d = as_number(*fallback); d && *d > 0)
+        out.fallback_minutes = std::min(*d, kMaxDelayMinutes);
     }
     return out;
   }
-  constexpr std::array<double, 3> kDelayFactors{1, 60, 24 * 60};  // minutes per unit
   std::optional<double> minutes;
   for (size_t i = 0; i < kDelayKeys.size(); ++i) {
     if (const Json* part = config_field(config, kDelayKeys[i])) {
       if (auto d = as_number(*part); d && *d >= 0)
-        minutes = minutes.value_or(0) + *d * kDelayFactors[i];
+        minutes = minutes.value_or(0) + *d * kMinutesPerUnit[i];
     }
   }
   if (!minutes) {
@@ -386,12 +420,15 @@ TimeConfig parse_time_config(const Json& config) {
     if (amount && *amount >= 0 && unit != nullptr && unit->is_string()) {
       for (size_t i = 0; i < kDurationUnits.size(); ++i) {
         if (iequals(unit->get_ref<const std::string&>(), kDurationUnits[i])) {
-          minutes = *amount * kDelayFactors[i];
+          minutes = *amount * kMinutesPerUnit[i];
         }
       }
     }
   }
-  if (minutes) out.fixed_delay_ms = util::Millis(std::llround(*minutes * kMsPerMinute));
+  // Clamped: configs saved before the limits were checked may hold any number.
+  if (minutes)
+    out.fixed_delay_ms =
+        util::Millis(std::llround(std::min(*minutes, kMaxDelayMinutes) * kMsPerMinute));
   return out;
 }
 

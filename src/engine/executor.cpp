@@ -44,7 +44,7 @@ class LeadStep {
            store::StepWrites& writes, std::vector<HttpJob>& jobs,
            const providers::CallSimulator& simulator, const CallPlacement& placement)
       : due_(due),
-        lead_(due.lead),
+        lead_(due.lead),  // a copy: `due.lead` stays as stored, for Executor::fail_lead
         wf_(workflow),
         now_(now),
         writes_(writes),
@@ -87,6 +87,9 @@ class LeadStep {
     advance();
     save();
   }
+
+  // The node the lead stands on (while the step runs: the one it reached).
+  const std::optional<std::string>& node_id() const { return lead_.current_node_id; }
 
  private:
   void advance() {
@@ -478,10 +481,10 @@ class LeadStep {
     lead_.next_action_at.reset();
     save();
   }
-  void save() { writes_.leads.push_back(lead_); }
+  void save() { writes_.leads.push_back(std::move(lead_)); }  // the step's last act
 
   store::DueLead& due_;
-  Lead& lead_;
+  Lead lead_;
   const CompiledWorkflow& wf_;
   const util::Millis now_;
   store::StepWrites& writes_;
@@ -496,7 +499,55 @@ class LeadStep {
 
 void Executor::step(store::DueLead& due, const CompiledWorkflow& workflow, util::Millis now,
                     store::StepWrites& writes, std::vector<HttpJob>& jobs) const {
-  LeadStep(due, workflow, now, writes, jobs, simulator_, placement_).run();
+  // What this lead had added when a step throws, so its partial writes can be taken back.
+  const std::size_t leads = writes.leads.size(), history = writes.history.size(),
+                    new_calls = writes.new_calls.size(),
+                    finished_calls = writes.finished_calls.size(), events = writes.events.size(),
+                    http_jobs = jobs.size();
+  LeadStep lead_step(due, workflow, now, writes, jobs, simulator_, placement_);
+  try {
+    lead_step.run();
+  } catch (const std::exception& e) {
+    writes.leads.resize(leads);
+    writes.history.resize(history);
+    writes.new_calls.resize(new_calls);
+    writes.finished_calls.resize(finished_calls);
+    writes.events.resize(events);
+    jobs.resize(http_jobs);
+    fail_lead(due, workflow, lead_step.node_id(), now, std::string("internal error: ") + e.what(),
+              writes);
+  }
+}
+
+void Executor::fail_lead(const store::DueLead& due, const CompiledWorkflow& workflow,
+                         const std::optional<std::string>& node_id, util::Millis now,
+                         const std::string& reason, store::StepWrites& writes) {
+  Lead lead = due.lead;
+  if (node_id && node_id != lead.current_node_id) {
+    lead.current_node_id = node_id;
+    lead.entered_at = now;
+  }
+  const Node* node = lead.current_node_id ? workflow.index.node(*lead.current_node_id) : nullptr;
+  HistoryEntry h;
+  h.lead_id = lead.id;
+  h.workflow_id = lead.workflow_id;
+  h.node_id = node ? node->id : lead.current_node_id.value_or("");
+  h.node_type = node ? std::string(to_string(node->type)) : "";
+  h.label = node ? node->label : "";
+  h.status = "failed";
+  h.started_at = lead.entered_at.value_or(now);
+  h.ended_at = now;
+  h.reason = reason;
+  writes.history.push_back(std::move(h));
+  lead.status = LeadStatus::kFailed;
+  lead.wait_kind = WaitKind::kNone;
+  lead.next_action_at.reset();
+  lead.updated_at = now;
+  if ((due.webhook_events & domain::event_bit(EventType::kLeadFailed)) != 0) {
+    writes.events.push_back(domain::lead_event(EventType::kLeadFailed, lead, workflow.settings,
+                                               node, now, {{"reason", reason}}));
+  }
+  writes.leads.push_back(std::move(lead));
 }
 
 }  // namespace leadline::engine

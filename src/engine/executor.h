@@ -40,9 +40,17 @@ class Executor {
       : simulator_(simulator), placement_(placement) {}
 
   // Steps the lead and appends what changed to `writes` (always the lead itself) and any
-  // HTTP request to `jobs`. `workflow` is the lead's compiled graph (never null).
+  // HTTP request to `jobs`. `workflow` is the lead's compiled graph (never null). Never
+  // throws for one lead's sake: a step that throws is taken back and the lead fails alone
+  // (fail_lead), so the rest of its batch commits.
   void step(store::DueLead& due, const CompiledWorkflow& workflow, util::Millis now,
             store::StepWrites& writes, std::vector<HttpJob>& jobs) const;
+
+  // Appends the writes that end the lead `failed` at `node_id` (where a step stopped; by
+  // default where it stood), with `reason` in its history and a workflow.lead.failed event.
+  static void fail_lead(const store::DueLead& due, const CompiledWorkflow& workflow,
+                        const std::optional<std::string>& node_id, util::Millis now,
+                        const std::string& reason, store::StepWrites& writes);
 
   // The most nodes one step may pass through; validation forbids instant cycles, this only
   // guards against a graph edited into one while leads run.

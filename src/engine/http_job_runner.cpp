@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include "providers/http_client.h"
+#include "util/json_parse.h"
 
 namespace leadline::engine {
 
@@ -28,8 +29,7 @@ void HttpJobRunner::submit(HttpJob job) {
     const bool ok = response.status >= 200 && response.status < 300;
     result["status"] = ok ? "success" : "failure";
     result["status_code"] = response.status;
-    Json parsed = Json::parse(response.body, nullptr, false);
-    result["response"] = parsed.is_discarded() ? Json(response.body) : parsed;
+    result["response"] = util::parse_json_or_text(response.body);
     if (!ok)
       result["error"] =
           response.status == 0 ? response.error : "HTTP " + std::to_string(response.status);

@@ -50,33 +50,86 @@ const CompiledWorkflow& Scheduler::workflow_for(const store::DueLead& due) {
 std::size_t Scheduler::run_batch(util::Millis now) {
   std::vector<HttpJob> jobs;
   std::size_t claimed = 0;
+  // After a batch could not be written, leads go one per transaction until the one whose
+  // writes fail is found; it then fails alone and the others carry on.
+  const std::size_t limit = alone_.remaining > 0 ? 1 : options_.batch_size;
+  std::string single_lead;
   try {
-    claimed =
-        store_.run_due_steps(now, options_.batch_size, [&](std::vector<store::DueLead>& batch) {
-          store::StepWrites writes;
-          writes.leads.reserve(batch.size());
-          jobs.clear();
-          for (auto& due : batch) executor_.step(due, workflow_for(due), now, writes, jobs);
-          return writes;
-        });
+    claimed = store_.run_due_steps(now, limit, [&](std::vector<store::DueLead>& batch) {
+      store::StepWrites writes;
+      writes.leads.reserve(batch.size());
+      jobs.clear();
+      single_lead = batch.size() == 1 ? batch.front().lead.id : std::string();
+      for (auto& due : batch) {
+        const auto& workflow = workflow_for(due);
+        if (due.lead.id == alone_.poisoned_lead) {
+          Executor::fail_lead(due, workflow, due.lead.current_node_id, now,
+                              "its step could not be saved: " + alone_.poison_reason, writes);
+        } else {
+          executor_.step(due, workflow, now, writes, jobs);
+        }
+      }
+      return writes;
+    });
   } catch (const std::exception& e) {
     ++failures_;
-    spdlog::error("engine batch rolled back: {}", e.what());
+    note_failed_batch(limit, single_lead, e.what());
     return 0;
   }
   if (claimed > 0) {
     steps_ += claimed;
     ++batches_;
+    if (alone_.remaining > 0) --alone_.remaining;
+    if (!single_lead.empty() && single_lead == alone_.poisoned_lead) {
+      alone_.poisoned_lead.clear();  // failed and saved: back to whole batches
+      alone_.remaining = 0;
+    }
+    alone_.failed_lead.clear();
+    alone_.last_error.clear();
   }
   for (auto& job : jobs) http_->submit(std::move(job));
   return claimed;
 }
 
+void Scheduler::note_failed_batch(std::size_t limit, const std::string& single_lead,
+                                  const std::string& error) {
+  // Logged once per distinct error, not once per retry.
+  if (error != alone_.last_error) {
+    spdlog::error("engine batch of up to {} leads rolled back: {}", limit, error);
+    alone_.last_error = error;
+  }
+  if (limit > 1) {
+    alone_.remaining = limit;
+    return;
+  }
+  if (single_lead.empty() || single_lead == alone_.poisoned_lead) return;
+  // The same lead failing alone twice in a row, its step run again in between, is the cause;
+  // once is not enough (the database may have been briefly unavailable).
+  if (single_lead == alone_.failed_lead) {
+    alone_.poisoned_lead = single_lead;
+    alone_.poison_reason = error;
+    spdlog::error("lead {} fails: its step could not be saved: {}", single_lead, error);
+  }
+  alone_.failed_lead = single_lead;
+}
+
 std::size_t Scheduler::drain(bool wait_for_http) {
   std::size_t total = 0;
   while (true) {
-    std::size_t n = 0;
-    while ((n = run_batch(clock_.now())) > 0) total += n;
+    // A failed batch is followed by one-lead batches that find the lead at fault (a few
+    // rounds); more failures than that in a row mean the store itself is failing.
+    constexpr int kFailuresInARow = 5;
+    int failures_in_a_row = 0;
+    while (true) {
+      const auto failures_before = failures_.load();
+      const std::size_t n = run_batch(clock_.now());
+      total += n;
+      if (n > 0) {
+        failures_in_a_row = 0;
+      } else if (failures_.load() == failures_before || ++failures_in_a_row >= kFailuresInARow) {
+        break;
+      }
+    }
     if (!wait_for_http || http_->in_flight() == 0) return total;
     while (http_->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
@@ -99,6 +152,7 @@ void Scheduler::loop() {
     } catch (const std::exception& e) {
       spdlog::warn("engine could not read the next due time: {}", e.what());
     }
+    if (!alone_.last_error.empty()) sleep = std::max(sleep, options_.idle_poll);  // no hot loop
     if (sleep.count() == 0) continue;
     std::unique_lock lock(wake_mutex_);
     wake_.wait_for(lock, sleep, [this] { return !running_; });

@@ -51,6 +51,17 @@ class Scheduler {
  private:
   void loop();
   const CompiledWorkflow& workflow_for(const store::DueLead& due);
+  void note_failed_batch(std::size_t limit, const std::string& single_lead,
+                         const std::string& error);
+
+  // The search for a lead whose writes make its batch fail (loop thread only).
+  struct Isolation {
+    std::size_t remaining = 0;  // batches still to run one lead at a time
+    std::string failed_lead;    // the lead of the last one-lead batch that failed
+    std::string poisoned_lead;  // failed alone twice: its next claim fails it
+    std::string poison_reason;
+    std::string last_error;  // of the last failed batch, "" after a success
+  } alone_;
 
   store::Store& store_;
   const util::Clock& clock_;

@@ -9,6 +9,7 @@
 #include "providers/http_client.h"
 #include "util/crypto.h"
 #include "util/ids.h"
+#include "util/utf8.h"
 
 namespace leadline::engine {
 namespace {
@@ -23,7 +24,9 @@ std::string describe_failure(const providers::HttpResponse& response) {
                                 (response.body.empty() ? "" : ": " + response.body);
   if (error.empty()) error = "no answer";
   if (error.size() > kMaxErrorLength) error = error.substr(0, kMaxErrorLength) + "...";
-  return error;
+  // Receivers answer in any encoding, and a cut may split a character: stored text must be
+  // UTF-8 (PostgreSQL refuses anything else, and the delivery would be retried forever).
+  return util::to_valid_utf8(error);
 }
 
 double random_unit() {

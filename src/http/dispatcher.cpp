@@ -1,5 +1,6 @@
 #include "http/dispatcher.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -36,15 +37,32 @@ Response error_of(int status, const Json& message) {
   return Response::json(status, error_body(status, message));
 }
 
-BeastResponse to_beast(Response&& in, unsigned version, bool keep_alive) {
+// Runs `step`, turning what it throws into an error-shaped answer.
+template <typename Step>
+std::optional<Response> guarded(const Request& request, Step&& step) {
+  try {
+    step();
+    return std::nullopt;
+  } catch (const ApiError& e) {
+    return error_of(e.status(), e.message());
+  } catch (const std::exception& e) {
+    // The detail may hold SQL or internals: log it, never send it.
+    spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
+  } catch (...) {
+    spdlog::error("{} {} failed with a non-standard exception", request.method, request.path);
+  }
+  return error_of(500, "Internal server error");
+}
+
+BeastResponse to_beast(Response&& in, unsigned version, bool keep_alive, bool head) {
   BeastResponse out{static_cast<bhttp::status>(in.status), version};
   out.set(bhttp::field::server, "leadline");
   const bool bodiless = in.status == 204 || in.status == 304 || in.status < 200;
   if (!bodiless) out.set(bhttp::field::content_type, in.content_type);
   for (auto& [name, value] : in.headers) out.insert(name, value);
   if (!bodiless) {
-    out.content_length(in.body.size());
-    out.body() = std::move(in.body);
+    out.content_length(in.body.size());  // a HEAD answer tells the length of what GET sends
+    if (!head) out.body() = std::move(in.body);
   }
   out.keep_alive(keep_alive);
   return out;
@@ -52,42 +70,37 @@ BeastResponse to_beast(Response&& in, unsigned version, bool keep_alive) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(Router router, Authenticator authenticate, double rate_per_second,
-                       double burst)
-    : router_(std::move(router)), authenticate_(std::move(authenticate)) {
-  if (rate_per_second > 0) limiter_ = std::make_unique<RateLimiter>(rate_per_second, burst);
+Dispatcher::Dispatcher(Router router, Authenticator authenticate, DispatcherOptions options)
+    : router_(std::move(router)),
+      authenticate_(std::move(authenticate)),
+      failed_auth_(std::make_unique<RateLimiter>(options.failed_auth_per_second,
+                                                 options.failed_auth_burst)) {
+  if (options.rate_per_second > 0)
+    limiter_ = std::make_unique<RateLimiter>(options.rate_per_second, options.burst);
 }
 
-BeastResponse Dispatcher::handle(BeastRequest& request) {
-  Request req;
-  std::optional<RateLimiter::Decision> limit;
-  Response response;
-  try {
-    response = dispatch(request, req, limit);
-  } catch (const ApiError& e) {
-    response = error_of(e.status(), e.message());
-  } catch (const std::exception& e) {
-    // The detail may hold SQL or internals: log it, never send it.
-    spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
-    response = error_of(500, "Internal server error");
-  } catch (...) {
-    spdlog::error("{} {} failed with a non-standard exception", req.method, req.path);
-    response = error_of(500, "Internal server error");
-  }
-  if (limit) {
-    response.headers.emplace_back("X-RateLimit-Limit", std::to_string(limit->limit));
-    response.headers.emplace_back("X-RateLimit-Remaining", std::to_string(limit->remaining));
-    response.headers.emplace_back("X-RateLimit-Reset", std::to_string(limit->reset_unix));
-    if (!limit->allowed)
-      response.headers.emplace_back("Retry-After", std::to_string(limit->retry_after));
-  }
-  return to_beast(std::move(response), request.version(), request.keep_alive());
+Admission Dispatcher::admit(const BeastHeader& header, std::string_view client_address) {
+  Admission admission;
+  auto failure = guarded(admission.request, [&] {
+    route(header, admission);
+    if (admission.route == nullptr) return;  // refused (405), or the fallback: no key needed
+    if (admission.route->requires_auth) authenticate(client_address, admission);
+    if (limiter_) {
+      // Keys of one organization share its budget: minting keys buys nothing.
+      const bool by_org = admission.route->requires_auth;
+      admission.limit = limiter_->take(by_org ? "org:" + admission.request.org_id
+                                              : "addr:" + std::string(client_address));
+      if (!admission.limit->allowed) throw ApiError(429, Json("Rate limit exceeded"));
+    }
+  });
+  if (failure) admission.refusal = std::move(failure);
+  return admission;
 }
 
-Response Dispatcher::dispatch(BeastRequest& request, Request& out,
-                              std::optional<RateLimiter::Decision>& limit) {
-  out.method = std::string(request.method_string());
-  const Target target = split_target(request.target());
+void Dispatcher::route(const BeastHeader& header, Admission& admission) const {
+  Request& out = admission.request;
+  out.method = std::string(header.method_string());
+  const Target target = split_target(header.target());
   if (target.path.empty() || target.path.front() != '/')
     throw bad_request("Malformed request target");
   auto path = percent_decode(target.path);
@@ -97,42 +110,80 @@ Response Dispatcher::dispatch(BeastRequest& request, Request& out,
   if (!query) throw bad_request("Malformed percent-encoding in query string");
   out.query = std::move(*query);
 
-  auto match = router_.match(out.method, target.path);
+  // HEAD is GET without the body (RFC 9110 §9.3.2).
+  const std::string method = out.method == "HEAD" ? "GET" : out.method;
+  auto match = router_.match(method, target.path);
   if (match.route == nullptr) {
-    if (!match.path_matched && out.method == "GET" && router_.fallback())
-      return router_.fallback()(out);
-    throw ApiError(match.path_matched ? 405 : 404, Json("Cannot " + out.method + " " + out.path));
-  }
-  out.path_params = std::move(match.params);
-
-  out.headers.reserve(static_cast<std::size_t>(std::distance(request.begin(), request.end())));
-  for (const auto& field : request)
-    out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
-  out.body = std::move(request.body());
-
-  if (match.route->requires_auth) {
-    authenticate(out);
-    if (limiter_) {
-      limit = limiter_->take(out.key_id);
-      if (!limit->allowed) throw ApiError(429, Json("Rate limit exceeded"));
+    if (!match.path_matched && method == "GET" && router_.fallback()) {
+      admission.fallback = true;
+    } else if (match.path_matched) {
+      std::string allow;
+      for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+      if (std::find(match.allowed.begin(), match.allowed.end(), "GET") != match.allowed.end())
+        allow += ", HEAD";
+      Response refusal = error_of(405, Json("Cannot " + out.method + " " + out.path));
+      refusal.headers.emplace_back("Allow", allow);
+      admission.refusal = std::move(refusal);
+      return;
+    } else {
+      throw not_found("Cannot " + out.method + " " + out.path);
     }
   }
-  return match.route->handler(out);
+  admission.route = match.route;
+  out.path_params = std::move(match.params);
+  out.headers.reserve(static_cast<std::size_t>(std::distance(header.begin(), header.end())));
+  for (const auto& field : header)
+    out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
 }
 
-void Dispatcher::authenticate(Request& request) const {
+void Dispatcher::authenticate(std::string_view client_address, Admission& admission) {
+  // A client that keeps presenting bad keys is slowed down before any key is checked, so
+  // guessing keys (or flooding the key store) costs it time, whatever it sends next.
+  const std::string client = std::string(client_address);
+  if (failed_auth_->exhausted(client))
+    throw ApiError(429, Json("Too many failed authentication attempts from this address"));
+  Request& request = admission.request;
   const std::string_view header = trim(request.header("authorization"));
-  if (!starts_with_ignore_case(header, "bearer ")) throw unauthorized();
-  const std::string_view credential = trim(header.substr(7));
-  if (credential.empty()) throw unauthorized();
-  auto principal = authenticate_(credential);
-  if (!principal) throw unauthorized();
+  std::optional<Principal> principal;
+  if (starts_with_ignore_case(header, "bearer ")) {
+    const std::string_view credential = trim(header.substr(7));
+    if (!credential.empty()) principal = authenticate_(credential);
+  }
+  if (!principal) {
+    failed_auth_->take(client);
+    throw unauthorized();
+  }
   request.key_id = std::move(principal->key_id);
   request.org_id = std::move(principal->org_id);
 }
 
+BeastResponse Dispatcher::respond(Admission& admission, std::string&& body, unsigned version,
+                                  bool keep_alive) const {
+  Response response;
+  if (admission.refusal) {
+    response = std::move(*admission.refusal);
+  } else {
+    admission.request.body = std::move(body);
+    auto failure = guarded(admission.request, [&] { response = run(admission); });
+    if (failure) response = std::move(*failure);
+  }
+  if (const auto& limit = admission.limit) {
+    response.headers.emplace_back("X-RateLimit-Limit", std::to_string(limit->limit));
+    response.headers.emplace_back("X-RateLimit-Remaining", std::to_string(limit->remaining));
+    response.headers.emplace_back("X-RateLimit-Reset", std::to_string(limit->reset_unix));
+    if (!limit->allowed)
+      response.headers.emplace_back("Retry-After", std::to_string(limit->retry_after));
+  }
+  return to_beast(std::move(response), version, keep_alive, admission.request.method == "HEAD");
+}
+
+Response Dispatcher::run(Admission& admission) const {
+  if (admission.fallback) return router_.fallback()(admission.request);
+  return admission.route->handler(admission.request);
+}
+
 BeastResponse Dispatcher::error_response(int status, std::string_view message, unsigned version) {
-  return to_beast(error_of(status, Json(std::string(message))), version, false);
+  return to_beast(error_of(status, Json(std::string(message))), version, false, false);
 }
 
 }  // namespace leadline::http

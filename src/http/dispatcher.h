@@ -1,9 +1,13 @@
 #pragma once
-// Turns one parsed Beast request into one Beast response: target decoding, routing,
-// authentication, rate limiting, the handler, and the error shape for every failure.
-// handle() is called concurrently from worker threads; it never throws.
+// Turns one Beast request into one Beast response in two steps. admit() decides from the
+// request line and headers alone (target decoding, routing, authentication, rate limits), so
+// a request that will be refused is answered before its body is read; respond() runs the
+// handler on the body and renders every failure in the error shape. Both are called
+// concurrently from several threads; neither throws.
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -15,28 +19,51 @@
 namespace leadline::http {
 
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using BeastHeader = BeastRequest::header_type;
 using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+struct DispatcherOptions {
+  // Requests per second per organization (its keys share it) on routes that need a key, and
+  // per client address on the others; 0 turns rate limiting off.
+  double rate_per_second = 0;
+  double burst = 0;
+  // Failed authentications per client address: after `failed_auth_burst` failures, one more
+  // attempt per 1 / failed_auth_per_second seconds, valid key or not.
+  double failed_auth_per_second = 1;
+  double failed_auth_burst = 30;
+};
+
+// What the request line and headers decided.
+struct Admission {
+  Request request;  // everything but the body
+  const Route* route = nullptr;
+  bool fallback = false;  // answered by the router's fallback (static files)
+  std::optional<RateLimiter::Decision> limit;
+  std::optional<Response> refusal;  // answer this and do not read the body
+};
 
 class Dispatcher {
  public:
-  // rate_per_second == 0 turns rate limiting off.
-  Dispatcher(Router router, Authenticator authenticate, double rate_per_second, double burst);
+  Dispatcher(Router router, Authenticator authenticate, DispatcherOptions options);
 
-  // Moves the body out of request; the rest of it is only read.
-  BeastResponse handle(BeastRequest& request);
+  Admission admit(const BeastHeader& header, std::string_view client_address);
+  // The answer to an admitted request (or its refusal); `body` is moved into the request.
+  BeastResponse respond(Admission& admission, std::string&& body, unsigned version,
+                        bool keep_alive) const;
 
   // An error-shaped answer for failures found before a request could be dispatched
   // (malformed HTTP, body over the limit); it asks the client to close the connection.
   static BeastResponse error_response(int status, std::string_view message, unsigned version);
 
  private:
-  Response dispatch(BeastRequest& request, Request& out,
-                    std::optional<RateLimiter::Decision>& limit);
-  void authenticate(Request& request) const;
+  void route(const BeastHeader& header, Admission& admission) const;
+  void authenticate(std::string_view client_address, Admission& admission);
+  Response run(Admission& admission) const;
 
   Router router_;
   Authenticator authenticate_;
-  std::unique_ptr<RateLimiter> limiter_;  // null when rate limiting is off
+  std::unique_ptr<RateLimiter> limiter_;      // null when rate limiting is off
+  std::unique_ptr<RateLimiter> failed_auth_;  // per client address
 };
 
 }  // namespace leadline::http

@@ -23,7 +23,10 @@ void check(const boost::system::error_code& ec, const char* what, const tcp::end
 
 Listener::Listener(net::io_context& ioc, const tcp::endpoint& endpoint,
                    std::shared_ptr<ConnectionContext> context)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(std::move(context)) {
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      backoff_(acceptor_.get_executor()),
+      context_(std::move(context)) {
   boost::system::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   check(ec, "open", endpoint);
@@ -46,9 +49,19 @@ void Listener::do_accept() {
 void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted) return;  // the acceptor was closed: stopping
   if (ec) {
-    // Out of file descriptors and the like: keep accepting, the condition may pass.
-    spdlog::warn("accept failed: {}", ec.message());
-  } else {
+    // Out of file descriptors and the like: the condition may pass, but accepting again at
+    // once would fail at once, in a hot loop. Wait a little, and say so once per episode.
+    if (!accept_failing_) spdlog::warn("accept failed: {} (retrying every 100 ms)", ec.message());
+    accept_failing_ = true;
+    backoff_.expires_after(std::chrono::milliseconds(100));
+    backoff_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+      if (wait_ec != net::error::operation_aborted) self->do_accept();
+    });
+    return;
+  }
+  if (accept_failing_) spdlog::info("accepting connections again");
+  accept_failing_ = false;
+  {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // small answers must not wait for Nagle
     std::make_shared<Connection>(std::move(socket), context_)->run();

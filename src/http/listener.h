@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "http/connection.h"
 
@@ -25,6 +26,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer backoff_;  // between failed accepts
+  bool accept_failing_ = false;
   std::shared_ptr<ConnectionContext> context_;
   std::uint16_t port_ = 0;
 };

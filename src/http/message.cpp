@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "http/errors.h"
+#include "util/json_parse.h"
 
 namespace leadline::http {
 namespace {
@@ -37,10 +38,14 @@ Json Request::json() const {
   // The content type is not enforced: `curl -d '{...}'` labels JSON as a form, and the body
   // parses or it does not.
   if (body.empty()) throw bad_request("Request body must be a JSON object");
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) throw bad_request("Malformed JSON in request body");
-  if (!parsed.is_object()) throw bad_request("Request body must be a JSON object");
-  return parsed;
+  std::string problem;
+  auto parsed = util::parse_json(body, util::kDefaultJsonLimits, &problem);
+  if (!parsed) {
+    if (problem == "malformed JSON") throw bad_request("Malformed JSON in request body");
+    throw bad_request("Request body is over a limit: " + problem);
+  }
+  if (!parsed->is_object()) throw bad_request("Request body must be a JSON object");
+  return std::move(*parsed);
 }
 
 Response Response::json(int status, const Json& body) {

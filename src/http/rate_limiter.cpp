@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <iterator>
 
 namespace leadline::http {
 
@@ -15,6 +16,33 @@ RateLimiter::Decision RateLimiter::take(const std::string& key) {
   return take_at_for_test(key, std::chrono::steady_clock::now(), unix_now);
 }
 
+void RateLimiter::refill(Bucket& bucket, std::chrono::steady_clock::time_point now) const {
+  // steady_clock never goes back, but two threads may pass "now" out of order.
+  const double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
+  if (elapsed > 0) {
+    bucket.tokens = std::min(burst_, bucket.tokens + elapsed * rate_);
+    bucket.updated = now;
+  }
+}
+
+void RateLimiter::prune(Shard& shard, std::chrono::steady_clock::time_point now) const {
+  // A full bucket is the same as no bucket: forgetting it changes no decision.
+  for (auto it = shard.buckets.begin(); it != shard.buckets.end();) {
+    refill(it->second, now);
+    it = it->second.tokens >= burst_ ? shard.buckets.erase(it) : std::next(it);
+  }
+  shard.prune_at = std::max(kPruneAbove, 2 * shard.buckets.size());
+}
+
+bool RateLimiter::exhausted(const std::string& key) {
+  Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.buckets.find(key);
+  if (it == shard.buckets.end()) return false;
+  refill(it->second, std::chrono::steady_clock::now());
+  return it->second.tokens < 1;
+}
+
 RateLimiter::Decision RateLimiter::take_at_for_test(const std::string& key,
                                                     std::chrono::steady_clock::time_point now,
                                                     std::int64_t now_unix) {
@@ -23,16 +51,10 @@ RateLimiter::Decision RateLimiter::take_at_for_test(const std::string& key,
   bool allowed = false;
   {
     std::lock_guard lock(shard.mutex);
+    if (shard.buckets.size() >= shard.prune_at) prune(shard, now);
     auto [it, inserted] = shard.buckets.try_emplace(key, Bucket{burst_, now});
     Bucket& bucket = it->second;
-    if (!inserted) {
-      // steady_clock never goes back, but two threads may pass "now" out of order.
-      const double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
-      if (elapsed > 0) {
-        bucket.tokens = std::min(burst_, bucket.tokens + elapsed * rate_);
-        bucket.updated = now;
-      }
-    }
+    if (!inserted) refill(bucket, now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       allowed = true;

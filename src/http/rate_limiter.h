@@ -1,6 +1,8 @@
 #pragma once
-// Per-key token buckets (spec §1 "Rate limits"). Thread-safe: keys are spread over
-// independently locked shards so concurrent requests of different keys rarely contend.
+// Token buckets by key (spec §1 "Rate limits": per organization; also per client address for
+// unauthenticated routes and failed keys). Thread-safe: keys are spread over independently
+// locked shards so concurrent requests of different keys rarely contend. Memory stays bounded:
+// buckets that have refilled are forgotten when a shard grows large.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -24,6 +26,8 @@ class RateLimiter {
   };
   // Takes one token from key's bucket if it has one.
   Decision take(const std::string& key);
+  // Whether key's bucket is empty now (takes nothing).
+  bool exhausted(const std::string& key);
   // The same, at an explicit time, so tests need not sleep.
   Decision take_at_for_test(const std::string& key, std::chrono::steady_clock::time_point now,
                             std::int64_t now_unix);
@@ -33,12 +37,17 @@ class RateLimiter {
     double tokens = 0;
     std::chrono::steady_clock::time_point updated;
   };
+  static constexpr std::size_t kPruneAbove = 4096;  // buckets per shard
   // Cache-line sized so neighbouring shards' locks do not false-share.
   struct alignas(64) Shard {
     std::mutex mutex;
     std::unordered_map<std::string, Bucket> buckets;
+    std::size_t prune_at = kPruneAbove;  // doubles when pruning frees little
   };
   static constexpr std::size_t kShards = 16;
+
+  void refill(Bucket& bucket, std::chrono::steady_clock::time_point now) const;
+  void prune(Shard& shard, std::chrono::steady_clock::time_point now) const;
 
   double rate_;
   double burst_;

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "http/url.h"
@@ -62,6 +63,9 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     if (!fits) continue;
     if (routes_[r].method != method) {
       result.path_matched = true;
+      if (std::find(result.allowed.begin(), result.allowed.end(), routes_[r].method) ==
+          result.allowed.end())
+        result.allowed.push_back(routes_[r].method);
       continue;
     }
     // At the first position where the two differ in kind, the literal segment wins; on a

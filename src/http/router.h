@@ -25,8 +25,9 @@ class Router {
   void add(std::string method, std::string pattern, Handler handler, bool requires_auth = true);
 
   struct Match {
-    const Route* route = nullptr;  // null when nothing matched
-    bool path_matched = false;     // true when the path matched under another method (405)
+    const Route* route = nullptr;      // null when nothing matched
+    bool path_matched = false;         // true when the path matched under another method (405)
+    std::vector<std::string> allowed;  // those other methods, for the 405's Allow header
     std::map<std::string, std::string> params;
   };
   // Literal segments win over "{param}" segments, so "/leads/variable-keys" beats

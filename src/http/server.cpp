@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,6 +24,23 @@ namespace net = boost::asio;
 using net::ip::tcp;
 
 unsigned cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// Raises the soft descriptor limit to the hard one (as servers do) and answers how many
+// connections fit, keeping a reserve for the database, outbound requests and files.
+std::size_t connection_capacity() {
+  constexpr rlim_t kReserve = 256;
+  constexpr std::size_t kDefaultMax = 10'000;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024 - kReserve;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return kDefaultMax;
+  if (limit.rlim_cur <= 2 * kReserve) return std::max<rlim_t>(16, limit.rlim_cur / 2);
+  return std::min<std::size_t>(kDefaultMax, limit.rlim_cur - kReserve);
+}
 
 tcp::endpoint resolve(const std::string& host, std::uint16_t port) {
   boost::system::error_code ec;
@@ -73,9 +92,15 @@ void Server::start() {
 
   s.ioc = std::make_unique<net::io_context>(static_cast<int>(io_count));
   s.workers = std::make_unique<net::thread_pool>(worker_count);
-  auto context = std::make_shared<ConnectionContext>(ConnectionContext{
-      Dispatcher(s.router, s.authenticate, o.rate_limit_per_second, o.rate_limit_burst),
-      s.workers->get_executor(), o.body_limit, o.idle_timeout, o.handlers_on_io_threads});
+  DispatcherOptions dispatch;
+  dispatch.rate_per_second = o.rate_limit_per_second;
+  dispatch.burst = o.rate_limit_burst;
+  dispatch.failed_auth_burst = o.failed_auth_burst;
+  const std::size_t max_connections = o.max_connections ? o.max_connections : connection_capacity();
+  auto context = std::make_shared<ConnectionContext>(
+      Dispatcher(s.router, s.authenticate, dispatch), s.workers->get_executor(), o.body_limit,
+      o.idle_timeout, o.body_timeout, o.handlers_on_io_threads, max_connections,
+      o.max_connections_per_address);
   try {
     s.listener = std::make_shared<Listener>(*s.ioc, resolve(o.host, o.port), std::move(context));
   } catch (...) {

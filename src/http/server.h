@@ -24,13 +24,22 @@ using Authenticator = std::function<std::optional<Principal>(std::string_view cr
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;            // 0 picks a free port; read it back with port()
-  unsigned io_threads = 0;              // 0 = one per core
-  unsigned worker_threads = 0;          // handler pool; 0 = 2 per core
-  std::size_t body_limit = 64u << 20;   // bytes; larger bodies answer 413
-  double rate_limit_per_second = 1000;  // per API key; 0 turns rate limiting off
-  double rate_limit_burst = 2000;       // bucket size
-  std::chrono::seconds idle_timeout{60};
+  std::uint16_t port = 8080;           // 0 picks a free port; read it back with port()
+  unsigned io_threads = 0;             // 0 = one per core
+  unsigned worker_threads = 0;         // handler pool; 0 = 2 per core
+  std::size_t body_limit = 64u << 20;  // bytes; larger bodies answer 413
+  // Per organization on routes that need a key, per client address on the others; 0 turns
+  // rate limiting off.
+  double rate_limit_per_second = 1000;
+  double rate_limit_burst = 2000;  // bucket size
+  // Failed authentications per client address: a burst, then one per second.
+  double failed_auth_burst = 30;
+  // Open connections: in all (0 = as many as the descriptor limit allows, less a reserve for
+  // the database and outbound requests) and per client address.
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_address = 512;
+  std::chrono::seconds idle_timeout{60};   // for a request's head (and between requests)
+  std::chrono::seconds body_timeout{120};  // for a body, once its head was admitted
   // Run handlers on the I/O threads instead of the pool: saves two thread hops per request,
   // but a blocking handler then stalls every connection of that thread. Benchmarks only.
   bool handlers_on_io_threads = false;

@@ -1,18 +1,21 @@
 #include "providers/call_provider.h"
 
+#include "util/json_parse.h"
+#include "util/utf8.h"
+
 namespace leadline::providers {
 namespace {
 constexpr std::size_t kMaxErrorLength = 300;
 
 std::string shorten(std::string text) {
   if (text.size() > kMaxErrorLength) text = text.substr(0, kMaxErrorLength) + "...";
-  return text;
+  return util::to_valid_utf8(text);  // stored: a cut or the provider may break UTF-8
 }
 
 // The provider's own words from an error body: "message" (a string or a list), "error", or
 // the body itself.
 std::string provider_message(const HttpResponse& response) {
-  const Json body = Json::parse(response.body, nullptr, false);
+  const Json body = util::parse_json_or_text(response.body);
   if (body.is_object()) {
     for (const char* field : {"message", "error", "detail"}) {
       auto it = body.find(field);
@@ -32,7 +35,7 @@ std::string provider_message(const HttpResponse& response) {
 }
 
 std::optional<std::string> provider_call_id(const std::string& body_text) {
-  const Json body = Json::parse(body_text, nullptr, false);
+  const Json body = util::parse_json_or_text(body_text);
   for (const Json* object :
        {&body, body.is_object() && body.contains("data") ? &body["data"] : nullptr}) {
     if (!object || !object->is_object()) continue;

@@ -4,6 +4,7 @@
 // fresh schema in that database, dropped with everything in it afterwards. The same tests
 // thus run on either backend; scripts/test.sh runs the suite once per backend.
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include <unistd.h>
 #include <atomic>
@@ -52,6 +53,21 @@ class TestDatabase {
   // The --database URL of this test's database.
   const std::string& url() const { return url_; }
   bool postgres() const { return !schema_.empty(); }
+  // Runs SQL on this test's database from outside the server, as an operator (or a broken
+  // disk) would; throws when it fails.
+  void exec(const std::string& sql) const {
+    if (postgres()) return run("SET search_path = " + schema_ + "; " + sql);
+    sqlite3* db = nullptr;
+    const std::string path = url_.substr(std::string("sqlite:").size());
+    char* error = nullptr;
+    int rc = sqlite3_open(path.c_str(), &db);
+    if (rc == SQLITE_OK) rc = sqlite3_busy_timeout(db, 5000);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    const std::string message = error ? error : sqlite3_errmsg(db);
+    sqlite3_free(error);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) throw std::runtime_error(sql + ": " + message);
+  }
   // Ends every server session of this test's database (PostgreSQL only) as a server restart
   // or failover would, and waits until they are gone.
   void terminate_connections() const {

@@ -67,13 +67,16 @@ TEST(NodeConfig, VoiceCallChecksOptionalFields) {
   bad["retry_delay_minutes"] = -1;
   bad["retry_on"] = {"BUSY", "HUNG_UP"};
   bad["calling_window"] = {{"start", "25:00"}};
-  EXPECT_EQ(voice(bad),
-            (Messages{"config.agent_version_number must be a non-negative integer",
-                      "config.max_attempts must be an integer from 1 to 10",
-                      "config.retry_delay_minutes must be a number of at least 0",
-                      "config.retry_on[1] must be one of NO_ANSWER, BUSY, VOICEMAIL, FAILED, "
-                      "COMPLETED",
-                      "config.calling_window.start must be a time like 09:00 (HH:MM)"}));
+  EXPECT_EQ(
+      voice(bad),
+      (Messages{
+          "config.agent_version_number must be a non-negative integer",
+          "config.max_attempts must be an integer from 1 to 10",
+          "config.retry_delay_minutes must be a number of at least 0 and at most 43200 minutes (30 "
+          "days)",
+          "config.retry_on[1] must be one of NO_ANSWER, BUSY, VOICEMAIL, FAILED, "
+          "COMPLETED",
+          "config.calling_window.start must be a time like 09:00 (HH:MM)"}));
   EXPECT_EQ(voice(with(valid_config(NodeType::kVoiceCall), "max_attempts", 0)),
             Messages{"config.max_attempts must be an integer from 1 to 10"});
   EXPECT_EQ(voice(with(valid_config(NodeType::kVoiceCall), "max_attempts", 2.5)),
@@ -122,6 +125,41 @@ TEST(NodeConfig, TimeRejectsZeroAndNegativeDelays) {
             Messages{"config.duration_value is required with duration_unit"});
 }
 
+TEST(NodeConfig, RefusesNumbersBeyondSensibleRanges) {
+  const std::string year = "at most 525600 minutes (365 days)";
+  EXPECT_EQ(time_of({{"delay_days", 1e300}}),
+            Messages{"config.delay_minutes/delay_hours/delay_days must add up to " + year});
+  EXPECT_EQ(time_of({{"delay_days", 365}, {"delay_minutes", 1}}),
+            Messages{"config.delay_minutes/delay_hours/delay_days must add up to " + year});
+  EXPECT_EQ(time_of({{"delay_days", 365}}), Messages{});
+  EXPECT_EQ(time_of({{"duration_value", 8761}, {"duration_unit", "hours"}}),
+            Messages{"config.duration_value must be " + year});
+  EXPECT_EQ(time_of({{"time_source", "postcall_analysis"},
+                     {"pca_field", "callback"},
+                     {"fallback_minutes", 1e12}}),
+            Messages{"config.fallback_minutes must be a number greater than 0 and " + year});
+  EXPECT_EQ(voice(with(valid_config(NodeType::kVoiceCall), "retry_delay_minutes", 43201)),
+            Messages{"config.retry_delay_minutes must be a number of at least 0 and at most "
+                     "43200 minutes (30 days)"});
+  Json request = {{"provider_key", "http"},
+                  {"action_key", "request"},
+                  {"action_config", {{"url", "https://crm.example.com/x"}, {"timeout_ms", "x"}}}};
+  EXPECT_EQ(application(request),
+            Messages{"config.action_config.timeout_ms must be an integer from 1 to 120000"});
+  request["action_config"]["timeout_ms"] = 120001;
+  EXPECT_EQ(application(request),
+            Messages{"config.action_config.timeout_ms must be an integer from 1 to 120000"});
+  request["action_config"]["timeout_ms"] = 5000;
+  EXPECT_EQ(application(request), Messages{});
+}
+
+TEST(NodeConfig, ClampsDelaysSavedBeforeTheRangesWereChecked) {
+  const auto year_ms = 365 * 86'400'000LL;
+  EXPECT_EQ(parse_time_config({{"delay_days", 1e300}}).fixed_delay_ms, year_ms);
+  EXPECT_EQ(parse_voice_call_config({{"retry_delay_minutes", 1e300}}).retry_delay_minutes,
+            30.0 * 24 * 60);
+}
+
 TEST(NodeConfig, TimePostcallModeNeedsFieldAndFallback) {
   EXPECT_EQ(time_of({{"time_source", "postcall_analysis"}}),
             (Messages{"config.pca_field is required when time_source is \"postcall_analysis\"",
@@ -130,7 +168,8 @@ TEST(NodeConfig, TimePostcallModeNeedsFieldAndFallback) {
   EXPECT_EQ(
       time_of({{"time_source", "postcall_analysis"}, {"pca_field", 3}, {"fallback_minutes", 0}}),
       (Messages{"config.pca_field must be a non-empty string",
-                "config.fallback_minutes must be a number greater than 0"}));
+                "config.fallback_minutes must be a number greater than 0 and at most 525600 "
+                "minutes (365 days)"}));
   EXPECT_EQ(time_of({{"time_source", "calendar"}}),
             Messages{"config.time_source must be \"postcall_analysis\""});
 }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -43,6 +46,14 @@ class Client {
     ClientResponse response;
     bhttp::read(socket_, buffer_, response);
     return response;
+  }
+
+  // The answer to a HEAD request: its Content-Length announces a body that never comes.
+  ClientResponse read_head_answer() {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.skip(true);
+    bhttp::read(socket_, buffer_, parser);
+    return parser.release();
   }
 
   // Writes raw bytes, for requests a well-behaved client cannot produce.
@@ -98,6 +109,8 @@ class ServerTest : public ::testing::Test {
                 [](const Request&) -> Response { throw std::runtime_error("SQL: secret detail"); });
     auto authenticate = [](std::string_view credential) -> std::optional<Principal> {
       if (credential == "k1:s1") return Principal{"k1", "org_1"};
+      if (credential == "k2:s2") return Principal{"k2", "org_1"};
+      if (credential == "k3:s3") return Principal{"k3", "org_2"};
       return std::nullopt;
     };
     server_ = std::make_unique<Server>(options, router_, authenticate);
@@ -249,10 +262,107 @@ TEST_F(ServerTest, RateLimitHeadersAnd429WhenBurstIsSpent) {
   EXPECT_EQ(body_of(limited)["error"], "Too Many Requests");
   EXPECT_GE(std::stoll(std::string(limited[bhttp::field::retry_after])), 1);
   EXPECT_EQ(limited["X-RateLimit-Remaining"], "0");
-  // Unauthenticated routes are not limited and carry no limit headers.
+  // Unauthenticated routes have a budget of their own, per client address.
   auto health = client.send(bhttp::verb::get, "/health", "", "");
   EXPECT_EQ(health.result_int(), 200);
-  EXPECT_EQ(health.count("X-RateLimit-Limit"), 0u);
+  EXPECT_EQ(health["X-RateLimit-Remaining"], "1");
+}
+
+TEST_F(ServerTest, KeysOfOneOrganizationShareItsRateLimit) {
+  ServerOptions options;
+  options.rate_limit_per_second = 1;
+  options.rate_limit_burst = 2;
+  start(options);
+  Client client(server_->port());
+  // k1 and k2 both belong to org_1: minting a second key buys no second budget.
+  EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/t", "", "k1:s1").result_int(), 200);
+  EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/t", "", "k2:s2").result_int(), 200);
+  EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/t", "", "k2:s2").result_int(), 429);
+  EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/t", "", "k1:s1").result_int(), 429);
+  // Another organization is untouched.
+  EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/t", "", "k3:s3").result_int(), 200);
+}
+
+TEST_F(ServerTest, FailedAuthenticationsAreLimitedPerAddress) {
+  ServerOptions options;
+  options.failed_auth_burst = 3;
+  start(options);
+  Client client(server_->port());
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(client.send(bhttp::verb::get, "/v1/things/t", "", "k1:guess").result_int(), 401);
+  // Now even a right key waits: guessing keys from one address is slow.
+  auto limited = client.send(bhttp::verb::get, "/v1/things/t", "", "k1:s1");
+  EXPECT_EQ(limited.result_int(), 429);
+  EXPECT_NE(body_of(limited)["message"].get<std::string>().find("failed authentication"),
+            std::string::npos);
+}
+
+TEST_F(ServerTest, RefusesARequestBeforeReadingItsBody) {
+  start();
+  Client client(server_->port());
+  // A wrong key with a 50 MB body announced and none sent: the answer comes at once.
+  client.write_raw(
+      "POST /v1/things HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k1:wrong\r\n"
+      "Content-Length: 50000000\r\n\r\n");
+  auto response = client.read();
+  EXPECT_EQ(response.result_int(), 401);
+  EXPECT_FALSE(response.keep_alive());
+  EXPECT_TRUE(client.closed_by_peer());
+}
+
+TEST_F(ServerTest, AnswersExpectContinueOnceTheHeadIsAdmitted) {
+  start();
+  Client client(server_->port());
+  client.write_raw(
+      "POST /v1/things HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k1:s1\r\n"
+      "Expect: 100-continue\r\nContent-Length: 7\r\n\r\n");
+  auto interim = client.read();
+  EXPECT_EQ(interim.result_int(), 100);
+  client.write_raw("{\"a\":1}");
+  auto response = client.read();
+  EXPECT_EQ(response.result_int(), 201);
+  EXPECT_EQ(body_of(response), (Json{{"a", 1}}));
+}
+
+TEST_F(ServerTest, HeadAnswersLikeGetWithoutABodyAnd405SaysWhatIsAllowed) {
+  start();
+  Client client(server_->port());
+  auto get = client.send(bhttp::verb::get, "/v1/things/t1");
+  client.write_raw("HEAD /v1/things/t1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k1:s1\r\n\r\n");
+  auto head = client.read_head_answer();
+  EXPECT_EQ(head.result_int(), 200);
+  EXPECT_EQ(head[bhttp::field::content_length], std::to_string(get.body().size()));
+  EXPECT_TRUE(head.body().empty());
+  auto wrong = client.send(bhttp::verb::delete_, "/v1/things/t1");
+  EXPECT_EQ(wrong.result_int(), 405);
+  EXPECT_EQ(wrong[bhttp::field::allow], "GET, HEAD");
+  // The same connection still works after a HEAD answer without a body.
+  EXPECT_EQ(client.send(bhttp::verb::get, "/health", "", "").result_int(), 200);
+}
+
+TEST_F(ServerTest, CapsConnectionsPerAddress) {
+  ServerOptions options;
+  options.max_connections_per_address = 2;
+  start(options);
+  {
+    Client first(server_->port());
+    Client second(server_->port());
+    EXPECT_EQ(first.send(bhttp::verb::get, "/health", "", "").result_int(), 200);
+    EXPECT_EQ(second.send(bhttp::verb::get, "/health", "", "").result_int(), 200);
+    Client third(server_->port());
+    auto refused = third.read();
+    EXPECT_EQ(refused.result_int(), 503);
+    EXPECT_NE(body_of(refused)["message"].get<std::string>().find("at most 2"), std::string::npos);
+    EXPECT_TRUE(third.closed_by_peer());
+  }
+  // The slots free once the server has seen those connections close.
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    Client again(server_->port());
+    status = again.send(bhttp::verb::get, "/health", "", "").result_int();
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, 200);
 }
 
 TEST_F(ServerTest, NoRateLimitHeadersWhenDisabled) {
