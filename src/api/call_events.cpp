@@ -3,6 +3,8 @@
 // raw bytes before anything is parsed.
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "api/routes.h"
 #include "domain/call_report.h"
 #include "http/errors.h"
@@ -23,6 +25,24 @@ bool signature_valid(const Request& request, const std::string& secret) {
   return util::constant_time_equal(given, util::hmac_sha256_hex(secret, request.body));
 }
 
+// Records the report; when the database refuses it, records its outcome alone (without the
+// transcript and analysis, where a refusal almost always comes from): a provider would send a
+// refused report again for ever, and the lead would wait for a call that has ended. When
+// that fails too, the database itself is failing and the provider is asked to retry (500).
+store::CallReportResult record_report(const domain::CallReport& report, Services& services) {
+  try {
+    return services.store.record_call_report(report, services.clock.now());
+  } catch (const std::exception& e) {
+    domain::CallReport bare = report;
+    bare.transcript.reset();
+    bare.postcall_analysis = nullptr;
+    const auto result = services.store.record_call_report(bare, services.clock.now());
+    spdlog::error("call report for {} recorded without its details, which were refused: {}",
+                  report.call_id.value_or(report.provider_call_id.value_or("?")), e.what());
+    return result;
+  }
+}
+
 Response post_call_event(const Request& request, Services& services) {
   if (!services.provider_secret)
     throw http::not_found(
@@ -36,7 +56,7 @@ Response post_call_event(const Request& request, Services& services) {
   auto parsed = domain::parse_call_report(*body);
   if (auto* problem = std::get_if<std::string>(&parsed)) throw http::bad_request(*problem);
   const auto& report = std::get<domain::CallReport>(parsed);
-  switch (services.store.record_call_report(report, services.clock.now())) {
+  switch (record_report(report, services)) {
     case store::CallReportResult::kRecorded:
       return Response::json(200, {{"status", "recorded"}, {"outcome", *report.outcome}});
     case store::CallReportResult::kAlreadyEnded:

@@ -7,6 +7,9 @@
 #include <limits>
 #include <unordered_map>
 
+#include "engine/isolating_write.h"
+#include "util/utf8.h"
+
 namespace leadline::engine {
 namespace {
 // A workflow's max_concurrent_calls setting (validated by the API: a positive integer).
@@ -149,13 +152,21 @@ void CallDispatcher::flush_results() {
     batch.swap(shared_->results);
   }
   if (batch.empty()) return;
-  try {
-    store_.record_dispatch_results(batch, clock_.now());
-  } catch (const std::exception& e) {
-    // The calls stay claimed until their lease runs out, then go again with the same key.
-    spdlog::error("could not record {} call dispatch results: {}", batch.size(), e.what());
-    return;
-  }
+  const auto now = clock_.now();
+  const bool recorded = write_isolating(
+      batch, [&](const auto& some) { store_.record_dispatch_results(some, now); },
+      [](store::DispatchResult result, const std::string& error) {
+        // A placed call stays placed (only the provider's id is dropped), so its report still
+        // finds it and the lead is never called again; the others are told why.
+        result.provider_call_id.reset();
+        result.error = "the dispatch result could not be recorded: " +
+                       util::to_valid_utf8(error.substr(0, 200));
+        return result;
+      },
+      "call dispatch results");
+  // Not recorded: the calls stay claimed until their lease runs out, then go again with the
+  // same key.
+  if (!recorded) return;
   for (const auto& result : batch) {
     switch (result.kind) {
       case store::DispatchResult::kPlaced:

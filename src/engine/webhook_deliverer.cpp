@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/event.h"
+#include "engine/isolating_write.h"
 #include "providers/http_client.h"
 #include "util/crypto.h"
 #include "util/ids.h"
@@ -125,7 +126,18 @@ std::size_t WebhookDeliverer::run_batch(util::Millis now) {
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();
-  store_.record_deliveries(owner_, outcomes);
+  const bool recorded = write_isolating(
+      outcomes, [&](const auto& some) { store_.record_deliveries(owner_, some); },
+      [](store::DeliveryOutcome o, const std::string& error) {
+        o.status = "failed";  // delivered or not, retrying would meet the same refusal
+        o.status_code.reset();
+        o.next_attempt_at.reset();
+        o.error = "the delivery's result could not be recorded: " +
+                  util::to_valid_utf8(error.substr(0, 200));
+        return o;
+      },
+      "webhook delivery results");
+  if (!recorded) return claimed.size();  // leased: sent again after the lease
   for (const auto& o : outcomes) {
     ++attempts_;
     if (o.status == "delivered")

@@ -446,5 +446,46 @@ TEST_F(CallProviderTest, AWorkflowsMaxConcurrentCallsIsRespected) {
             "initiated");
 }
 
+TEST_F(CallProviderTest, ADispatchResultTheDatabaseRefusesDoesNotHoldBackTheRest) {
+  auto wf = workflow();
+  activate(wf);
+  auto poisoned = enroll(wf, {}, "+14155554001");
+  auto healthy = enroll(wf, {}, "+14155554002");
+  // The provider's id of one call cannot be stored.
+  db_.refuse_updates("calls",
+                     "OLD.lead_id = '" + poisoned + "' AND NEW.provider_call_id IS NOT NULL");
+  pump();
+  EXPECT_EQ(provider_.request_count(), 2u);
+  EXPECT_EQ(only_call(healthy)["status"], "initiated");
+  auto call = only_call(poisoned);
+  EXPECT_EQ(call["status"], "initiated");  // placed, so never placed again
+  EXPECT_TRUE(call["provider_call_id"].is_null()) << call;
+  pass(minutes(5));  // past the claim's lease: nothing is sent again
+  EXPECT_EQ(provider_.request_count(), 2u);
+  // Its report still finds it by our id.
+  Json report = ended(call["id"], "user_hangup", 20);
+  report["payload"]["call"].erase("id");
+  auto res = post_event(report);
+  ASSERT_EQ(res.status, 200) << res.body;
+  pump();
+  EXPECT_EQ(final_label(wf, poisoned), "Won");
+}
+
+TEST_F(CallProviderTest, AReportWhoseDetailsAreRefusedStillEndsTheCall) {
+  auto wf = workflow();
+  activate(wf);
+  auto lead = enroll(wf, {});
+  pump();
+  const std::string call_id = only_call(lead)["id"];
+  db_.refuse_updates("calls", "OLD.id = '" + call_id + "' AND NEW.transcript IS NOT NULL");
+  Json report = ended(call_id, "user_hangup", 42);
+  report["payload"]["call"]["transcript"] = "Agent: hello";
+  auto res = post_event(report);
+  EXPECT_EQ(res.status, 200) << res.body;  // not a 500 the provider would retry for ever
+  pump();
+  EXPECT_EQ(only_call(lead)["outcome"], "COMPLETED");
+  EXPECT_EQ(final_label(wf, lead), "Won");
+}
+
 }  // namespace
 }  // namespace leadline::test

@@ -57,19 +57,7 @@ TEST_F(PoisonLead, ALeadWhoseWritesAreRefusedFailsAloneAndTheRestCommit) {
   const std::string& poisoned = leads[2];
   // The database refuses every change of one lead except its failure, as a corrupt page or a
   // constraint added by an operator might.
-  if (db_.postgres()) {
-    db_.exec(
-        "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the "
-        "database'; END $$ LANGUAGE plpgsql; CREATE TRIGGER refuse BEFORE UPDATE ON leads FOR "
-        "EACH ROW WHEN (OLD.id = '" +
-        poisoned +
-        "' AND NEW.status <> 'failed') EXECUTE FUNCTION "
-        "refuse()");
-  } else {
-    db_.exec("CREATE TRIGGER refuse BEFORE UPDATE ON leads WHEN OLD.id = '" + poisoned +
-             "' AND NEW.status != 'failed' BEGIN SELECT RAISE(ABORT, 'refused by the database'); "
-             "END");
-  }
+  db_.refuse_updates("leads", "OLD.id = '" + poisoned + "' AND NEW.status <> 'failed'");
   activate(wf);
   settle();
 

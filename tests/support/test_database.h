@@ -53,6 +53,23 @@ class TestDatabase {
   // The --database URL of this test's database.
   const std::string& url() const { return url_; }
   bool postgres() const { return !schema_.empty(); }
+  // Makes the database refuse (with "refused by the database") every UPDATE of `table` for
+  // which `condition` holds (SQL over OLD and NEW, the same in both dialects), as a damaged
+  // page or an operator's constraint might.
+  void refuse_updates(const std::string& table, const std::string& condition) const {
+    static std::atomic<int> counter{0};
+    const std::string name = "refuse_" + std::to_string(++counter);
+    if (postgres()) {
+      exec("CREATE FUNCTION " + name +
+           "() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the database'; END $$ "
+           "LANGUAGE plpgsql; CREATE TRIGGER " +
+           name + " BEFORE UPDATE ON " + table + " FOR EACH ROW WHEN (" + condition +
+           ") EXECUTE FUNCTION " + name + "()");
+    } else {
+      exec("CREATE TRIGGER " + name + " BEFORE UPDATE ON " + table + " WHEN " + condition +
+           " BEGIN SELECT RAISE(ABORT, 'refused by the database'); END");
+    }
+  }
   // Runs SQL on this test's database from outside the server, as an operator (or a broken
   // disk) would; throws when it fails.
   void exec(const std::string& sql) const {
