@@ -7,6 +7,7 @@
 
 #include "http/errors.h"
 #include "http/url.h"
+#include "util/utf8.h"
 
 namespace leadline::http {
 namespace {
@@ -93,11 +94,18 @@ Response Dispatcher::dispatch(BeastRequest& request, Request& out,
   auto path = percent_decode(target.path);
   if (!path) throw bad_request("Malformed percent-encoding in path");
   out.path = std::move(*path);
-  auto query = parse_query(target.query);
-  if (!query) throw bad_request("Malformed percent-encoding in query string");
+  std::string query_error;
+  auto query = parse_query(target.query, &query_error);
+  if (!query) throw bad_request(query_error);
   out.query = std::move(*query);
 
   auto match = router_.match(out.method, target.path);
+  // Ids and names reach the databases, which refuse bytes that are not UTF-8 (a 500).
+  for (const auto& [name, value] : match.params)
+    if (!util::is_valid_utf8(value))
+      throw bad_request("Path parameter " + name + " is not valid UTF-8 once percent-decoded");
+  if (!util::is_valid_utf8(out.path))
+    throw bad_request("The request path is not valid UTF-8 once percent-decoded");
   if (match.route == nullptr) {
     if (!match.path_matched && out.method == "GET" && router_.fallback())
       return router_.fallback()(out);

@@ -19,7 +19,9 @@ struct Target {
 Target split_target(std::string_view target);
 
 // Parses "a=1&b=x+y" into decoded pairs; the first of repeated names wins. nullopt when a
-// name or value is badly percent-encoded.
-std::optional<std::map<std::string, std::string>> parse_query(std::string_view query);
+// name or value is badly percent-encoded or decodes to bytes that are not UTF-8 (handlers
+// and the databases expect text); then `error`, if given, says which parameter, for a 400.
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view query,
+                                                              std::string* error = nullptr);
 
 }  // namespace leadline::http
