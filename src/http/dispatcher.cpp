@@ -7,7 +7,6 @@
 
 #include "http/errors.h"
 #include "http/url.h"
-#include "util/utf8.h"
 
 namespace leadline::http {
 namespace {
@@ -100,12 +99,12 @@ Response Dispatcher::dispatch(BeastRequest& request, Request& out,
   out.query = std::move(*query);
 
   auto match = router_.match(out.method, target.path);
-  // Ids and names reach the databases, which refuse bytes that are not UTF-8 (a 500).
+  // Ids and names reach the databases, which refuse what is not text (a 500).
   for (const auto& [name, value] : match.params)
-    if (!util::is_valid_utf8(value))
-      throw bad_request("Path parameter " + name + " is not valid UTF-8 once percent-decoded");
-  if (!util::is_valid_utf8(out.path))
-    throw bad_request("The request path is not valid UTF-8 once percent-decoded");
+    if (auto problem = text_problem(value))
+      throw bad_request("Path parameter " + name + " " + std::string(*problem));
+  if (auto problem = text_problem(out.path))
+    throw bad_request("The request path " + std::string(*problem));
   if (match.route == nullptr) {
     if (!match.path_matched && out.method == "GET" && router_.fallback())
       return router_.fallback()(out);

@@ -14,6 +14,12 @@ int hex_value(char c) {
 
 }  // namespace
 
+std::optional<std::string_view> text_problem(std::string_view value) {
+  if (!util::is_valid_utf8(value)) return "is not valid UTF-8 once percent-decoded";
+  if (value.find('\0') != std::string_view::npos) return "holds a NUL character (%00)";
+  return std::nullopt;
+}
+
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space) {
   std::string out;
   out.reserve(text.size());
@@ -61,11 +67,11 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
         eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     // Undecodable names are not echoed: they are not text.
     if (!name) return fail("A query parameter name is badly percent-encoded");
-    if (!util::is_valid_utf8(*name))
-      return fail("A query parameter name is not valid UTF-8 once percent-decoded");
+    if (auto problem = text_problem(*name))
+      return fail("A query parameter name " + std::string(*problem));
     if (!value) return fail("Query parameter " + *name + " is badly percent-encoded");
-    if (!util::is_valid_utf8(*value))
-      return fail("Query parameter " + *name + " is not valid UTF-8 once percent-decoded");
+    if (auto problem = text_problem(*value))
+      return fail("Query parameter " + *name + " " + std::string(*problem));
     out.emplace(std::move(*name), std::move(*value));
   }
   return out;

@@ -97,6 +97,9 @@ TEST_F(InputHardening, QueryAndPathValuesThatAreNotUtf8AreA400NamingTheParameter
   expect_error_naming(api().get("/v1/workflows/%ff"), 400, "id");
   expect_error_naming(api().get(leads_path(wf) + "/wlead_%fe%ff/history"), 400, "leadId");
   expect_error(api().get("/v1/%ff"), 400);  // matches no route: the path as a whole
+  // NUL is valid UTF-8 but no database takes it as text.
+  expect_error_naming(api().get(leads_path(wf) + "?leadIds=wlead_1%00"), 400, "leadIds");
+  expect_error_naming(api().get("/v1/workflows/wf%00x"), 400, "id");
   // Well-formed UTF-8 stays fine.
   EXPECT_EQ(api().get(leads_path(wf) + "?leadIds=%E2%82%AC").status, 200);
   EXPECT_EQ(total(wf), 1);
@@ -271,7 +274,8 @@ TEST_F(InputHardening, VariableLimitsAreRowErrorsInJson) {
        {{"phone_number", phone(4)},
         {"dynamic_variables", {{"bio", std::string(limits::kMaxVariableValueBytes, 'v')}}}},
        {{"phone_number", phone(5)}, {"dynamic_variables", {{"timezone", "Mars/Base"}}}},
-       {{"phone_number", phone(6)}, {"dynamic_variables", {{"timezone", "Europe/Paris"}}}}});
+       {{"phone_number", phone(6)}, {"dynamic_variables", {{"timezone", "Europe/Paris"}}}},
+       {{"phone_number", phone(8)}, {"dynamic_variables", {{std::string("a\0b", 3), "x"}}}}});
   auto res = api().post(leads_path(wf), {{"leads", leads}});
   expect_error(res, 400);
   const std::string text = message(res);
@@ -284,12 +288,14 @@ TEST_F(InputHardening, VariableLimitsAreRowErrorsInJson) {
   EXPECT_NE(text.find("Row 5: dynamic_variables.timezone Mars/Base is not an IANA time zone"),
             std::string::npos)
       << text;
+  EXPECT_NE(text.find("Row 7: variable names must not contain NUL characters"), std::string::npos)
+      << text;
   EXPECT_EQ(total(wf), 0);
 
   res = api().post(leads_path(wf) + "?skip_invalid=true", {{"leads", leads}});
   ASSERT_EQ(res.status, 201) << res.body;
   EXPECT_EQ(res.json()["leads_enrolled"], 2);
-  EXPECT_EQ(res.json()["leads_skipped"], 4);
+  EXPECT_EQ(res.json()["leads_skipped"], 5);
   EXPECT_EQ(total(wf), 2);
 
   // The one-lead form names the problem without a row number.

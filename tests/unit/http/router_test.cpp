@@ -113,6 +113,8 @@ TEST(Url, SplitsTargetAndParsesQuery) {
   EXPECT_EQ(parse_query("%c3%28=1", &error), std::nullopt);
   EXPECT_EQ(error, "A query parameter name is not valid UTF-8 once percent-decoded");
   EXPECT_EQ(parse_query("q=%E2%82%AC")->at("q"), "\xE2\x82\xAC");
+  EXPECT_EQ(parse_query("q=a%00b", &error), std::nullopt);
+  EXPECT_EQ(error, "Query parameter q holds a NUL character (%00)");
   EXPECT_EQ(split_target("/x").query, "");
 }
 
