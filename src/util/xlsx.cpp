@@ -240,7 +240,9 @@ class SheetReader {
     std::vector<std::string> cells;
     for (auto row : data.children()) {
       if (local_name(row.name()) != "row") continue;
-      ++sheet_row_;
+      // The row's own number, as the spreadsheet shows it; sparse rows skip numbers.
+      const auto number = row.attribute("r");
+      sheet_row_ = number ? number.as_uint(static_cast<unsigned>(sheet_row_ + 1)) : sheet_row_ + 1;
       if (auto error = read_row(row, cells)) return *std::move(error);
       if (std::all_of(cells.begin(), cells.end(), [](const auto& c) { return c.empty(); })) {
         continue;
@@ -354,7 +356,7 @@ class SheetReader {
   Table table_;
   bool has_header_ = false;
   size_t max_rows_ = 0;
-  size_t sheet_row_ = 0;  // <row> elements seen, for messages
+  size_t sheet_row_ = 0;  // the current row's number in the sheet, for messages
   size_t text_bytes_ = 0;
 };
 

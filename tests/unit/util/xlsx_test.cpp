@@ -263,6 +263,9 @@ TEST(Xlsx, EnforcesTableLimitsWhileReading) {
             "row 1 has a value in column D; at most 3 columns are accepted");
   EXPECT_EQ(limit_error(make_xlsx(inline_row(1, {"a"}) + inline_row(2, {"123456"})), limits),
             "cell A2 is longer than 5 bytes, the limit per cell");
+  // Messages use the row numbers the spreadsheet shows, also when rows are sparse.
+  EXPECT_EQ(limit_error(make_xlsx(inline_row(1, {"a"}) + inline_row(7, {"123456"})), limits),
+            "cell A7 is longer than 5 bytes, the limit per cell");
   EXPECT_EQ(limit_error(make_xlsx(inline_row(1, {"a"}) + inline_row(2, {"1"}) +
                                   inline_row(3, {"2"}) + inline_row(4, {"3"})),
                         limits),
