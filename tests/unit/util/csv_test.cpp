@@ -155,8 +155,8 @@ TEST(Csv, ReadsTextThatIsNotUtf8AsWindows1252) {
   auto table = parse_ok("phone_number,name\n1,Jos\xe9 \x80\x92\n");
   EXPECT_EQ(table.encoding, TextEncoding::kWindows1252);
   EXPECT_EQ(table.rows[0][1], "Jos\xc3\xa9 \xe2\x82\xac\xe2\x80\x99");
-  const std::string bom = "\xEF\xBB\xBF";
-  EXPECT_EQ(parse_ok(bom + "a,b\n1,\xc3\xa9\n").encoding, TextEncoding::kUtf8);
+  const std::string utf8_bom = "\xEF\xBB\xBF";
+  EXPECT_EQ(parse_ok(utf8_bom + "a,b\n1,\xc3\xa9\n").encoding, TextEncoding::kUtf8);
   // A BOM followed by bytes that are not UTF-8: still read as Windows-1252, BOM dropped.
   auto bom = parse_ok("\xEF\xBB\xBFname\n\xe9\n");
   EXPECT_EQ(bom.header, Header({"name"}));
