@@ -8,11 +8,13 @@
 #include <variant>
 
 #include "api/input.h"
+#include "domain/lead_timezone.h"
 #include "http/errors.h"
 #include "util/csv.h"
 #include "util/ids.h"
 #include "util/multipart.h"
 #include "util/phone.h"
+#include "util/timezone.h"
 #include "util/xlsx.h"
 
 namespace leadline::api {
@@ -42,6 +44,50 @@ void parallel_for(size_t count, Fn&& fn) {
         std::launch::async, [&fn, begin, end = std::min(count, begin + step)] { fn(begin, end); }));
   fn(0, std::min(count, step));
   for (auto& other : others) other.get();  // rethrows what a chunk threw
+}
+
+// At most `max` bytes of `text`, cut on a UTF-8 character boundary, with "..." when cut.
+std::string shortened(std::string_view text, size_t max) {
+  if (text.size() <= max) return std::string(text);
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + "...";
+}
+
+// The limits on one lead's variables (util/input_limits.h) and the values the engine
+// interprets, as problems of the row. `field` names the variables in messages:
+// "dynamic_variables" or "metadata" for JSON, "" for file columns.
+void check_variables(const Json& variables, std::string_view field,
+                     std::vector<std::string>& problems) {
+  using namespace util::limits;
+  const std::string prefix = field.empty() ? "" : std::string(field) + ".";
+  if (variables.size() > kMaxVariablesPerLead)
+    problems.push_back((field.empty() ? std::string("a row") : std::string(field)) + " holds " +
+                       std::to_string(variables.size()) + " variables; at most " +
+                       std::to_string(kMaxVariablesPerLead) + " are accepted per lead");
+  for (auto it = variables.begin(); it != variables.end(); ++it) {
+    const std::string& name = it.key();
+    if (name.size() > kMaxVariableNameBytes) {
+      problems.push_back((field.empty() ? std::string("column name ") : "variable name " + prefix) +
+                         shortened(name, 32) + " is longer than " +
+                         std::to_string(kMaxVariableNameBytes) + " bytes, the limit");
+      continue;
+    }
+    // Names are stored as text of their own, which PostgreSQL refuses to hold a NUL in.
+    if (name.find('\0') != std::string::npos) {
+      problems.push_back("variable names must not contain NUL characters");
+      continue;
+    }
+    if (!it->is_string()) continue;  // reported by stringify_variables
+    const std::string& value = it->get_ref<const std::string&>();
+    if (value.size() > kMaxVariableValueBytes) {
+      problems.push_back(prefix + name + " is longer than " +
+                         std::to_string(kMaxVariableValueBytes) + " bytes, the limit per value");
+    } else if (name == domain::kTimezoneVariable && !util::is_known_timezone(value)) {
+      problems.push_back(prefix + name + " " + shortened(value, 40) +
+                         " is not an IANA time zone name such as America/New_York");
+    }
+  }
 }
 
 // Collects rows, then (finish) validates their phone numbers: valid rows become leads, the
@@ -188,6 +234,7 @@ void read_json_lead(Json& item, size_t row, RowCollector& rows) {
   if (source != item.end() && !source->is_null()) {
     if (source->is_object()) {
       stringify_variables(*source, field, problems);
+      check_variables(*source, field, problems);
       variables = std::move(*source);
     } else {
       problems.push_back(std::string(field) + " must be an object");
@@ -239,6 +286,8 @@ LeadRows read_table(const util::Table& table, const LeadDefaults& defaults) {
   for (const auto& name : table.header) names.push_back(trim(name));
 
   LeadRows out;
+  out.from_file = true;
+  out.encoding = table.encoding;
   RowCollector rows(defaults, out);
   rows.reserve(table.rows.size());
   for (size_t r = 0; r < table.rows.size(); ++r) {
@@ -249,8 +298,10 @@ LeadRows read_table(const util::Table& table, const LeadDefaults& defaults) {
       std::string value = trim(cells[c]);
       if (!value.empty()) variables.emplace(names[c], std::move(value));
     }
+    std::vector<std::string> problems;
+    check_variables(variables, "", problems);
     // The header is spreadsheet row 1, so the first data row is row 2.
-    rows.add(r + 2, cells[*phone_column], std::move(variables), {});
+    rows.add(r + 2, cells[*phone_column], std::move(variables), std::move(problems));
   }
   rows.finish();
   return out;

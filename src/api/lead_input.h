@@ -9,12 +9,14 @@
 
 #include "domain/lead.h"
 #include "http/message.h"
+#include "util/csv.h"
+#include "util/input_limits.h"
 #include "util/time.h"
 
 namespace leadline::api {
 
-inline constexpr size_t kMaxLeadsPerRequest = 100'000;
-inline constexpr size_t kMaxUploadBytes = 50u << 20;
+inline constexpr size_t kMaxLeadsPerRequest = util::limits::kMaxLeadsPerRequest;
+inline constexpr size_t kMaxUploadBytes = util::limits::kMaxUploadBytes;
 
 // What every new lead of one request shares.
 struct LeadDefaults {
@@ -35,6 +37,8 @@ struct LeadRows {
   std::vector<domain::Lead> leads;  // valid rows in input order: new ids, status pending
   std::vector<size_t> row_numbers;  // row number of each entry of `leads`
   std::vector<RowError> invalid;    // in row order
+  bool from_file = false;           // a CSV or XLSX upload
+  util::TextEncoding encoding = util::TextEncoding::kUtf8;  // how a CSV file was read
 };
 
 // Reads the request body in whichever form its Content-Type names. Throws ApiError 400 for

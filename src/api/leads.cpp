@@ -47,6 +47,20 @@ std::string rows_text(const std::vector<size_t>& rows) {
   return text;
 }
 
+// A file's answer says how its text was read, so a user whose spreadsheet program saved
+// Windows-1252 sees why, and can check that accented names came through.
+void add_encoding(const LeadRows& rows, Json& body) {
+  if (!rows.from_file) return;
+  if (rows.encoding == util::TextEncoding::kUtf8) {
+    body["encoding"] = "utf-8";
+    return;
+  }
+  body["encoding"] = "windows-1252";
+  body["note"] =
+      "The file is not valid UTF-8, so it was read as Windows-1252 (what spreadsheet programs "
+      "save as CSV) and converted to UTF-8. Save it as \"CSV UTF-8\" if names look wrong.";
+}
+
 // 400 in the error shape, with every reason and its rows; "errors" repeats them structured
 // (all row numbers) for clients that fix files automatically.
 Response invalid_rows_response(const LeadRows& rows) {
@@ -57,6 +71,7 @@ Response invalid_rows_response(const LeadRows& rows) {
   }
   Json body = http::error_body(400, messages);
   body["errors"] = std::move(errors);
+  add_encoding(rows, body);
   return Response::json(400, body);
 }
 
@@ -119,6 +134,7 @@ Response enroll_leads(const Request& request, Services& services) {
       enrolment_message(result.lead_ids.size(), result.duplicates.size(), rows.invalid.size());
   if (rows.single && !result.lead_ids.empty())
     body["lead"] = to_json(rows.leads.front(), workflow.settings);
+  add_encoding(rows, body);
   return Response::json(201, body);
 }
 

@@ -14,7 +14,7 @@ std::optional<util::TimeZone> zone_at(const Json& object, const char* key) {
 
 LeadTimezone resolve_lead_timezone(const Json& variables, std::string_view phone_number,
                                    const Json& workflow_settings) {
-  if (auto zone = zone_at(variables, "timezone")) return {*zone, "lead_variable"};
+  if (auto zone = zone_at(variables, kTimezoneVariable)) return {*zone, "lead_variable"};
   if (auto name = util::phone_timezone(phone_number)) {
     if (auto zone = util::TimeZone::find(*name)) return {*zone, "phone_number"};
   }

@@ -10,6 +10,10 @@
 
 namespace leadline::domain {
 
+// The lead variable that names its own zone. Enrolment refuses a value the tz database
+// does not know, since the resolver below would pass over it without a word.
+inline constexpr char kTimezoneVariable[] = "timezone";
+
 struct LeadTimezone {
   util::TimeZone zone;
   // "lead_variable" (its timezone variable), "phone_number", "workflow_settings"

@@ -39,6 +39,7 @@ void HttpJobRunner::submit(HttpJob job) {
       // The lead's lease expires and the request is sent again.
       spdlog::warn("could not record the HTTP answer for lead {}: {}", job.lead_id, e.what());
     }
+    ++finished_;  // before in_flight_ drops, so a waiter that sees 0 in flight sees this too
     --in_flight_;
   });
 }

@@ -19,6 +19,8 @@ class HttpJobRunner {
   void submit(HttpJob job);
   // Jobs submitted and not yet recorded.
   std::size_t in_flight() const { return in_flight_.load(); }
+  // Jobs whose answer has been recorded (or given up on) since the start.
+  std::uint64_t finished() const { return finished_.load(); }
 
  private:
   store::Store& store_;
@@ -26,6 +28,7 @@ class HttpJobRunner {
   bool allow_private_targets_;
   boost::asio::thread_pool pool_;
   std::atomic<std::size_t> in_flight_{0};
+  std::atomic<std::uint64_t> finished_{0};
 };
 
 }  // namespace leadline::engine

@@ -116,6 +116,9 @@ void Scheduler::note_failed_batch(std::size_t limit, const std::string& single_l
 std::size_t Scheduler::drain(bool wait_for_http) {
   std::size_t total = 0;
   while (true) {
+    // An answer recorded while a batch was claiming may have been missed by it (PostgreSQL's
+    // snapshot): any job that finished since this round began means one more round.
+    const auto finished_before = http_->finished();
     // A failed batch is followed by one-lead batches that find the lead at fault (a few
     // rounds); more failures than that in a row mean the store itself is failing.
     constexpr int kFailuresInARow = 5;
@@ -130,7 +133,8 @@ std::size_t Scheduler::drain(bool wait_for_http) {
         break;
       }
     }
-    if (!wait_for_http || http_->in_flight() == 0) return total;
+    if (!wait_for_http) return total;
+    if (http_->in_flight() == 0 && http_->finished() == finished_before) return total;
     while (http_->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
 }

@@ -106,13 +106,20 @@ void Dispatcher::route(const BeastHeader& header, Admission& admission) const {
   auto path = percent_decode(target.path);
   if (!path) throw bad_request("Malformed percent-encoding in path");
   out.path = std::move(*path);
-  auto query = parse_query(target.query);
-  if (!query) throw bad_request("Malformed percent-encoding in query string");
+  std::string query_error;
+  auto query = parse_query(target.query, &query_error);
+  if (!query) throw bad_request(query_error);
   out.query = std::move(*query);
 
   // HEAD is GET without the body (RFC 9110 §9.3.2).
   const std::string method = out.method == "HEAD" ? "GET" : out.method;
   auto match = router_.match(method, target.path);
+  // Ids and names reach the databases, which refuse what is not text (a 500).
+  for (const auto& [name, value] : match.params)
+    if (auto problem = text_problem(value))
+      throw bad_request("Path parameter " + name + " " + std::string(*problem));
+  if (auto problem = text_problem(out.path))
+    throw bad_request("The request path " + std::string(*problem));
   if (match.route == nullptr) {
     if (!match.path_matched && method == "GET" && router_.fallback()) {
       admission.fallback = true;

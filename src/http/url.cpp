@@ -1,5 +1,7 @@
 #include "http/url.h"
 
+#include "util/utf8.h"
+
 namespace leadline::http {
 namespace {
 
@@ -11,6 +13,12 @@ int hex_value(char c) {
 }
 
 }  // namespace
+
+std::optional<std::string_view> text_problem(std::string_view value) {
+  if (!util::is_valid_utf8(value)) return "is not valid UTF-8 once percent-decoded";
+  if (value.find('\0') != std::string_view::npos) return "holds a NUL character (%00)";
+  return std::nullopt;
+}
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space) {
   std::string out;
@@ -41,7 +49,12 @@ Target split_target(std::string_view target) {
   return {target.substr(0, question), target.substr(question + 1)};
 }
 
-std::optional<std::map<std::string, std::string>> parse_query(std::string_view query) {
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view query,
+                                                              std::string* error) {
+  auto fail = [&](std::string message) -> std::optional<std::map<std::string, std::string>> {
+    if (error) *error = std::move(message);
+    return std::nullopt;
+  };
   std::map<std::string, std::string> out;
   while (!query.empty()) {
     const auto amp = query.find('&');
@@ -52,7 +65,13 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
     auto name = percent_decode(pair.substr(0, eq), true);
     auto value = percent_decode(
         eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
-    if (!name || !value) return std::nullopt;
+    // Undecodable names are not echoed: they are not text.
+    if (!name) return fail("A query parameter name is badly percent-encoded");
+    if (auto problem = text_problem(*name))
+      return fail("A query parameter name " + std::string(*problem));
+    if (!value) return fail("Query parameter " + *name + " is badly percent-encoded");
+    if (auto problem = text_problem(*value))
+      return fail("Query parameter " + *name + " " + std::string(*problem));
     out.emplace(std::move(*name), std::move(*value));
   }
   return out;

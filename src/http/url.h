@@ -18,8 +18,15 @@ struct Target {
 // Splits "/a/b?x=1" into path and query; a fragment, if a client sent one, is dropped.
 Target split_target(std::string_view target);
 
+// Why a decoded query or path value cannot be used as text, or nullopt when it can: bytes
+// that are not UTF-8 and NUL characters, both of which the databases refuse (a 500 if they
+// got that far). The reason reads after the value's name: "is not valid UTF-8 ...".
+std::optional<std::string_view> text_problem(std::string_view value);
+
 // Parses "a=1&b=x+y" into decoded pairs; the first of repeated names wins. nullopt when a
-// name or value is badly percent-encoded.
-std::optional<std::map<std::string, std::string>> parse_query(std::string_view query);
+// name or value is badly percent-encoded or decodes to something that is not text (see
+// text_problem); then `error`, if given, says which parameter, for a 400.
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view query,
+                                                              std::string* error = nullptr);
 
 }  // namespace leadline::http

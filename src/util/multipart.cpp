@@ -5,6 +5,8 @@
 #include <functional>
 #include <optional>
 
+#include "util/input_limits.h"
+
 namespace leadline::util {
 namespace {
 
@@ -87,8 +89,7 @@ std::string decode_ext_value(std::string_view value) {
 // Where the part's header block ends and its data starts: just past the first empty
 // line at or after `pos`. Header blocks are small, so a long search means garbage.
 std::optional<std::pair<size_t, size_t>> find_header_end(std::string_view body, size_t pos) {
-  constexpr size_t kMaxHeaderBytes = 16 * 1024;
-  const size_t limit = std::min(body.size(), pos + kMaxHeaderBytes);
+  const size_t limit = std::min(body.size(), pos + limits::kMaxMultipartHeaderBytes);
   for (size_t line = pos; line < limit;) {
     const auto eol = body.find('\n', line);
     if (eol == std::string_view::npos || eol >= limit) break;
@@ -186,8 +187,17 @@ std::variant<std::vector<FormPart>, ParseError> parse_multipart(
     ++pos;
 
     const auto index = parts.size() + 1;
+    if (index > limits::kMaxMultipartParts) {
+      return ParseError{"the form has more than " + std::to_string(limits::kMaxMultipartParts) +
+                        " parts, the limit"};
+    }
     const auto header_end = find_header_end(body, pos);
     if (!header_end) {
+      if (body.size() - pos > limits::kMaxMultipartHeaderBytes) {
+        return ParseError{"the headers of multipart part " + std::to_string(index) +
+                          " are longer than " + std::to_string(limits::kMaxMultipartHeaderBytes) +
+                          " bytes, the limit, or never end"};
+      }
       return ParseError{"multipart part " + std::to_string(index) + " has no end of headers"};
     }
     const auto [headers_end, data_start] = *header_end;

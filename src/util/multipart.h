@@ -22,7 +22,8 @@ struct FormPart {
 // Content-Type value, e.g. `multipart/form-data; boundary="xyz"`). Parts come back in
 // body order. Preamble and epilogue are ignored; bare LF line ends are tolerated.
 // Errors: not multipart/form-data, no boundary, a part without a name or header end,
-// or a body without its closing boundary.
+// a body without its closing boundary, more than limits::kMaxMultipartParts parts, or a
+// part's headers over limits::kMaxMultipartHeaderBytes.
 std::variant<std::vector<FormPart>, ParseError> parse_multipart(
     std::string_view body, std::string_view content_type_header);
 

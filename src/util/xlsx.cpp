@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "util/utf8.h"
+
 namespace leadline::util {
 namespace {
 
-// An upload is at most 50 MB, but XML compresses ~20x; beyond this the DOM would not fit.
-constexpr zip_uint64_t kMaxPartBytes = 512ull * 1024 * 1024;
 constexpr size_t kMaxColumns = 16384;  // Excel's own limit, column XFD
 
 using ZipPtr = std::unique_ptr<zip_t, decltype(&zip_discard)>;
@@ -26,7 +26,7 @@ ParseError fail(std::string message) { return ParseError{"invalid XLSX file: " +
 // A read-only view of the zip archive held in the caller's buffer (never copied).
 class Archive {
  public:
-  static std::variant<Archive, ParseError> open(std::string_view bytes) {
+  static std::variant<Archive, ParseError> open(std::string_view bytes, const XlsxLimits& limits) {
     zip_error_t error;
     zip_error_init(&error);
     zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
@@ -38,7 +38,7 @@ class Archive {
       return fail("not a readable zip archive (" + reason + ")");
     }
     zip_error_fini(&error);
-    return Archive(ZipPtr(archive, &zip_discard));
+    return Archive(ZipPtr(archive, &zip_discard), limits);
   }
 
   // The part's bytes, nullopt if absent (names are case-insensitive, as OPC says), or a
@@ -49,28 +49,54 @@ class Archive {
     const auto i = static_cast<zip_uint64_t>(index);
     zip_stat_t stat;
     if (zip_stat_index(zip_.get(), i, 0, &stat) != 0) return fail("cannot read " + name);
-    if ((stat.valid & ZIP_STAT_SIZE) && stat.size > kMaxPartBytes) {
-      return fail(name + " is too large");
+    // libzip reads no more than comp_size bytes of the buffer, so the ratio to it bounds
+    // what the part can inflate to, whatever its header claims.
+    const size_t compressed = (stat.valid & ZIP_STAT_COMP_SIZE) ? stat.comp_size : 0;
+    if (stat.valid & ZIP_STAT_SIZE) {
+      if (auto error = check_size(name, stat.size, compressed)) return *std::move(error);
     }
     std::unique_ptr<zip_file_t, decltype(&zip_fclose)> file(zip_fopen_index(zip_.get(), i, 0),
                                                             &zip_fclose);
     if (!file) return fail("cannot open " + name + " (" + zip_strerror(zip_.get()) + ")");
     std::string out;
-    // The header's size may lie; read in chunks and stop at the cap either way.
+    // The header's size may lie; read in chunks and stop at the caps either way.
     char buffer[64 * 1024];
     while (true) {
       const zip_int64_t n = zip_fread(file.get(), buffer, sizeof buffer);
       if (n < 0) return fail(name + " is corrupt (" + zip_file_strerror(file.get()) + ")");
       if (n == 0) break;
       out.append(buffer, static_cast<size_t>(n));
-      if (out.size() > kMaxPartBytes) return fail(name + " is too large");
+      if (auto error = check_size(name, out.size(), compressed)) return *std::move(error);
     }
+    total_ += out.size();
     return std::optional<std::string>(std::move(out));
   }
 
  private:
-  explicit Archive(ZipPtr zip) : zip_(std::move(zip)) {}
+  Archive(ZipPtr zip, const XlsxLimits& limits) : zip_(std::move(zip)), limits_(limits) {}
+
+  std::optional<ParseError> check_size(const std::string& name, size_t size,
+                                       size_t compressed) const {
+    if (size > limits_.max_entry_bytes) {
+      return ParseError{"the XLSX part " + name + " is larger than " +
+                        std::to_string(limits_.max_entry_bytes) +
+                        " bytes uncompressed, the limit per part"};
+    }
+    if (total_ + size > limits_.max_total_bytes) {
+      return ParseError{"the XLSX file is larger than " + std::to_string(limits_.max_total_bytes) +
+                        " bytes uncompressed, the limit per file"};
+    }
+    if (size > limits_.ratio_floor_bytes && size > compressed * limits_.max_compression_ratio) {
+      return ParseError{"the XLSX part " + name + " is compressed more than " +
+                        std::to_string(limits_.max_compression_ratio) +
+                        ":1, the limit (a zip bomb?)"};
+    }
+    return std::nullopt;
+  }
+
   ZipPtr zip_;
+  XlsxLimits limits_;
+  mutable size_t total_ = 0;  // bytes inflated so far, over all parts
 };
 
 // An XML part parsed in place; `text` must stay alive as long as `doc`.
@@ -205,7 +231,8 @@ std::string column_name(size_t column) {
 
 class SheetReader {
  public:
-  explicit SheetReader(const std::vector<std::string>& shared) : shared_(shared) {}
+  SheetReader(const std::vector<std::string>& shared, const TableLimits& limits)
+      : shared_(shared), limits_(limits) {}
 
   Result read(const pugi::xml_document& sheet) {
     const auto data = child(child(sheet, "worksheet"), "sheetData");
@@ -213,6 +240,9 @@ class SheetReader {
     std::vector<std::string> cells;
     for (auto row : data.children()) {
       if (local_name(row.name()) != "row") continue;
+      // The row's own number, as the spreadsheet shows it; sparse rows skip numbers.
+      const auto number = row.attribute("r");
+      sheet_row_ = number ? number.as_uint(static_cast<unsigned>(sheet_row_ + 1)) : sheet_row_ + 1;
       if (auto error = read_row(row, cells)) return *std::move(error);
       if (std::all_of(cells.begin(), cells.end(), [](const auto& c) { return c.empty(); })) {
         continue;
@@ -234,9 +264,32 @@ class SheetReader {
       if (!column) return fail(std::string("bad cell reference ") + ref.value());
       if (*column >= kMaxColumns) return fail("more than 16384 columns");
       next = *column + 1;
-      auto value = cell_text(cell);
+      bool shared = false;
+      auto value = cell_text(cell, shared);
       if (!value) return fail("shared string index out of range");
       if (value->empty()) continue;
+      // Styled but empty cells far to the right are common; only values count.
+      if (*column >= limits_.max_columns) {
+        return ParseError{"row " + std::to_string(sheet_row_) + " has a value in column " +
+                          column_name(*column) + "; at most " +
+                          std::to_string(limits_.max_columns) + " columns are accepted"};
+      }
+      if (value->size() > limits_.max_cell_bytes) {
+        return ParseError{"cell " + column_name(*column) + std::to_string(sheet_row_) +
+                          " is longer than " + std::to_string(limits_.max_cell_bytes) +
+                          " bytes, the limit per cell"};
+      }
+      // Shared strings were checked once when read; the rest is checked here.
+      if (!shared && !is_valid_utf8(*value)) {
+        return fail("cell " + column_name(*column) + std::to_string(sheet_row_) +
+                    " is not valid UTF-8");
+      }
+      // One long shared string referenced by every cell would otherwise multiply in memory.
+      text_bytes_ += value->size();
+      if (text_bytes_ > limits_.max_text_bytes) {
+        return ParseError{"the file holds more than " + std::to_string(limits_.max_text_bytes) +
+                          " bytes of cell text, the limit per file"};
+      }
       if (cells.size() <= *column) cells.resize(*column + 1);
       cells[*column] = std::move(*value);
     }
@@ -249,9 +302,12 @@ class SheetReader {
       for (auto& name : cells) table_.header.emplace_back(trim(name));
       // A blank-looking last header cell (" ") names no column.
       while (!table_.header.empty() && table_.header.back().empty()) table_.header.pop_back();
+      max_rows_ =
+          std::min(limits_.max_rows, limits_.max_cells / std::max<size_t>(table_.header.size(), 1));
       return std::nullopt;
     }
     const size_t width = table_.header.size();
+    if (table_.rows.size() == max_rows_) return too_many_rows(limits_, width);
     if (cells.size() > width) {  // cells ends with a value (set only for non-empty ones)
       return ParseError{"row " + std::to_string(table_.rows.size() + 1) +
                         " has a value in column " + column_name(cells.size() - 1) +
@@ -263,8 +319,9 @@ class SheetReader {
     return std::nullopt;
   }
 
-  // The cell's display text; nullopt only for a dangling shared-string index.
-  std::optional<std::string> cell_text(pugi::xml_node cell) const {
+  // The cell's display text; nullopt only for a dangling shared-string index. `shared`
+  // tells whether it came from the shared strings.
+  std::optional<std::string> cell_text(pugi::xml_node cell, bool& shared) const {
     const std::string_view type = cell.attribute("t").value();
     std::string out;
     if (type == "inlineStr") {
@@ -279,6 +336,7 @@ class SheetReader {
       if (ec != std::errc() || end != v.data() + v.size() || index >= shared_.size()) {
         return std::nullopt;
       }
+      shared = true;
       return shared_[index];
     }
     if (type == "b") return std::string(v == "1" ? "TRUE" : v == "0" ? "FALSE" : v);
@@ -294,8 +352,12 @@ class SheetReader {
   }
 
   const std::vector<std::string>& shared_;
+  const TableLimits& limits_;
   Table table_;
   bool has_header_ = false;
+  size_t max_rows_ = 0;
+  size_t sheet_row_ = 0;  // the current row's number in the sheet, for messages
+  size_t text_bytes_ = 0;
 };
 
 std::string_view dir_of(std::string_view part) {
@@ -308,7 +370,8 @@ std::string rels_of(std::string_view part) {
          ".rels";
 }
 
-Result parse_archive(const Archive& archive) {
+Result parse_archive(const Archive& archive, const TableLimits& limits,
+                     const XlsxLimits& zip_limits) {
   auto root_rels = load_xml(archive, "_rels/.rels");
   if (auto* e = std::get_if<ParseError>(&root_rels)) return *e;
   const auto workbook_name = find_target(std::get<0>(root_rels).get(), "", "", "/officeDocument")
@@ -338,7 +401,15 @@ Result parse_archive(const Archive& archive) {
     if (const auto* part = std::get<0>(strings).get()) {
       for (auto item : child(part->doc, "sst").children()) {
         if (local_name(item.name()) != "si") continue;
+        if (shared.size() == zip_limits.max_shared_strings) {
+          return ParseError{"the XLSX file has more than " +
+                            std::to_string(zip_limits.max_shared_strings) +
+                            " shared strings, the limit per file"};
+        }
         append_string_item(item, shared.emplace_back());
+        if (!is_valid_utf8(shared.back())) {
+          return fail("shared string " + std::to_string(shared.size()) + " is not valid UTF-8");
+        }
       }
     }
   }
@@ -346,15 +417,15 @@ Result parse_archive(const Archive& archive) {
   auto sheet_xml = load_xml(archive, sheet_name);
   if (auto* e = std::get_if<ParseError>(&sheet_xml)) return *e;
   if (!std::get<0>(sheet_xml)) return fail("the first sheet (" + sheet_name + ") is missing");
-  return SheetReader(shared).read(std::get<0>(sheet_xml)->doc);
+  return SheetReader(shared, limits).read(std::get<0>(sheet_xml)->doc);
 }
 
 }  // namespace
 
-Result parse_xlsx(std::string_view bytes) {
-  auto archive = Archive::open(bytes);
+Result parse_xlsx(std::string_view bytes, const TableLimits& limits, const XlsxLimits& zip_limits) {
+  auto archive = Archive::open(bytes, zip_limits);
   if (auto* error = std::get_if<ParseError>(&archive)) return *error;
-  return parse_archive(std::get<Archive>(archive));
+  return parse_archive(std::get<Archive>(archive), limits, zip_limits);
 }
 
 }  // namespace leadline::util

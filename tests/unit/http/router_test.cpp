@@ -104,6 +104,17 @@ TEST(Url, SplitsTargetAndParsesQuery) {
   EXPECT_EQ(*query, (std::map<std::string, std::string>{
                         {"flag", ""}, {"page", "2"}, {"q", "a b&c"}, {"status", "active"}}));
   EXPECT_EQ(parse_query("a=%zz"), std::nullopt);
+  std::string error;
+  EXPECT_EQ(parse_query("a=%zz", &error), std::nullopt);
+  EXPECT_EQ(error, "Query parameter a is badly percent-encoded");
+  // Bytes that are not UTF-8 once decoded are refused, naming the parameter.
+  EXPECT_EQ(parse_query("page=1&leadIds=%ff", &error), std::nullopt);
+  EXPECT_EQ(error, "Query parameter leadIds is not valid UTF-8 once percent-decoded");
+  EXPECT_EQ(parse_query("%c3%28=1", &error), std::nullopt);
+  EXPECT_EQ(error, "A query parameter name is not valid UTF-8 once percent-decoded");
+  EXPECT_EQ(parse_query("q=%E2%82%AC")->at("q"), "\xE2\x82\xAC");
+  EXPECT_EQ(parse_query("q=a%00b", &error), std::nullopt);
+  EXPECT_EQ(error, "Query parameter q holds a NUL character (%00)");
   EXPECT_EQ(split_target("/x").query, "");
 }
 

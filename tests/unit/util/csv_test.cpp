@@ -151,5 +151,65 @@ TEST(Csv, ParsesManyRows) {
   EXPECT_EQ(table.rows[kRows - 1][1], "Name 99999");
 }
 
+TEST(Csv, ReadsTextThatIsNotUtf8AsWindows1252) {
+  auto table = parse_ok("phone_number,name\n1,Jos\xe9 \x80\x92\n");
+  EXPECT_EQ(table.encoding, TextEncoding::kWindows1252);
+  EXPECT_EQ(table.rows[0][1], "Jos\xc3\xa9 \xe2\x82\xac\xe2\x80\x99");
+  const std::string utf8_bom = "\xEF\xBB\xBF";
+  EXPECT_EQ(parse_ok(utf8_bom + "a,b\n1,\xc3\xa9\n").encoding, TextEncoding::kUtf8);
+  // A BOM followed by bytes that are not UTF-8: still read as Windows-1252, BOM dropped.
+  auto bom = parse_ok("\xEF\xBB\xBFname\n\xe9\n");
+  EXPECT_EQ(bom.header, Header({"name"}));
+  EXPECT_EQ(bom.rows[0][0], "\xc3\xa9");
+}
+
+std::string parse_error_with(std::string_view text, const TableLimits& limits) {
+  auto result = parse_csv(text, limits);
+  if (std::holds_alternative<Table>(result)) {
+    ADD_FAILURE() << "expected an error for: " << text;
+    return {};
+  }
+  return std::get<ParseError>(result).message;
+}
+
+TEST(Csv, EnforcesLimitsWhileReading) {
+  TableLimits limits;
+  limits.max_rows = 2;
+  limits.max_columns = 3;
+  limits.max_cell_bytes = 5;
+  limits.max_cells = 100;
+  limits.max_text_bytes = 40;
+  EXPECT_TRUE(std::holds_alternative<Table>(parse_csv("a,b,c\n1,2,3\n4,5,6\n", limits)));
+  EXPECT_EQ(parse_error_with("a,b,c,d\n", limits),
+            "line 1 has more than 3 fields; at most 3 columns are accepted");
+  EXPECT_EQ(parse_error_with("a,b\n1,2,,,,,\n", limits),
+            "line 2 has more than 3 fields; at most 3 columns are accepted");
+  EXPECT_EQ(parse_error_with("a\n123456\n", limits),
+            "a field on line 2 is longer than 5 bytes, the limit per cell");
+  EXPECT_EQ(parse_error_with("a\n\"12\"\"3456\"\n", limits),
+            "a field on line 2 is longer than 5 bytes, the limit per cell");
+  // The row cap stops at the first row over it: the broken line after it is never read.
+  EXPECT_EQ(parse_error_with("a\n1\n2\n3\n\"broken", limits),
+            "the file holds more than 2 lead rows; at most 2 are accepted per request, split it "
+            "into several files");
+  limits.max_rows = 100;
+  limits.max_cells = 5;
+  EXPECT_EQ(parse_error_with("a,b\n1\n2\n3\n", limits),
+            "the file holds more than 5 cells (rows x 2 columns), the limit per file; remove "
+            "unused columns or split it");
+  EXPECT_EQ(parse_error_with("a,b,c\n12345,12345,12345\n12345,12345,12345\n12345,12345,12345\n",
+                             TableLimits{100, 3, 5, 100, 40}),
+            "the file holds more than 40 bytes of cell text, the limit per file");
+}
+
+TEST(Csv, DefaultLimitsComeFromInputLimits) {
+  const TableLimits defaults;
+  EXPECT_EQ(defaults.max_rows, limits::kMaxLeadsPerRequest);
+  EXPECT_EQ(defaults.max_columns, limits::kMaxFileColumns);
+  EXPECT_EQ(defaults.max_cell_bytes, limits::kMaxCellBytes);
+  EXPECT_EQ(defaults.max_cells, limits::kMaxFileCells);
+  EXPECT_EQ(defaults.max_text_bytes, limits::kMaxFileTextBytes);
+}
+
 }  // namespace
 }  // namespace leadline::util

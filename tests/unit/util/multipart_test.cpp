@@ -1,5 +1,7 @@
 #include "util/multipart.h"
 
+#include "util/input_limits.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -165,6 +167,23 @@ TEST(Multipart, SplitsLargeBodyWithoutCopying) {
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_EQ(parts[0].data.size(), file.size());
   EXPECT_EQ(parts[0].data, file);
+}
+
+TEST(Multipart, BoundsPartCountAndHeaderSize) {
+  std::string body;
+  for (size_t i = 0; i < limits::kMaxMultipartParts; ++i)
+    body += "------XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n";
+  EXPECT_EQ(parse_ok(body + "------XyZ--\r\n").size(), limits::kMaxMultipartParts);
+  body += "------XyZ\r\nContent-Disposition: form-data; name=\"g\"\r\n\r\nx\r\n";
+  EXPECT_EQ(
+      parse_error(body + "------XyZ--\r\n"),
+      "the form has more than " + std::to_string(limits::kMaxMultipartParts) + " parts, the limit");
+  const std::string long_header = "------XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\nX: " +
+                                  std::string(limits::kMaxMultipartHeaderBytes, 'a') +
+                                  "\r\n\r\nx\r\n------XyZ--\r\n";
+  EXPECT_EQ(parse_error(long_header), "the headers of multipart part 1 are longer than " +
+                                          std::to_string(limits::kMaxMultipartHeaderBytes) +
+                                          " bytes, the limit, or never end");
 }
 
 }  // namespace

@@ -237,5 +237,79 @@ TEST(Xlsx, ReadsManyRows) {
   EXPECT_EQ(table.rows.back(), (std::vector<std::string>{"14155569999", "19999"}));
 }
 
+std::string limit_error(std::string_view bytes, const TableLimits& limits,
+                        const XlsxLimits& zip_limits = {}) {
+  auto result = parse_xlsx(bytes, limits, zip_limits);
+  if (!std::holds_alternative<ParseError>(result)) {
+    ADD_FAILURE() << "expected an error";
+    return {};
+  }
+  return std::get<ParseError>(result).message;
+}
+
+std::string inline_row(int row, const std::vector<std::string>& cells) {
+  std::string out = "<row r=\"" + std::to_string(row) + "\">";
+  for (size_t c = 0; c < cells.size(); ++c)
+    out += "<c r=\"" + std::string(1, static_cast<char>('A' + c)) + std::to_string(row) +
+           "\" t=\"inlineStr\"><is><t>" + cells[c] + "</t></is></c>";
+  return out + "</row>";
+}
+
+TEST(Xlsx, EnforcesTableLimitsWhileReading) {
+  TableLimits limits{2, 3, 5, 100, 1000};
+  const std::string ok = make_xlsx(inline_row(1, {"a", "b", "c"}) + inline_row(2, {"1", "2", "3"}));
+  EXPECT_TRUE(std::holds_alternative<Table>(parse_xlsx(ok, limits)));
+  EXPECT_EQ(limit_error(make_xlsx(inline_row(1, {"a", "b", "c", "d"})), limits),
+            "row 1 has a value in column D; at most 3 columns are accepted");
+  EXPECT_EQ(limit_error(make_xlsx(inline_row(1, {"a"}) + inline_row(2, {"123456"})), limits),
+            "cell A2 is longer than 5 bytes, the limit per cell");
+  // Messages use the row numbers the spreadsheet shows, also when rows are sparse.
+  EXPECT_EQ(limit_error(make_xlsx(inline_row(1, {"a"}) + inline_row(7, {"123456"})), limits),
+            "cell A7 is longer than 5 bytes, the limit per cell");
+  EXPECT_EQ(limit_error(make_xlsx(inline_row(1, {"a"}) + inline_row(2, {"1"}) +
+                                  inline_row(3, {"2"}) + inline_row(4, {"3"})),
+                        limits),
+            "the file holds more than 2 lead rows; at most 2 are accepted per request, split it "
+            "into several files");
+  // One shared string referenced by every cell: the expanded text is what counts.
+  std::string rows = "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>";
+  for (int r = 2; r < 40; ++r)
+    rows += "<row r=\"" + std::to_string(r) + "\"><c r=\"A" + std::to_string(r) +
+            "\" t=\"s\"><v>1</v></c></row>";
+  EXPECT_EQ(limit_error(make_xlsx(rows, {"<t>a</t>", "<t>12345</t>"}), {100, 3, 5, 100, 100}),
+            "the file holds more than 100 bytes of cell text, the limit per file");
+  EXPECT_NE(limit_error(make_xlsx(inline_row(1, {"a"}) + inline_row(2, {"Jos\xe9"})), {})
+                .find("cell A2 is not valid UTF-8"),
+            std::string::npos);
+  EXPECT_NE(limit_error(make_xlsx(inline_row(1, {"a"}), {"<t>\xff</t>"}), {})
+                .find("shared string 1 is not valid UTF-8"),
+            std::string::npos);
+}
+
+TEST(Xlsx, EnforcesArchiveLimits) {
+  const std::string sheet =
+      inline_row(1, {"phone_number"}) + std::string(200'000, ' ') + inline_row(2, {"+14155550100"});
+  const std::string bytes = make_xlsx(sheet, {"<t>a</t>", "<t>b</t>", "<t>c</t>"});
+  EXPECT_TRUE(std::holds_alternative<Table>(parse_xlsx(bytes)));  // within the defaults
+  XlsxLimits zip;
+  zip.ratio_floor_bytes = 1000;
+  EXPECT_EQ(limit_error(bytes, {}, zip),
+            "the XLSX part xl/worksheets/leads.xml is compressed more than 100:1, the limit (a "
+            "zip bomb?)");
+  zip = {};
+  zip.max_entry_bytes = 100'000;
+  EXPECT_EQ(limit_error(bytes, {}, zip),
+            "the XLSX part xl/worksheets/leads.xml is larger than 100000 bytes uncompressed, the "
+            "limit per part");
+  zip = {};
+  zip.max_total_bytes = 150'000;
+  EXPECT_EQ(limit_error(bytes, {}, zip),
+            "the XLSX file is larger than 150000 bytes uncompressed, the limit per file");
+  zip = {};
+  zip.max_shared_strings = 2;
+  EXPECT_EQ(limit_error(bytes, {}, zip),
+            "the XLSX file has more than 2 shared strings, the limit per file");
+}
+
 }  // namespace
 }  // namespace leadline::util
