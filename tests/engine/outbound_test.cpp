@@ -48,28 +48,26 @@ TEST_F(Outbound, WebhookNodeEncodesEachValueForWhereItLands) {
 
 TEST_F(Outbound, HttpActionWithAStringBodyGetsValidJson) {
   auto wf = create_workflow();
+  const std::string body_template =
+      R"({"name": "{{name}}", "count": {{count}}, "vip": {{vip}}, "x": {{nope}}})";
+  const Json action_config = {
+      {"url", peer_.url() + "/crm/{{name}}"}, {"method", "PUT"}, {"body", body_template}};
   auto action = create_node(
       wf, "APPLICATION",
-      {
-    {"provider_key", "http"}, {"action_key", "request"}, {
-      "action_config", {
-        {"url", peer_.url() + "/crm/{{name}}"}, {"method", "PUT"}, {
-          "body", R"({"name": "{{name}}", "count": {{count}}, "tags": {{tags}}, "x": {{nope}}})"
-        }
-      }
-    }}
-});
-wire(wf, action);
-enroll(wf, {{"name", "a\"b\\"}, {"count", 3}, {"tags", {"p", "q"}}});
-activate(wf);
-settle();
-ASSERT_EQ(peer_.request_count(), 1u);
-const auto request = peer_.requests()[0];
-EXPECT_EQ(request.method, "PUT");
-EXPECT_EQ(request.target, "/crm/a%22b%5C");
-const Json body = request.json();
-ASSERT_TRUE(body.is_object()) << request.body;
-EXPECT_EQ(body, Json({{"name", "a\"b\\"}, {"count", 3}, {"tags", {"p", "q"}}, {"x", nullptr}}));
+      {{"provider_key", "http"}, {"action_key", "request"}, {"action_config", action_config}});
+  wire(wf, action);
+  enroll(wf, {{"name", "a\"b\\"}, {"count", 3}, {"vip", true}});
+  activate(wf);
+  settle();
+  ASSERT_EQ(peer_.request_count(), 1u);
+  const auto request = peer_.requests()[0];
+  EXPECT_EQ(request.method, "PUT");
+  EXPECT_EQ(request.target, "/crm/a%22b%5C");
+  const Json body = request.json();
+  ASSERT_TRUE(body.is_object()) << request.body;
+  // Lead variables are kept as strings: outside a string literal one is written as a JSON
+  // string, so the body stays valid whatever the value.
+  EXPECT_EQ(body, Json({{"name", "a\"b\\"}, {"count", "3"}, {"vip", "true"}, {"x", nullptr}}));
 }
 
 class OutboundNoPrivate : public Outbound {

@@ -45,11 +45,11 @@ TEST(HttpClient, ResolvesNamesAndConnectsToTheCheckedAddress) {
 TEST(HttpClient, RefusesSpecialPurposeTargetsBeforeConnecting) {
   HttpPeer peer;
   const std::string port = std::to_string(peer.port());
-  for (const std::string url :
-       {"http://127.0.0.1:" + port + "/", "http://localhost:" + port + "/",
-        "http://127.1:" + port + "/", "http://[::ffff:127.0.0.1]:" + port + "/",
-        "http://198.18.0.1:9/", "http://192.0.2.1:9/", "http://100.64.0.1:9/",
-        "http://[64:ff9b::7f00:1]:9/", "http://[2002:7f00:1::]:9/", "http://[2001:db8::1]:9/"}) {
+  for (const std::string& url : std::vector<std::string>{
+           "http://127.0.0.1:" + port + "/", "http://localhost:" + port + "/",
+           "http://127.1:" + port + "/", "http://[::ffff:127.0.0.1]:" + port + "/",
+           "http://198.18.0.1:9/", "http://192.0.2.1:9/", "http://100.64.0.1:9/",
+           "http://[64:ff9b::7f00:1]:9/", "http://[2002:7f00:1::]:9/", "http://[2001:db8::1]:9/"}) {
     auto response = send_request(get(url, false));
     EXPECT_EQ(response.status, 0) << url;
     EXPECT_NE(response.error.find("private"), std::string::npos) << url << ": " << response.error;
