@@ -4,6 +4,7 @@
 #include "api/input.h"
 #include "api/routes.h"
 #include "domain/event.h"
+#include "domain/template.h"
 #include "http/errors.h"
 #include "providers/target_check.h"
 #include "util/ids.h"
@@ -194,9 +195,14 @@ Response list_deliveries(const Request& request, Services& services) {
 }
 }  // namespace
 
+// Checks what needs no DNS (an API thread never waits on a resolver): literal addresses and
+// "localhost". Host names, and hosts that lead variables fill in (allow_variable_host), are
+// resolved and checked when the request is sent.
 void check_outbound_url(const std::string& url, std::string_view field, const Services& services) {
-  if (services.allow_private_targets || url.find("{{") != std::string::npos) return;
-  if (auto problem = providers::private_target_problem(url))
+  if (services.allow_private_targets || domain::url_template_has_variable_host(url)) return;
+  // Only the origin: placeholders in the path ("{{ id }}") are not part of the target.
+  if (auto problem =
+          providers::private_target_problem(std::string(domain::url_template_origin(url))))
     throw http::bad_request(std::string(field) + ": " + *problem);
 }
 

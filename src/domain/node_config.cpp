@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "domain/outcomes.h"
+#include "domain/template.h"
 #include "domain/text.h"
 
 namespace leadline::domain {
@@ -44,6 +45,25 @@ void check_phone(const Json& config, ConfigProblems& problems) {
   }
 }
 
+// RFC 9110 token: what a header name may be made of.
+bool is_header_token(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum &&
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos)
+      return false;
+  }
+  return true;
+}
+
+// Anything that could end a header line early (a tab is allowed inside a value).
+bool has_control_character(std::string_view value) {
+  for (unsigned char c : value)
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return true;
+  return false;
+}
+
 // url, method and headers of an outbound HTTP request (WEBHOOK and http/request).
 void check_http_target(const Json& object, std::string_view prefix, ConfigProblems& problems) {
   auto path = [&](std::string_view key) { return std::string(prefix) + std::string(key); };
@@ -52,7 +72,17 @@ void check_http_target(const Json& object, std::string_view prefix, ConfigProble
     problems.add(path("url"), "is required");
   } else if (!url->is_string() || !is_http_url(url->get_ref<const std::string&>())) {
     problems.add(path("url"), "must be an http or https URL");
+  } else if (url_template_has_variable_host(url->get_ref<const std::string&>())) {
+    // The lead's variables come from whoever enrolled it: they must not pick the target.
+    const Json* allow = config_field(object, "allow_variable_host");
+    if (allow == nullptr || !allow->is_boolean() || !allow->get<bool>())
+      problems.add(path("url"),
+                   "must not have a {{placeholder}} in its scheme, host or port (set "
+                   "allow_variable_host: true to let lead variables choose the host)");
   }
+  if (const Json* allow = config_field(object, "allow_variable_host");
+      allow && !allow->is_boolean())
+    problems.add(path("allow_variable_host"), "must be true or false");
   if (const Json* method = config_field(object, "method")) {
     if (!method->is_string() || !is_one_of(method->get_ref<const std::string&>(), kHttpMethods)) {
       problems.add(path("method"), "must be one of " + join_names(kHttpMethods));
@@ -63,7 +93,13 @@ void check_http_target(const Json& object, std::string_view prefix, ConfigProble
       problems.add(path("headers"), "must be an object of strings");
     } else {
       for (const auto& [name, value] : headers->items()) {
-        if (!value.is_string()) problems.add(path("headers.") + name, "must be a string");
+        if (!is_header_token(name)) {
+          problems.add(path("headers.") + name, "is not a valid header name");
+        } else if (!value.is_string()) {
+          problems.add(path("headers.") + name, "must be a string");
+        } else if (has_control_character(value.get_ref<const std::string&>())) {
+          problems.add(path("headers.") + name, "must not contain control characters (CR, LF)");
+        }
       }
     }
   }

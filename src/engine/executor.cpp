@@ -336,24 +336,43 @@ class LeadStep {
       if (status != "success") reason = answer.value("error", "request failed");
       return {NodeResult::kOutcome, status, reason};
     }
+    const std::string url = request.value("url", "");
+    if (domain::url_template_has_variable_host(url) &&
+        request.value("allow_variable_host", Json(false)) != Json(true)) {
+      // Saved before the rule existed: lead variables must not choose the target.
+      lead_.context["app"] = {{"status", "failure"}, {"response", Json::object()}};
+      return {NodeResult::kOutcome, "failure",
+              "url has a placeholder in its host and allow_variable_host is not set"};
+    }
     HttpJob job;
     job.lead_id = lead_.id;
     job.node_id = node.id;
-    job.url = domain::render_template(request.value("url", ""), lead_.variables);
+    // Each value is encoded for where it lands, so it fills a field and never adds structure.
+    job.url = domain::render_url_template(url, lead_.variables);
     job.method = request.value("method", "POST");
     job.headers = request.value("headers", Json::object());
     for (auto& [name, value] : job.headers.items())
       if (value.is_string())
-        value = domain::render_template(value.get<std::string>(), lead_.variables);
+        value = domain::render_header_template(value.get<std::string>(), lead_.variables);
     if (auto body = request.find("body"); body != request.end() && !body->is_null())
-      job.body = domain::render_template(
-          body->is_string() ? body->get<std::string>() : body->dump(), lead_.variables);
+      job.body = render_body(*body);
     job.timeout_ms = request.value("timeout_ms", std::int64_t{10'000});
     jobs_.push_back(job);
     // If the process dies before the answer is recorded, the lead comes due again and the
     // request is sent again (at least once).
     wait(WaitKind::kHttp, now_ + job.timeout_ms + kHttpLeaseSlackMillis);
     return {};
+  }
+
+  // A JSON body (an object, or a string that reads as one) gets JSON-escaped values; any other
+  // text is filled in as it is.
+  std::string render_body(const Json& body) const {
+    if (!body.is_string()) return domain::render_json_template(body.dump(), lead_.variables);
+    const auto& text = body.get_ref<const std::string&>();
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && (text[first] == '{' || text[first] == '['))
+      return domain::render_json_template(text, lead_.variables);
+    return domain::render_template(text, lead_.variables);
   }
 
   NodeResult finish(const Node& node, LeadStatus status) {

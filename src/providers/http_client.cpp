@@ -12,6 +12,8 @@
 #include <optional>
 #include <vector>
 
+#include "providers/target_check.h"
+
 namespace leadline::providers {
 namespace {
 namespace beast = boost::beast;
@@ -20,53 +22,18 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-struct ParsedUrl {
-  bool https = false;
-  std::string host;
-  std::string port;
-  std::string target;
-  std::string origin() const { return (https ? "https://" : "http://") + host + ":" + port; }
-};
-
-std::optional<ParsedUrl> parse_url(const std::string& url) {
-  ParsedUrl out;
-  std::string_view rest = url;
-  if (rest.starts_with("https://")) {
-    out.https = true;
-    rest.remove_prefix(8);
-  } else if (rest.starts_with("http://")) {
-    rest.remove_prefix(7);
-  } else {
-    return std::nullopt;
+// CR, LF or another control character in a header would end the line early and let the rest
+// pass as headers of its own (a tab is allowed inside a value).
+std::optional<std::string> header_problem(const Json& headers) {
+  for (const auto& [name, value] : headers.items()) {
+    if (!value.is_string()) continue;  // not sent
+    bool bad = name.empty();
+    for (unsigned char c : name) bad = bad || c <= 0x20 || c >= 0x7F || c == ':';
+    for (unsigned char c : value.get_ref<const std::string&>())
+      bad = bad || (c < 0x20 && c != '\t') || c == 0x7F;
+    if (bad) return "header " + name + " has a control character or an invalid name";
   }
-  const auto slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  const auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-    out.host = std::string(authority.substr(0, colon));
-    out.port = std::string(authority.substr(colon + 1));
-  } else {
-    out.host = std::string(authority);
-    out.port = out.https ? "443" : "80";
-  }
-  if (out.host.size() > 2 && out.host.front() == '[')
-    out.host = out.host.substr(1, out.host.size() - 2);
-  if (out.host.empty()) return std::nullopt;
-  return out;
-}
-
-bool is_private(const asio::ip::address& address) {
-  if (address.is_loopback() || address.is_unspecified() || address.is_multicast()) return true;
-  if (address.is_v4()) {
-    const auto b = address.to_v4().to_bytes();
-    return b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168) ||
-           (b[0] == 169 && b[1] == 254) || b[0] == 0 || (b[0] == 100 && (b[1] & 0xC0) == 64);
-  }
-  const auto v6 = address.to_v6();
-  if (v6.is_v4_mapped()) return is_private(asio::ip::make_address_v4(asio::ip::v4_mapped, v6));
-  const auto b = v6.to_bytes();
-  return v6.is_link_local() || (b[0] & 0xFE) == 0xFC;
+  return std::nullopt;
 }
 
 asio::ssl::context make_tls_context() {
@@ -90,17 +57,14 @@ class Connection {
 
   // Resolves, checks the target, connects (and handshakes); an error text on failure.
   std::optional<std::string> open(Clock::time_point deadline, bool allow_private_targets) {
-    tcp::resolver resolver(io_);
+    // Connects only to the addresses just checked: a second look-up could answer otherwise.
+    auto target = resolve_target(url_, deadline, allow_private_targets);
+    if (!target.error.empty()) return target.error;
     beast::error_code ec;
-    auto endpoints = resolver.resolve(url_.host, url_.port, ec);
-    if (ec) return "cannot resolve " + url_.host + ": " + ec.message();
-    if (!allow_private_targets)
-      for (const auto& entry : endpoints)
-        if (is_private(entry.endpoint().address()))
-          return "target " + url_.host + " is a private or loopback address";
     auto& lowest = tcp_stream();
     lowest.expires_at(deadline);
-    lowest.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+    lowest.async_connect(target.endpoints,
+                         [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
     run();
     if (ec) return describe(ec, "connect");
     lowest.socket().set_option(tcp::no_delay(true), ec);
@@ -120,7 +84,7 @@ class Connection {
   HttpResponse exchange(const OutboundRequest& request, Clock::time_point deadline, bool& reusable,
                         bool& stale) {
     http::request<http::string_body> req{http::string_to_verb(request.method), url_.target, 11};
-    req.set(http::field::host, url_.host);
+    req.set(http::field::host, url_.host_header());
     req.set(http::field::user_agent, "leadline");
     if (!request.body.empty()) req.set(http::field::content_type, "application/json");
     for (const auto& [name, value] : request.headers.items())
@@ -186,6 +150,7 @@ asio::ssl::context& shared_tls_context() {
 HttpResponse send_request(const OutboundRequest& request) {
   auto url = parse_url(request.url);
   if (!url) return {0, "", "invalid URL: " + request.url};
+  if (auto problem = header_problem(request.headers)) return {0, "", *problem};
   try {
     const auto deadline = Clock::now() + request.timeout;
     Connection connection(*url, shared_tls_context());
@@ -226,6 +191,7 @@ HttpClient::~HttpClient() = default;
 HttpResponse HttpClient::send(const OutboundRequest& request) {
   auto url = parse_url(request.url);
   if (!url) return {0, "", "invalid URL: " + request.url};
+  if (auto problem = header_problem(request.headers)) return {0, "", *problem};
   const std::string origin = url->origin();
   try {
     const auto deadline = Clock::now() + request.timeout;
