@@ -345,6 +345,7 @@ class LeadStep {
               "url has a placeholder in its host and allow_variable_host is not set"};
     }
     HttpJob job;
+    job.org_id = lead_.org_id;
     job.lead_id = lead_.id;
     job.node_id = node.id;
     // Each value is encoded for where it lands, so it fills a field and never adds structure.

@@ -16,6 +16,7 @@ namespace leadline::engine {
 
 // An HTTP request a WEBHOOK node or an http.request action waits for.
 struct HttpJob {
+  std::string org_id;  // whose share of the runner's threads it takes
   std::string lead_id;
   std::string node_id;
   std::string url;
