@@ -67,7 +67,8 @@ WebhookDeliverer::~WebhookDeliverer() { stop(); }
 void WebhookDeliverer::start() {
   if (running_.exchange(true)) return;
   for (size_t i = 0; i < std::max<size_t>(1, options_.lanes); ++i)
-    threads_.emplace_back([this] { loop(); });
+    threads_.emplace_back([this] { loop(Lane::kFast); });
+  threads_.emplace_back([this] { loop(Lane::kSlow); });
 }
 
 void WebhookDeliverer::stop() {
@@ -81,12 +82,39 @@ void WebhookDeliverer::stop() {
 
 std::size_t WebhookDeliverer::drain() {
   std::size_t total = 0;
-  while (std::size_t n = run_batch(clock_.now())) total += n;
+  while (std::size_t n =
+             run_batch(clock_.now(), Lane::kFast) + run_batch(clock_.now(), Lane::kSlow))
+    total += n;
   return total;
 }
 
-std::size_t WebhookDeliverer::run_batch(util::Millis now) {
-  auto claimed = store_.claim_deliveries(now, options_.batch_size, owner_, options_.lease_millis);
+std::vector<std::string> WebhookDeliverer::slow_webhooks() {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(slow_mutex_);
+  std::vector<std::string> ids;
+  for (auto it = slow_until_.begin(); it != slow_until_.end();) {
+    if (it->second <= now) {
+      it = slow_until_.erase(it);
+    } else {
+      ids.push_back(it->first);
+      ++it;
+    }
+  }
+  return ids;
+}
+
+void WebhookDeliverer::note_answer_time(const std::string& webhook_id,
+                                        std::chrono::steady_clock::duration took, bool answered) {
+  if (answered && took < options_.slow_after) return;
+  std::lock_guard lock(slow_mutex_);
+  slow_until_[webhook_id] = std::chrono::steady_clock::now() + options_.slow_for;
+}
+
+std::size_t WebhookDeliverer::run_batch(util::Millis now, Lane lane) {
+  store::WebhookScope scope{slow_webhooks(), lane == Lane::kSlow};
+  if (lane == Lane::kSlow && scope.webhook_ids.empty()) return 0;
+  auto claimed =
+      store_.claim_deliveries(now, options_.batch_size, owner_, options_.lease_millis, scope);
   if (claimed.empty()) return 0;
   std::vector<store::DeliveryOutcome> outcomes(claimed.size());
   std::atomic<size_t> next{0};
@@ -101,7 +129,10 @@ std::size_t WebhookDeliverer::run_batch(util::Millis now) {
       request.body = std::move(signed_request.body);
       request.timeout = options_.timeout;
       request.allow_private_targets = options_.allow_private_targets;
+      const auto sent_at = std::chrono::steady_clock::now();
       const auto response = http_.send(request);
+      note_answer_time(c.delivery.webhook_id, std::chrono::steady_clock::now() - sent_at,
+                       response.status != 0);
       const util::Millis at = clock_.now();
       auto& o = outcomes[i];
       o.delivery_id = c.delivery.id;
@@ -154,14 +185,14 @@ DelivererStats WebhookDeliverer::stats() const {
   return {attempts_.load(), delivered_.load(), retried_.load(), failed_.load()};
 }
 
-void WebhookDeliverer::loop() {
+void WebhookDeliverer::loop(Lane lane) {
   while (running_) {
     std::size_t n = 0;
     try {
       // A read first: claiming takes SQLite's write lock, which an idle poll should not.
       const auto now = clock_.now();
       const auto next = store_.next_delivery_at();
-      if (next && *next <= now) n = run_batch(now);
+      if (next && *next <= now) n = run_batch(now, lane);
     } catch (const std::exception& e) {
       spdlog::warn("webhook deliveries: {}", e.what());
     }

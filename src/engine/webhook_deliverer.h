@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "providers/http_client.h"
@@ -33,6 +34,11 @@ struct DelivererOptions {
   util::Millis max_retry_millis = 3'600'000;           // the backoff doubles up to this
   util::Millis give_up_after_millis = 24 * 3'600'000;  // since the event; then "failed"
   bool allow_private_targets = false;  // deliveries may reach loopback/private hosts
+  // A receiver that took this long to answer (or never did) is slow for `slow_for`: its
+  // deliveries go through a lane of their own, so batches of other receivers (and other
+  // organizations) never wait for it.
+  std::chrono::milliseconds slow_after{2'000};
+  std::chrono::seconds slow_for{300};
 };
 
 struct DelivererStats {
@@ -63,12 +69,17 @@ class WebhookDeliverer {
   void stop();
   // Runs batches until nothing is due at the clock's current time; answers attempts made.
   std::size_t drain();
-  // Claims and sends one batch at `now`; answers the deliveries attempted.
-  std::size_t run_batch(util::Millis now);
+  // Which receivers a batch serves: all but the slow ones, or only the slow ones.
+  enum class Lane { kFast, kSlow };
+  // Claims and sends one batch of the lane at `now`; answers the deliveries attempted.
+  std::size_t run_batch(util::Millis now, Lane lane = Lane::kFast);
   DelivererStats stats() const;
 
  private:
-  void loop();
+  void loop(Lane lane);
+  std::vector<std::string> slow_webhooks();  // drops the ones whose time is up
+  void note_answer_time(const std::string& webhook_id, std::chrono::steady_clock::duration took,
+                        bool answered);
 
   store::Store& store_;
   const util::Clock& clock_;
@@ -80,6 +91,8 @@ class WebhookDeliverer {
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<std::uint64_t> attempts_{0}, delivered_{0}, retried_{0}, failed_{0};
+  std::mutex slow_mutex_;  // guards slow_until_
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> slow_until_;
 };
 
 }  // namespace leadline::engine

@@ -127,6 +127,12 @@ struct WebhookPatch {
   std::optional<bool> is_active;
 };
 
+// Which webhooks a claim of deliveries is about (the deliverer keeps slow receivers apart).
+struct WebhookScope {
+  std::vector<std::string> webhook_ids;
+  bool only_these = false;  // false: every webhook but these
+};
+
 // One event's delivery to one webhook.
 struct WebhookDelivery {
   std::string id;  // "whd_..."
@@ -345,10 +351,12 @@ class Store {
   // Leases up to `limit` due pending deliveries of active webhooks to `owner` until
   // now + lease_millis. Never one while an earlier delivery of the same webhook and order
   // key is pending, so each lead's events arrive in order. A lease that expired (its owner
-  // died) is claimed again. Several processes may call it at once.
+  // died) is claimed again. Several processes may call it at once. `scope` picks the
+  // webhooks: only those listed, or all but those listed.
   virtual std::vector<ClaimedDelivery> claim_deliveries(util::Millis now, size_t limit,
                                                         std::string_view owner,
-                                                        util::Millis lease_millis) = 0;
+                                                        util::Millis lease_millis,
+                                                        const WebhookScope& scope = {}) = 0;
   // Records attempts of deliveries leased to `owner` (one transaction; a delivery whose
   // lease moved on, or that was deleted, is left alone).
   virtual void record_deliveries(std::string_view owner,

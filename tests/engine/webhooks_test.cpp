@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "engine/engine_fixture.h"
 #include "engine/webhook_deliverer.h"
@@ -382,6 +383,54 @@ TEST_F(WebhooksTest, ADeliveryResultTheDatabaseRefusesEndsThatDeliveryAlone) {
   clock_->advance(minutes(10));
   deliver();
   EXPECT_EQ(peer_.request_count(), sent);
+}
+
+TEST_F(WebhooksTest, ASlowReceiverOfOneOrganizationDoesNotHoldUpAnother) {
+  HttpPeer slow{[](const PeerRequest&) {
+    PeerReply reply;
+    reply.delay = std::chrono::milliseconds(800);
+    return reply;
+  }};
+  auto converting = [](HttpClient& client, const std::string& title) {
+    auto wf = client.post("/v1/workflows", {{"title", title}}).json().value("id", "");
+    client.post("/v1/workflows/" + wf + "/nodes", {{"node_type", "CONVERTED"}});
+    EXPECT_EQ(client.post("/v1/workflows/" + wf + "/activate").status, 200);
+    return wf;
+  };
+  const Json completed = Json::array({"workflow.lead.completed"});
+  create_webhook(slow.url(), completed);
+  auto acme = converting(api(), "Acme");
+  HttpClient beta(port_, new_org_key("Beta"));
+  ASSERT_EQ(beta.post("/v1/user-webhooks",
+                      {{"url", peer_.url()}, {"events", completed}, {"secret", kSecret}})
+                .status,
+            201);
+  auto beta_wf = converting(beta, "Beta");
+
+  engine::DelivererOptions options;
+  options.allow_private_targets = true;
+  options.concurrency = 4;
+  options.lanes = 1;
+  options.idle_poll = std::chrono::milliseconds(10);
+  options.slow_after = std::chrono::milliseconds(400);
+  engine::WebhookDeliverer deliverer(app_->store(), *clock_, options);
+  deliverer.start();
+  // Acme's receiver shows itself slow once...
+  enroll(acme, Json::object(), "+14155558000");
+  settle();
+  ASSERT_TRUE(slow.wait_for_requests(1, std::chrono::seconds(5)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  // ...then has a backlog of 12 (three rounds of its four senders) when Beta's one comes.
+  for (int i = 1; i <= 12; ++i) enroll(acme, Json::object(), "+141555580" + std::to_string(10 + i));
+  ASSERT_EQ(
+      beta.post("/v1/workflows/" + beta_wf + "/leads", {{"phone_number", "+14155558100"}}).status,
+      201);
+  settle();
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(peer_.wait_for_requests(1, std::chrono::milliseconds(1500)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+  EXPECT_LT(slow.request_count(), 13u);  // Acme's backlog is still being worked through
+  deliverer.stop();
 }
 
 }  // namespace

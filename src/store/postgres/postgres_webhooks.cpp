@@ -47,6 +47,7 @@ constexpr std::string_view kClaimWhere =
     "JOIN webhook_events e ON e.id = d.event_id "
     "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
     "AND (d.lease_until IS NULL OR d.lease_until <= ?) AND w.is_active = 1 "
+    "AND (d.webhook_id IN (SELECT jsonb_array_elements_text(?::jsonb))) = (?::int = 1) "
     "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id "
     "AND p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq) "
     "ORDER BY d.next_attempt_at, d.seq LIMIT ? FOR UPDATE OF d SKIP LOCKED";
@@ -226,15 +227,20 @@ void PostgresStore::append_events(const std::vector<domain::Event>& events) {
 
 std::vector<ClaimedDelivery> PostgresStore::claim_deliveries(util::Millis now, size_t limit,
                                                              std::string_view owner,
-                                                             util::Millis lease_millis) {
+                                                             util::Millis lease_millis,
+                                                             const WebhookScope& scope) {
   static const std::string sql =
       "SELECT " + std::string(kDeliveryColumns) + ", w.url, w.secret" + std::string(kClaimWhere);
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
     std::vector<ClaimedDelivery> claimed;
     {
-      auto s =
-          conn->prepare(sql).bind(1, now).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
+      auto s = conn->prepare(sql)
+                   .bind(1, now)
+                   .bind(2, now)
+                   .bind(3, Json(scope.webhook_ids).dump())
+                   .bind(4, scope.only_these ? 1 : 0)
+                   .bind(5, static_cast<std::int64_t>(limit));
       while (s.step())
         claimed.push_back(
             {read_delivery(s), s.text(kDeliveryColumnCount), s.text(kDeliveryColumnCount + 1)});

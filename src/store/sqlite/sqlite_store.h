@@ -95,8 +95,8 @@ class SqliteStore final : public Store {
                                         const DeliveryQuery& query) override;
   void append_events(const std::vector<domain::Event>& events) override;
   std::vector<ClaimedDelivery> claim_deliveries(util::Millis now, size_t limit,
-                                                std::string_view owner,
-                                                util::Millis lease_millis) override;
+                                                std::string_view owner, util::Millis lease_millis,
+                                                const WebhookScope& scope) override;
   void record_deliveries(std::string_view owner,
                          const std::vector<DeliveryOutcome>& outcomes) override;
   std::optional<util::Millis> next_delivery_at() override;
