@@ -23,7 +23,7 @@ void PostgresStore::ping() {
   // One try on a pooled connection, no reconnect-and-retry: readiness reports what a
   // request would meet now.
   auto conn = pool_.acquire();
-  conn->prepare("SELECT 1").step();
+  conn->prepare("SELECT 1 FROM organizations LIMIT 1").step();
 }
 
 OpsCounts PostgresStore::ops_counts(util::Millis now) {
