@@ -21,9 +21,10 @@ constexpr std::string_view kPendingDeliveries =
 
 void PostgresStore::ping() {
   // One try on a pooled connection, no reconnect-and-retry: readiness reports what a
-  // request would meet now.
+  // request would meet now. Not a prepared statement: a plan prepared earlier would still
+  // run against a table that has since been renamed or dropped.
   auto conn = pool_.acquire();
-  conn->prepare("SELECT 1 FROM organizations LIMIT 1").step();
+  conn->exec_script("SELECT 1 FROM organizations LIMIT 1");
 }
 
 OpsCounts PostgresStore::ops_counts(util::Millis now) {
