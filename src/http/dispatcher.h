@@ -34,7 +34,7 @@ struct DispatcherOptions {
   double failed_auth_per_second = 1;
   double failed_auth_burst = 30;
   // Built from the same router (same route order); null: requests are not counted.
-  std::shared_ptr<RequestMetrics> metrics;
+  std::shared_ptr<RequestMetrics> metrics = nullptr;
 };
 
 // What the request line and headers decided.

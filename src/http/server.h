@@ -46,7 +46,7 @@ struct ServerOptions {
   // but a blocking handler then stalls every connection of that thread. Benchmarks only.
   bool handlers_on_io_threads = false;
   // Counts requests by route (built from the router handed to the Server); null: not counted.
-  std::shared_ptr<RequestMetrics> metrics;
+  std::shared_ptr<RequestMetrics> metrics = nullptr;
 };
 
 class Server {
