@@ -16,7 +16,11 @@ struct Operation {
 
 // One line per route of spec/api.md. Keep in step with the register_*_routes functions.
 constexpr Operation kOperations[] = {
-    {"GET", "/healthz", "ops", "Liveness and database check (no auth)", 200, false, false},
+    {"GET", "/healthz", "ops", "Liveness: the process is up (no auth)", 200, false, false},
+    {"GET", "/readyz", "ops", "Readiness: the database answers, else 503 (no auth)", 200, false,
+     false},
+    {"GET", "/metrics", "ops", "Prometheus text exposition format 0.0.4 (no auth)", 200, false,
+     false},
     {"GET", "/v1/openapi.json", "ops", "This document", 200, false, false},
     {"POST", "/v1/api-keys", "api-keys", "Create an API key; the secret is shown once", 201, true,
      false},
@@ -138,6 +142,10 @@ Json openapi_document() {
     responses[std::to_string(op.success)] = {
         {"description", "Success"},
         {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    if (path == "/metrics")
+      responses[std::to_string(op.success)]["content"] = {
+          {"text/plain", {{"schema", {{"type", "string"}}}}}};
+    if (path == "/readyz") responses["503"] = error_response("The database does not answer");
     responses["400"] = error_response("Invalid input");
     if (path.starts_with("/v1")) responses["401"] = error_response("Missing or invalid API key");
     if (path.find('{') != std::string::npos) responses["404"] = error_response("Not found");

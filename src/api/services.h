@@ -8,6 +8,7 @@
 #include "http/router.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/metrics.h"
 
 namespace leadline::api {
 
@@ -21,6 +22,10 @@ struct Services {
   // The call provider's signing secret (--provider-secret); nullopt with the simulator, which
   // reports no events.
   std::optional<std::string> provider_secret;
+  // What GET /metrics renders besides the database's counts; null: only those.
+  const util::Metrics* metrics = nullptr;
+  // Store failures (StoreError) seen by request handlers; null: not counted.
+  util::Counter* database_errors = nullptr;
 };
 
 // A route handler in the API layer: the request plus the services it may use.
@@ -34,6 +39,9 @@ inline http::Handler bind(ApiHandler fn, Services& services) {
       return fn(request, services);
     } catch (const store::ConflictError& e) {
       throw http::conflict(e.what());
+    } catch (const store::StoreError&) {
+      if (services.database_errors) services.database_errors->add();
+      throw;
     }
   };
 }

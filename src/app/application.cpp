@@ -78,8 +78,59 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   services_ = std::make_unique<api::Services>(api::Services{
       *store_, *clock_, engine_options.simulator.call_millis, options_.allow_private_targets,
       external_calls ? std::optional(options_.provider_secret) : std::nullopt});
+  services_->metrics = &metrics_;
+  services_->database_errors = &http_database_errors_;
   api::register_all_routes(router_, *services_);
   if (options_.web_dir) api::register_static_files(router_, *options_.web_dir);
+  request_metrics_ = std::make_shared<http::RequestMetrics>(router_);
+  register_metrics();
+}
+
+void Application::register_metrics() {
+  metrics_.add_collector([m = request_metrics_](util::MetricsWriter& out) { m->write(out); });
+  metrics_.add_collector([this](util::MetricsWriter& out) {
+    const auto engine = engine_->stats();
+    out.family("leadline_engine_steps_total", "counter", "Lead steps run by the engine.");
+    out.sample("leadline_engine_steps_total", {}, static_cast<double>(engine.steps));
+    out.family("leadline_engine_batches_total", "counter", "Engine batches committed.");
+    out.sample("leadline_engine_batches_total", {}, static_cast<double>(engine.batches));
+    out.family("leadline_engine_batch_failures_total", "counter", "Engine batches rolled back.");
+    out.sample("leadline_engine_batch_failures_total", {}, static_cast<double>(engine.failures));
+    out.family("leadline_engine_batch_duration_seconds", "histogram",
+               "Time to claim, step and commit one engine batch.");
+    out.histogram("leadline_engine_batch_duration_seconds", {}, engine_->batch_duration());
+    out.family("leadline_engine_lateness_seconds", "histogram",
+               "How long after its due time a lead was stepped.");
+    out.histogram("leadline_engine_lateness_seconds", {}, engine_->lateness());
+    out.family("leadline_database_errors_total", "counter",
+               "Database failures seen by the HTTP layer and the engine.");
+    out.sample("leadline_database_errors_total", {{"where", "http"}},
+               static_cast<double>(http_database_errors_.value()));
+    out.sample("leadline_database_errors_total", {{"where", "engine"}},
+               static_cast<double>(engine.database_errors));
+    // Zero with the simulator, which sends nothing.
+    const auto calls = dispatcher_ ? dispatcher_->stats() : engine::DispatcherStats{};
+    out.family("leadline_call_dispatch_total", "counter",
+               "Requests to the call provider, by result.");
+    out.sample("leadline_call_dispatch_total", {{"result", "placed"}},
+               static_cast<double>(calls.placed));
+    out.sample("leadline_call_dispatch_total", {{"result", "retried"}},
+               static_cast<double>(calls.retried));
+    out.sample("leadline_call_dispatch_total", {{"result", "failed"}},
+               static_cast<double>(calls.failed));
+    out.sample("leadline_call_dispatch_total", {{"result", "cancelled"}},
+               static_cast<double>(calls.cancelled));
+    const auto hooks = webhooks_->stats();
+    out.family("leadline_webhook_deliveries_total", "counter",
+               "Webhook delivery attempts, by result.");
+    out.sample("leadline_webhook_deliveries_total", {{"result", "delivered"}},
+               static_cast<double>(hooks.delivered));
+    out.sample("leadline_webhook_deliveries_total", {{"result", "retried"}},
+               static_cast<double>(hooks.retried));
+    out.sample("leadline_webhook_deliveries_total", {{"result", "failed"}},
+               static_cast<double>(hooks.failed));
+  });
+  metrics_.add_collector(util::write_process_metrics);
 }
 
 Application::~Application() { stop(); }
@@ -92,6 +143,7 @@ std::uint16_t Application::start() {
   server_options.rate_limit_per_second = options_.rate_limit;
   server_options.rate_limit_burst = options_.rate_limit * 2;
   server_options.body_limit = options_.body_limit;
+  server_options.metrics = request_metrics_;
   server_ =
       std::make_unique<http::Server>(server_options, router_, api::make_authenticator(*store_));
   server_->start();

@@ -11,10 +11,12 @@
 #include "engine/call_dispatcher.h"
 #include "engine/scheduler.h"
 #include "engine/webhook_deliverer.h"
+#include "http/request_metrics.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/metrics.h"
 
 namespace leadline::app {
 
@@ -59,8 +61,12 @@ class Application {
   engine::WebhookDeliverer& webhooks() { return *webhooks_; }
   // The sender of calls to an external provider; null with the simulator.
   engine::CallDispatcher* dispatcher() { return dispatcher_.get(); }
+  // What GET /metrics renders besides the database's counts.
+  const util::Metrics& metrics() const { return metrics_; }
 
  private:
+  void register_metrics();
+
   AppOptions options_;
   std::shared_ptr<util::Clock> clock_;
   std::unique_ptr<store::Store> store_;
@@ -69,6 +75,9 @@ class Application {
   std::unique_ptr<engine::WebhookDeliverer> webhooks_;
   std::unique_ptr<engine::CallDispatcher> dispatcher_;
   http::Router router_;
+  util::Metrics metrics_;
+  util::Counter http_database_errors_;
+  std::shared_ptr<http::RequestMetrics> request_metrics_;
   std::unique_ptr<http::Server> server_;
 };
 

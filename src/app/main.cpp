@@ -1,4 +1,4 @@
-// The leadline command line: serve, keys create.
+// The leadline command line: serve, keys create, demo, backup.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "api/static_files.h"
 #include "app/application.h"
 #include "app/demo.h"
+#include "store/sqlite/sqlite_backup.h"
 #include "store/store.h"
 
 namespace {
@@ -124,6 +126,36 @@ int run_keys_create(const std::string& database, const std::string& org_name,
             << issued.credential() << std::endl;
   return 0;
 }
+// Copies a live SQLite database with SQLite's online backup API.
+int run_backup(const std::string& database, const std::string& to, bool force) {
+  if (database.starts_with("postgres:") || database.starts_with("postgresql:")) {
+    std::cerr << "leadline backup copies SQLite databases only; for PostgreSQL use pg_dump "
+                 "(e.g. pg_dump --format=custom --file=FILE URL)\n";
+    return 2;
+  }
+  if (!database.starts_with("sqlite:")) {
+    std::cerr << "--database must be sqlite:PATH\n";
+    return 2;
+  }
+  std::string path = database.substr(7);
+  if (path.starts_with("//")) path = path.substr(2);
+  std::error_code ec;
+  if (std::filesystem::exists(to, ec) && !force) {
+    std::cerr << to << " exists; pass --force to overwrite it\n";
+    return 2;
+  }
+  if (std::filesystem::weakly_canonical(path, ec) == std::filesystem::weakly_canonical(to, ec)) {
+    std::cerr << "--to must differ from the database file\n";
+    return 2;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = leadline::store::sqlite::backup_database(path, to);
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "Backed up " << path << " to " << to << " (" << result.pages << " pages in "
+            << result.steps << " steps, " << seconds << " s)" << std::endl;
+  return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -223,6 +255,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
 
+  std::string backup_database = "sqlite:leadline.db", backup_to;
+  bool backup_force = false;
+  auto* backup = cli.add_subcommand(
+      "backup", "Copy a live SQLite database consistently (PostgreSQL: use pg_dump)");
+  backup->add_option("--database", backup_database, "sqlite:PATH")
+      ->envname("LEADLINE_DATABASE")
+      ->capture_default_str();
+  backup->add_option("--to", backup_to, "The file to write")->required();
+  backup->add_flag("--force", backup_force, "Overwrite --to if it exists");
+
   CLI11_PARSE(cli, argc, argv);
   try {
     if (serve->parsed()) {
@@ -231,6 +273,7 @@ int main(int argc, char** argv) {
     }
     if (create->parsed()) return run_keys_create(database, org_name, key_name);
     if (demo->parsed()) return run_demo(demo_options, demo_leads);
+    if (backup->parsed()) return run_backup(backup_database, backup_to, backup_force);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;

@@ -33,7 +33,7 @@ void Scheduler::stop() {
 }
 
 SchedulerStats Scheduler::stats() const {
-  return {steps_.load(), batches_.load(), failures_.load()};
+  return {steps_.load(), batches_.load(), failures_.load(), database_errors_.load()};
 }
 
 const CompiledWorkflow& Scheduler::workflow_for(const store::DueLead& due) {
@@ -54,12 +54,17 @@ std::size_t Scheduler::run_batch(util::Millis now) {
   // writes fail is found; it then fails alone and the others carry on.
   const std::size_t limit = alone_.remaining > 0 ? 1 : options_.batch_size;
   std::string single_lead;
+  std::vector<util::Millis> lateness;  // observed only once the batch commits
+  const auto started = std::chrono::steady_clock::now();
   try {
     claimed = store_.run_due_steps(now, limit, [&](std::vector<store::DueLead>& batch) {
       store::StepWrites writes;
       writes.leads.reserve(batch.size());
       jobs.clear();
       single_lead = batch.size() == 1 ? batch.front().lead.id : std::string();
+      lateness.clear();
+      for (const auto& due : batch)
+        if (due.lead.next_action_at) lateness.push_back(now - *due.lead.next_action_at);
       for (auto& due : batch) {
         const auto& workflow = workflow_for(due);
         if (due.lead.id == alone_.poisoned_lead) {
@@ -73,12 +78,16 @@ std::size_t Scheduler::run_batch(util::Millis now) {
     });
   } catch (const std::exception& e) {
     ++failures_;
+    if (dynamic_cast<const store::StoreError*>(&e) != nullptr) ++database_errors_;
     note_failed_batch(limit, single_lead, e.what());
     return 0;
   }
   if (claimed > 0) {
     steps_ += claimed;
     ++batches_;
+    batch_duration_.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    for (const auto late : lateness) lateness_.observe(static_cast<double>(late) / 1000.0);
     if (alone_.remaining > 0) --alone_.remaining;
     if (!single_lead.empty() && single_lead == alone_.poisoned_lead) {
       alone_.poisoned_lead.clear();  // failed and saved: back to whole batches

@@ -15,6 +15,7 @@
 #include "providers/call_simulator.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/metrics.h"
 
 namespace leadline::engine {
 
@@ -29,9 +30,10 @@ struct SchedulerOptions {
 };
 
 struct SchedulerStats {
-  std::uint64_t steps = 0;     // leads stepped
-  std::uint64_t batches = 0;   // transactions committed
-  std::uint64_t failures = 0;  // batches rolled back
+  std::uint64_t steps = 0;            // leads stepped
+  std::uint64_t batches = 0;          // transactions committed
+  std::uint64_t failures = 0;         // batches rolled back
+  std::uint64_t database_errors = 0;  // of those, failed by the store (StoreError)
 };
 
 class Scheduler {
@@ -47,6 +49,9 @@ class Scheduler {
   // Runs one batch at `now`; answers the number of leads claimed.
   std::size_t run_batch(util::Millis now);
   SchedulerStats stats() const;
+  // Seconds from a lead's next_action_at to its step; seconds per committed batch.
+  const util::Histogram& lateness() const { return lateness_; }
+  const util::Histogram& batch_duration() const { return batch_duration_; }
 
  private:
   void loop();
@@ -74,7 +79,9 @@ class Scheduler {
   std::thread thread_;
   std::mutex wake_mutex_;
   std::condition_variable wake_;
-  std::atomic<std::uint64_t> steps_{0}, batches_{0}, failures_{0};
+  std::atomic<std::uint64_t> steps_{0}, batches_{0}, failures_{0}, database_errors_{0};
+  util::Histogram lateness_{util::Histogram::lateness_buckets()};
+  util::Histogram batch_duration_{util::Histogram::duration_buckets()};
 };
 
 }  // namespace leadline::engine

@@ -73,8 +73,9 @@ BeastResponse to_beast(Response&& in, unsigned version, bool keep_alive, bool he
 Dispatcher::Dispatcher(Router router, Authenticator authenticate, DispatcherOptions options)
     : router_(std::move(router)),
       authenticate_(std::move(authenticate)),
-      failed_auth_(std::make_unique<RateLimiter>(options.failed_auth_per_second,
-                                                 options.failed_auth_burst)) {
+      failed_auth_(
+          std::make_unique<RateLimiter>(options.failed_auth_per_second, options.failed_auth_burst)),
+      metrics_(std::move(options.metrics)) {
   if (options.rate_per_second > 0)
     limiter_ = std::make_unique<RateLimiter>(options.rate_per_second, options.burst);
 }
@@ -180,6 +181,16 @@ BeastResponse Dispatcher::respond(Admission& admission, std::string&& body, unsi
     response.headers.emplace_back("X-RateLimit-Reset", std::to_string(limit->reset_unix));
     if (!limit->allowed)
       response.headers.emplace_back("Retry-After", std::to_string(limit->retry_after));
+  }
+  if (metrics_) {
+    const std::size_t index =
+        admission.route != nullptr
+            ? static_cast<std::size_t>(admission.route - router_.routes().data())
+            : (admission.fallback ? metrics_->fallback_index() : metrics_->unmatched_index());
+    metrics_->observe(
+        index, response.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - admission.started)
+            .count());
   }
   return to_beast(std::move(response), version, keep_alive, admission.request.method == "HEAD");
 }

@@ -4,6 +4,7 @@
 // a request that will be refused is answered before its body is read; respond() runs the
 // handler on the body and renders every failure in the error shape. Both are called
 // concurrently from several threads; neither throws.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "http/rate_limiter.h"
+#include "http/request_metrics.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -31,6 +33,8 @@ struct DispatcherOptions {
   // attempt per 1 / failed_auth_per_second seconds, valid key or not.
   double failed_auth_per_second = 1;
   double failed_auth_burst = 30;
+  // Built from the same router (same route order); null: requests are not counted.
+  std::shared_ptr<RequestMetrics> metrics = nullptr;
 };
 
 // What the request line and headers decided.
@@ -40,6 +44,7 @@ struct Admission {
   bool fallback = false;  // answered by the router's fallback (static files)
   std::optional<RateLimiter::Decision> limit;
   std::optional<Response> refusal;  // answer this and do not read the body
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 class Dispatcher {
@@ -64,6 +69,7 @@ class Dispatcher {
   Authenticator authenticate_;
   std::unique_ptr<RateLimiter> limiter_;      // null when rate limiting is off
   std::unique_ptr<RateLimiter> failed_auth_;  // per client address
+  std::shared_ptr<RequestMetrics> metrics_;
 };
 
 }  // namespace leadline::http

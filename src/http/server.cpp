@@ -96,6 +96,7 @@ void Server::start() {
   dispatch.rate_per_second = o.rate_limit_per_second;
   dispatch.burst = o.rate_limit_burst;
   dispatch.failed_auth_burst = o.failed_auth_burst;
+  dispatch.metrics = o.metrics;
   const std::size_t max_connections = o.max_connections ? o.max_connections : connection_capacity();
   auto context = std::make_shared<ConnectionContext>(
       Dispatcher(s.router, s.authenticate, dispatch), s.workers->get_executor(), o.body_limit,

@@ -13,6 +13,8 @@
 
 namespace leadline::http {
 
+class RequestMetrics;
+
 // Who a valid key belongs to.
 struct Principal {
   std::string key_id;
@@ -43,6 +45,8 @@ struct ServerOptions {
   // Run handlers on the I/O threads instead of the pool: saves two thread hops per request,
   // but a blocking handler then stalls every connection of that thread. Benchmarks only.
   bool handlers_on_io_threads = false;
+  // Counts requests by route (built from the router handed to the Server); null: not counted.
+  std::shared_ptr<RequestMetrics> metrics = nullptr;
 };
 
 class Server {

@@ -214,9 +214,24 @@ enum class CallReportResult {
   kUnknownCall,
 };
 
+// What /metrics reads from the database when scraped (all organizations together).
+struct OpsCounts {
+  std::vector<std::pair<std::string, std::int64_t>> leads_by_status;
+  std::vector<std::pair<std::string, std::int64_t>> calls_by_outcome;  // ended calls only
+  std::int64_t due_leads = 0;              // due now and not yet stepped
+  std::optional<util::Millis> oldest_due;  // the earliest next_action_at among those
+  std::int64_t queued_calls = 0;           // waiting to be sent to the call provider
+  std::int64_t pending_deliveries = 0;     // webhook deliveries not yet delivered
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // --- Operations ---
+  // Throws StoreError when the database does not answer a trivial query.
+  virtual void ping() = 0;
+  virtual OpsCounts ops_counts(util::Millis now) = 0;
 
   // --- Organizations and API keys ---
   virtual bool has_organizations() = 0;

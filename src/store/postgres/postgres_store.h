@@ -17,6 +17,8 @@ class PostgresStore final : public Store {
   explicit PostgresStore(const std::string& url);
 
   // Store
+  void ping() override;
+  OpsCounts ops_counts(util::Millis now) override;
   bool has_organizations() override;
   Organization ensure_organization(std::string_view name, util::Millis now) override;
   void insert_api_key(const ApiKey& key) override;

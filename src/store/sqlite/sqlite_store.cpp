@@ -37,7 +37,9 @@ ApiKey read_key(const Statement& s) {
 }
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path) : pool_(path, kPoolSize) { migrate(); }
+SqliteStore::SqliteStore(const std::string& path) : path_(path), pool_(path, kPoolSize) {
+  migrate();
+}
 
 void SqliteStore::migrate() {
   auto conn = pool_.acquire();

@@ -14,6 +14,8 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const std::string& path);
 
   // Store
+  void ping() override;
+  OpsCounts ops_counts(util::Millis now) override;
   bool has_organizations() override;
   Organization ensure_organization(std::string_view name, util::Millis now) override;
   void insert_api_key(const ApiKey& key) override;
@@ -103,6 +105,7 @@ class SqliteStore final : public Store {
 
  private:
   void migrate();
+  std::string path_;  // ping() opens it afresh
   ConnectionPool pool_;
 };
 
