@@ -84,7 +84,7 @@ report() {
   fi
 }
 wait_one() {
-  local done_pid status=0
+  local done_pid status=0 name
   wait -n -p done_pid || status=$?
   for name in "${!pids[@]}"; do
     if [ "${pids[$name]}" = "$done_pid" ]; then
