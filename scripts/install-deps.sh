@@ -11,6 +11,7 @@ packages=(
   libzip-dev libpugixml-dev
   libspdlog-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
   curl wrk sqlite3 python3
   nodejs chromium
 )

@@ -3,7 +3,8 @@
 # browser test, then the C++ suite under AddressSanitizer + UndefinedBehaviorSanitizer. Each
 # build's C++ suite runs twice: on SQLite, then on PostgreSQL (a throwaway server started
 # here; the API, engine and e2e fixtures give each test a fresh schema in it). No server, no
-# green run.
+# green run. Last, every libFuzzer target of fuzz/ runs for a bounded time (scripts/fuzz.sh;
+# LEADLINE_FUZZ_SECONDS per target, default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -23,7 +24,7 @@ run_suite() {
 }
 
 echo "== format check"
-if ! clang-format --dry-run -Werror $(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp') 2>/tmp/leadline-format.log; then
+if ! clang-format --dry-run -Werror $(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 'fuzz/*.cpp' 'fuzz/*.h') 2>/tmp/leadline-format.log; then
   head -40 /tmp/leadline-format.log
   echo "clang-format: files above are not formatted (run: clang-format -i <file>)"
   exit 1
@@ -42,3 +43,6 @@ BUILD_TYPE=Debug LEADLINE_SKIP_WEB=1 scripts/build.sh build-asan -DLEADLINE_SANI
 echo "== tests under sanitizers"
 run_suite build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1
+
+echo "== fuzzing (libFuzzer, ASan + UBSan)"
+scripts/fuzz.sh "${LEADLINE_FUZZ_SECONDS:-20}"
