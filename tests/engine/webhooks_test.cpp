@@ -433,5 +433,23 @@ TEST_F(WebhooksTest, ASlowReceiverOfOneOrganizationDoesNotHoldUpAnother) {
   deliverer.stop();
 }
 
+TEST_F(WebhooksTest, AReceiverAnsweringBytesThatAreNotUtf8IsRecordedAndRetried) {
+  // PostgreSQL refuses such text: the result could not be stored and the delivery was sent
+  // again and again.
+  peer_.set_handler([](const PeerRequest&) { return PeerReply{500, "erreur \xe9\xe8"}; });
+  auto hook = create_webhook(peer_.url(), Json::array({"workflow.lead.completed"}));
+  auto wf = create_workflow();
+  create_node(wf, "CONVERTED");
+  activate(wf);
+  enroll(wf, Json::object());
+  settle();
+  deliver();
+  auto pending_now = deliveries(hook, "&status=pending")["data"];
+  ASSERT_EQ(pending_now.size(), 1u) << pending_now;
+  EXPECT_EQ(pending_now[0]["attempts"], 1);
+  EXPECT_EQ(pending_now[0]["last_error"], "HTTP 500: erreur \xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(peer_.request_count(), 1u);
+}
+
 }  // namespace
 }  // namespace leadline::test
