@@ -103,10 +103,11 @@ IssuedKey issue_api_key(store::Store& store, const std::string& org_id, const st
 }
 
 http::Authenticator make_authenticator(store::Store& store) {
-  return [&store](std::string_view credential) -> std::optional<http::Principal> {
+  return [&store](std::string_view credential, bool may_look_up) -> std::optional<http::Principal> {
     const util::Millis now = util::system_now();
     const std::string key(credential);
     if (auto cached = auth_cache().find(key, now)) return cached;
+    if (!may_look_up) return std::nullopt;
     const auto colon = credential.find(':');
     if (colon == std::string_view::npos) return std::nullopt;
     auto stored = store.find_api_key(credential.substr(0, colon));

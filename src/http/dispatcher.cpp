@@ -145,19 +145,21 @@ void Dispatcher::route(const BeastHeader& header, Admission& admission) const {
 }
 
 void Dispatcher::authenticate(std::string_view client_address, Admission& admission) {
-  // A client that keeps presenting bad keys is slowed down before any key is checked, so
-  // guessing keys (or flooding the key store) costs it time, whatever it sends next.
+  // An address that keeps presenting bad keys may go on using keys known to be valid (other
+  // clients behind the same address), but new ones are not checked until it slows down: no
+  // guessing keys, no flooding the key store.
   const std::string client = std::string(client_address);
-  if (failed_auth_->exhausted(client))
-    throw ApiError(429, Json("Too many failed authentication attempts from this address"));
+  const bool limited = failed_auth_->exhausted(client);
   Request& request = admission.request;
   const std::string_view header = trim(request.header("authorization"));
   std::optional<Principal> principal;
   if (starts_with_ignore_case(header, "bearer ")) {
     const std::string_view credential = trim(header.substr(7));
-    if (!credential.empty()) principal = authenticate_(credential);
+    if (!credential.empty()) principal = authenticate_(credential, !limited);
   }
   if (!principal) {
+    if (limited)
+      throw ApiError(429, Json("Too many failed authentication attempts from this address"));
     failed_auth_->take(client);
     throw unauthorized();
   }

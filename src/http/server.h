@@ -22,7 +22,10 @@ struct Principal {
 };
 
 // Checks the credential after "Bearer " ("key_id:secret"); nullopt when missing or invalid.
-using Authenticator = std::function<std::optional<Principal>(std::string_view credential)>;
+// With `may_look_up` false only credentials it already knows to be valid (in memory) pass:
+// what a client that keeps failing may still use, without reaching the key store.
+using Authenticator =
+    std::function<std::optional<Principal>(std::string_view credential, bool may_look_up)>;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
