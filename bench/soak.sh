@@ -65,12 +65,12 @@ edge "$call2" "$lost" null
 curl -s "${auth[@]}" "$api/workflows/$wf/activate" -X POST >/dev/null
 curl -s "${auth[@]}" "$api/user-webhooks" -d "{\"url\": \"http://127.0.0.1:$hook_port/hook\", \"events\": [\"workflow.lead.completed\", \"workflow.lead.dropped\"], \"secret\": \"soak-secret-0000000001\"}" >/dev/null
 
-# Bulk enrolment: 5,000 leads every 5 s, distinct numbers (all US, valid).
+# Bulk enrolment: 5,000 leads every 5 s, distinct valid US numbers (415-200-0000 on).
 python3 - "$work/batches" <<'PY'
 import json, os, sys
 os.makedirs(sys.argv[1], exist_ok=True)
 for b in range(400):
-    leads = [{"phone_number": "+1415%07d" % (b * 5000 + i), "dynamic_variables": {"name": "L%d" % i}} for i in range(5000)]
+    leads = [{"phone_number": "+1415%07d" % (2000000 + b * 5000 + i), "dynamic_variables": {"name": "L%d" % i}} for i in range(5000)]
     open(os.path.join(sys.argv[1], "%03d.json" % b), "w").write(json.dumps({"leads": leads}))
 PY
 enrolled_file="$work/enrolled"

@@ -50,7 +50,8 @@ Response list_keys(const Request& request, Services& services) {
 }
 
 // Valid keys are cached briefly so most requests skip the store; a revocation through this
-// server clears the entry at once.
+// server clears the entry at once. Expired entries stay (until the cache is cleared) as
+// "was valid": what a client address that keeps failing may still have checked.
 class AuthCache {
  public:
   std::optional<http::Principal> find(const std::string& credential, util::Millis now) {
@@ -58,6 +59,10 @@ class AuthCache {
     auto it = entries_.find(credential);
     if (it == entries_.end() || it->second.expires_at < now) return std::nullopt;
     return it->second.principal;
+  }
+  bool was_valid(const std::string& credential) {
+    std::lock_guard lock(mutex_);
+    return entries_.contains(credential);
   }
   void put(const std::string& credential, http::Principal principal, util::Millis now) {
     std::lock_guard lock(mutex_);
@@ -107,11 +112,15 @@ http::Authenticator make_authenticator(store::Store& store) {
     const util::Millis now = util::system_now();
     const std::string key(credential);
     if (auto cached = auth_cache().find(key, now)) return cached;
-    if (!may_look_up) return std::nullopt;
+    if (!may_look_up && !auth_cache().was_valid(key)) return std::nullopt;
     const auto colon = credential.find(':');
     if (colon == std::string_view::npos) return std::nullopt;
     auto stored = store.find_api_key(credential.substr(0, colon));
-    if (!stored || stored->revoked_at) return std::nullopt;
+    if (!stored) return std::nullopt;
+    if (stored->revoked_at) {
+      auth_cache().forget_key(stored->id);  // revoked by another process: no longer "was valid"
+      return std::nullopt;
+    }
     if (!util::constant_time_equal(util::sha256_hex(credential.substr(colon + 1)),
                                    stored->secret_hash))
       return std::nullopt;

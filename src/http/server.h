@@ -22,8 +22,8 @@ struct Principal {
 };
 
 // Checks the credential after "Bearer " ("key_id:secret"); nullopt when missing or invalid.
-// With `may_look_up` false only credentials it already knows to be valid (in memory) pass:
-// what a client that keeps failing may still use, without reaching the key store.
+// With `may_look_up` false only credentials it has seen valid before may pass: what a client
+// address that keeps failing may still use, without new guesses reaching the key store.
 using Authenticator =
     std::function<std::optional<Principal>(std::string_view credential, bool may_look_up)>;
 
