@@ -169,6 +169,9 @@ std::optional<ParsedUrl> parse_url(std::string_view url) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     out.host = std::string(authority.substr(1, close - 1));
+    // A zone id ("%eth0") names an interface of this machine: never a target, and it would
+    // hide the address from the checks (found by the target_check fuzzer).
+    if (out.host.find('%') != std::string::npos) return std::nullopt;
     std::string_view after = authority.substr(close + 1);
     if (!after.empty() && !after.starts_with(':')) return std::nullopt;
     if (!after.empty()) port = after.substr(1);

@@ -90,7 +90,7 @@ TEST(TargetCheck, ParsesAuthorityForms) {
        {"ftp://example.com", "http://", "http://:80/", "http://h:/", "http://h:99999/",
         "http://h:0/", "http://h:8a/", "http://[::1/", "http://[::1]x/", "http://[zz]/",
         "http://::1/", "http://h/a b", "http://h/\r\nX: y", "http://ev%69l.com/",
-        "http://evil.com%2F%40127.0.0.1/"})
+        "http://evil.com%2F%40127.0.0.1/", "http://[::1%eth0]/", "http://[::Fff%4:d8.168.1.1]:80/"})
     EXPECT_FALSE(parse_url(bad)) << bad;
 }
 
