@@ -97,7 +97,7 @@ Response revoke_key(const Request& request, Services& services) {
 }
 }  // namespace
 
-IssuedKey issue_api_key(store::Store& store, const std::string& org_id, const std::string& name,
+IssuedKey issue_api_key(store::KeyStore& store, const std::string& org_id, const std::string& name,
                         util::Millis now) {
   IssuedKey issued;
   issued.secret = util::random_base62(kSecretLength);
@@ -107,7 +107,7 @@ IssuedKey issue_api_key(store::Store& store, const std::string& org_id, const st
   return issued;
 }
 
-http::Authenticator make_authenticator(store::Store& store) {
+http::Authenticator make_authenticator(store::KeyStore& store) {
   return [&store](std::string_view credential, bool may_look_up) -> std::optional<http::Principal> {
     const util::Millis now = util::system_now();
     const std::string key(credential);

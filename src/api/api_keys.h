@@ -13,7 +13,7 @@ struct IssuedKey {
   std::string credential() const { return key.id + ":" + secret; }
 };
 
-IssuedKey issue_api_key(store::Store& store, const std::string& org_id, const std::string& name,
+IssuedKey issue_api_key(store::KeyStore& store, const std::string& org_id, const std::string& name,
                         util::Millis now);
 
 }  // namespace leadline::api

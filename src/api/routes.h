@@ -22,7 +22,7 @@ void register_all_routes(http::Router& router, Services& services);
 
 // Checks "key_id:secret" against the store (secrets compared as hashes in constant time).
 // Valid keys are remembered for a few seconds so a request does not always hit the store.
-http::Authenticator make_authenticator(store::Store& store);
+http::Authenticator make_authenticator(store::KeyStore& store);
 
 // Throws 400 naming `field` when `url` is a loopback/private target and the server does not
 // allow those (spec §7). URLs with "{{...}}" placeholders are checked only when sent.

@@ -31,7 +31,7 @@ struct CallDispatcher::Shared {
   std::atomic<std::uint64_t> placed{0}, retried{0}, failed{0}, cancelled{0};
 };
 
-CallDispatcher::CallDispatcher(store::Store& store, const util::Clock& clock,
+CallDispatcher::CallDispatcher(store::CallOutbox& store, const util::Clock& clock,
                                DispatcherOptions options)
     : store_(store),
       clock_(clock),

@@ -40,7 +40,7 @@ struct DispatcherStats {
 
 class CallDispatcher {
  public:
-  CallDispatcher(store::Store& store, const util::Clock& clock, DispatcherOptions options);
+  CallDispatcher(store::CallOutbox& store, const util::Clock& clock, DispatcherOptions options);
   ~CallDispatcher();
 
   void start();
@@ -61,7 +61,7 @@ class CallDispatcher {
   void flush_results();
   store::DispatchChoice choose(const store::DispatchSlate& slate) const;
 
-  store::Store& store_;
+  store::CallOutbox& store_;
   const util::Clock& clock_;
   DispatcherOptions options_;
   providers::HttpCallProvider provider_;

@@ -10,7 +10,7 @@
 
 namespace leadline::engine {
 
-HttpJobRunner::HttpJobRunner(store::Store& store, const util::Clock& clock,
+HttpJobRunner::HttpJobRunner(store::ExecutionStore& store, const util::Clock& clock,
                              bool allow_private_targets, unsigned threads)
     : store_(store),
       clock_(clock),

@@ -19,7 +19,7 @@ namespace leadline::engine {
 
 class HttpJobRunner {
  public:
-  HttpJobRunner(store::Store& store, const util::Clock& clock, bool allow_private_targets,
+  HttpJobRunner(store::ExecutionStore& store, const util::Clock& clock, bool allow_private_targets,
                 unsigned threads = 8);
   ~HttpJobRunner();
 
@@ -40,7 +40,7 @@ class HttpJobRunner {
     std::deque<HttpJob> waiting;
   };
 
-  store::Store& store_;
+  store::ExecutionStore& store_;
   const util::Clock& clock_;
   bool allow_private_targets_;
   const std::size_t per_org_threads_;

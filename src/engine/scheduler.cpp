@@ -8,13 +8,15 @@
 
 namespace leadline::engine {
 
-Scheduler::Scheduler(store::Store& store, const util::Clock& clock, SchedulerOptions options)
-    : store_(store),
+Scheduler::Scheduler(store::ExecutionStore& execution, store::DefinitionStore& definitions,
+                     const util::Clock& clock, SchedulerOptions options)
+    : store_(execution),
+      definitions_(definitions),
       clock_(clock),
       options_(std::move(options)),
       simulator_(options_.simulator),
       executor_(simulator_, options_.placement),
-      http_(std::make_unique<HttpJobRunner>(store, clock, options_.allow_private_targets)) {}
+      http_(std::make_unique<HttpJobRunner>(execution, clock, options_.allow_private_targets)) {}
 
 Scheduler::~Scheduler() {
   stop();
@@ -39,9 +41,9 @@ SchedulerStats Scheduler::stats() const {
 const CompiledWorkflow& Scheduler::workflow_for(const store::DueLead& due) {
   auto& cached = graphs_[due.lead.workflow_id];
   if (!cached || cached->version != due.workflow_version) {
-    auto workflow = store_.find_workflow(due.lead.org_id, due.lead.workflow_id);
+    auto workflow = definitions_.find_workflow(due.lead.org_id, due.lead.workflow_id);
     cached = std::make_shared<const CompiledWorkflow>(
-        due.lead.workflow_id, due.workflow_version, store_.load_graph(due.lead.workflow_id),
+        due.lead.workflow_id, due.workflow_version, definitions_.load_graph(due.lead.workflow_id),
         workflow ? workflow->settings : Json::object());
   }
   return *cached;

@@ -38,7 +38,11 @@ struct SchedulerStats {
 
 class Scheduler {
  public:
-  Scheduler(store::Store& store, const util::Clock& clock, SchedulerOptions options = {});
+  // Steps leads through `execution`; reads workflows and graphs from `definitions`.
+  Scheduler(store::ExecutionStore& execution, store::DefinitionStore& definitions,
+            const util::Clock& clock, SchedulerOptions options = {});
+  Scheduler(store::Store& store, const util::Clock& clock, SchedulerOptions options = {})
+      : Scheduler(store, store, clock, std::move(options)) {}
   ~Scheduler();
 
   void start();
@@ -68,7 +72,8 @@ class Scheduler {
     std::string last_error;  // of the last failed batch, "" after a success
   } alone_;
 
-  store::Store& store_;
+  store::ExecutionStore& store_;
+  store::DefinitionStore& definitions_;
   const util::Clock& clock_;
   SchedulerOptions options_;
   providers::CallSimulator simulator_;

@@ -58,7 +58,7 @@ SignedRequest sign_delivery(const store::ClaimedDelivery& claimed) {
   return out;
 }
 
-WebhookDeliverer::WebhookDeliverer(store::Store& store, const util::Clock& clock,
+WebhookDeliverer::WebhookDeliverer(store::DeliveryOutbox& store, const util::Clock& clock,
                                    DelivererOptions options)
     : store_(store), clock_(clock), options_(options), owner_(util::new_id("dlv")) {}
 

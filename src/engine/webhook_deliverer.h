@@ -62,7 +62,8 @@ SignedRequest sign_delivery(const store::ClaimedDelivery& claimed);
 
 class WebhookDeliverer {
  public:
-  WebhookDeliverer(store::Store& store, const util::Clock& clock, DelivererOptions options = {});
+  WebhookDeliverer(store::DeliveryOutbox& store, const util::Clock& clock,
+                   DelivererOptions options = {});
   ~WebhookDeliverer();
 
   void start();
@@ -81,7 +82,7 @@ class WebhookDeliverer {
   void note_answer_time(const std::string& webhook_id, std::chrono::steady_clock::duration took,
                         bool answered);
 
-  store::Store& store_;
+  store::DeliveryOutbox& store_;
   const util::Clock& clock_;
   DelivererOptions options_;
   std::string owner_;           // this deliverer's lease owner id

@@ -1,5 +1,6 @@
-#include "store/postgres/postgres_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/postgres/postgres_driver.h"
+#include "store/sql/sql_store.h"
+#include "store/sqlite/sqlite_driver.h"
 #include "store/store.h"
 
 namespace leadline::store {
@@ -10,10 +11,15 @@ std::unique_ptr<Store> open_store(const StoreOptions& options) {
     std::string path(url.substr(7));
     if (path.starts_with("//")) path = path.substr(2);  // also accept sqlite://PATH
     if (path.empty()) throw StoreError("sqlite: URL needs a file path, e.g. sqlite:leadline.db");
-    return std::make_unique<sqlite::SqliteStore>(path);
+    return std::make_unique<sql::SqlStore>(
+        [path] { return std::make_unique<sqlite::Connection>(path); },
+        [path] { sqlite::check_readable(path); });
   }
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
-    return std::make_unique<postgres::PostgresStore>(options.url);
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    std::string server = options.url;
+    return std::make_unique<sql::SqlStore>(
+        [server] { return std::make_unique<postgres::Connection>(server); });
+  }
   throw StoreError("unsupported database URL '" + options.url +
                    "': supported schemes are sqlite:PATH and postgresql://USER:PASS@HOST:PORT/DB");
 }

@@ -1,7 +1,9 @@
 #pragma once
-// The storage contract the API and the engine rely on. SqliteStore implements it (a
-// PostgreSQL implementation follows the same contract). Every method may be called from any
-// thread; every method that changes more than one row does so atomically.
+// The storage contract the API and the engine rely on, split along its roles (as Temporal
+// splits its persistence into execution, task and metadata stores): each caller takes only
+// the role it uses. Store is all of them; sql::SqlStore implements it once for SQLite and
+// PostgreSQL. Every method may be called from any thread; every method that changes more
+// than one row does so atomically.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -224,16 +226,19 @@ struct OpsCounts {
   std::int64_t pending_deliveries = 0;     // webhook deliveries not yet delivered
 };
 
-class Store {
+// Readiness and the counts /metrics reports.
+class OpsStore {
  public:
-  virtual ~Store() = default;
-
-  // --- Operations ---
+  virtual ~OpsStore() = default;
   // Throws StoreError when the database does not answer a trivial query.
   virtual void ping() = 0;
   virtual OpsCounts ops_counts(util::Millis now) = 0;
+};
 
-  // --- Organizations and API keys ---
+// Organizations and API keys.
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
   virtual bool has_organizations() = 0;
   // The organization with that name, created (with a new id) if there is none.
   virtual Organization ensure_organization(std::string_view name, util::Millis now) = 0;
@@ -245,8 +250,12 @@ class Store {
   // Marks the key revoked; false when it is absent, another org's, or already revoked.
   virtual bool revoke_api_key(std::string_view org_id, std::string_view key_id,
                               util::Millis now) = 0;
+};
 
-  // --- Workflows ---
+// Workflows and their graphs, with the lead counts the graph view shows.
+class DefinitionStore {
+ public:
+  virtual ~DefinitionStore() = default;
   virtual void insert_workflow(const domain::Workflow& workflow) = 0;
   // The workflow with its counts; nullopt when absent or another organization's.
   virtual std::optional<domain::Workflow> find_workflow(std::string_view org_id,
@@ -303,8 +312,12 @@ class Store {
   // How many distinct leads have a finished visit of each node (the funnel).
   virtual std::vector<std::pair<std::string, std::int64_t>> visits_by_node(
       std::string_view workflow_id) = 0;
+};
 
-  // --- Leads (API) ---
+// Leads and calls as the API sees them: enrolment, listing, removal, history.
+class LeadStore {
+ public:
+  virtual ~LeadStore() = default;
   // Inserts the leads (ids, timestamps and next_action_at filled by the caller) except
   // duplicates, bumps the workflow's enrolled count and records new variable names, all in
   // one transaction. Throws ConflictError when the workflow is completed or cancelled.
@@ -326,8 +339,12 @@ class Store {
   virtual Page<domain::Call> list_calls(std::string_view org_id, const CallQuery& query) = 0;
   virtual std::optional<domain::Call> find_call(std::string_view org_id,
                                                 std::string_view call_id) = 0;
+};
 
-  // --- Engine ---
+// The engine's claims of due leads and the writes of their steps.
+class ExecutionStore {
+ public:
+  virtual ~ExecutionStore() = default;
   // In one transaction: claims up to `limit` leads due at `now` (leads of active workflows,
   // plus leads of any workflow waiting on a call, so calls finish), passes them to `step`,
   // and applies what it returns. A throw from `step` rolls everything back. Answers the
@@ -341,8 +358,12 @@ class Store {
   // otherwise (a late or repeated answer changes nothing).
   virtual bool record_action_result(std::string_view lead_id, std::string_view node_id,
                                     const Json& result, util::Millis now) = 0;
+};
 
-  // --- Webhooks (spec §7) ---
+// Webhook subscriptions (spec §7) and the deliveries the API lists.
+class WebhookStore {
+ public:
+  virtual ~WebhookStore() = default;
   virtual void insert_webhook(const Webhook& webhook) = 0;
   // nullopt when absent or another organization's.
   virtual std::optional<Webhook> find_webhook(std::string_view org_id,
@@ -359,6 +380,12 @@ class Store {
   virtual Page<WebhookDelivery> list_deliveries(std::string_view org_id,
                                                 std::string_view webhook_id,
                                                 const DeliveryQuery& query) = 0;
+};
+
+// The webhook outbox: events in, deliveries leased to deliverers and their attempts recorded.
+class DeliveryOutbox {
+ public:
+  virtual ~DeliveryOutbox() = default;
   // Writes the events (and one pending delivery per subscribed active webhook) in one
   // transaction; an event nobody subscribes to is dropped. The engine's events go through
   // run_due_steps instead.
@@ -378,7 +405,13 @@ class Store {
                                  const std::vector<DeliveryOutcome>& outcomes) = 0;
   // The earliest next_attempt_at of a pending delivery of an active webhook (nullopt: none).
   virtual std::optional<util::Millis> next_delivery_at() = 0;
-  // --- Call dispatch (external provider) ---
+};
+
+// The call outbox (external provider, spec §6.1): queued calls leased to dispatchers, what
+// the provider answered, and its reports on calls.
+class CallOutbox {
+ public:
+  virtual ~CallOutbox() = default;
   // In one transaction (one claimer at a time across processes): reads the slate of up to
   // `limit` due queued calls, lets `choose` pick, marks the chosen `send` calls claimed until
   // now + lease_millis (in flight, not due again before then) and ends the `cancel` calls as
@@ -399,6 +432,15 @@ class Store {
   virtual CallReportResult record_call_report(const domain::CallReport& report,
                                               util::Millis now) = 0;
 };
+
+class Store : public OpsStore,
+              public KeyStore,
+              public DefinitionStore,
+              public LeadStore,
+              public ExecutionStore,
+              public WebhookStore,
+              public DeliveryOutbox,
+              public CallOutbox {};
 
 struct StoreOptions {
   std::string url = "sqlite:leadline.db";  // "sqlite:PATH"

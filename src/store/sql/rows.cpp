@@ -1,12 +1,37 @@
-#include "store/postgres/postgres_rows.h"
+#include "store/sql/rows.h"
 
 #include <algorithm>
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 namespace {
 using domain::Call;
 using domain::HistoryEntry;
 using domain::Lead;
+
+// One statement per row (SQLite).
+constexpr std::string_view kInsertLeadRow =
+    "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, status, "
+    "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
+    "entered_at, enrolled_at, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateLeadStateRow =
+    "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
+    "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
+    "entered_at = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kUpdateLeadVariables = "UPDATE leads SET variables = ? WHERE id = ?";
+constexpr std::string_view kInsertHistoryRow =
+    "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
+    "outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertCallRow =
+    "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
+    "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
+    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
+    "agent_version_number, next_dispatch_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateCallResultRow =
+    "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
+    "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ? WHERE id = ?";
 
 // Each statement takes one JSON array of row objects whose keys are column names.
 constexpr std::string_view kInsertLeads =
@@ -73,6 +98,108 @@ std::optional<std::string> dump_or_null(const Json& j) {
   if (j.is_null()) return std::nullopt;
   return j.dump();
 }
+
+void insert_lead_row(Connection& conn, const Lead& l) {
+  conn.prepare(kInsertLeadRow)
+      .bind(1, l.id)
+      .bind(2, l.org_id)
+      .bind(3, l.workflow_id)
+      .bind(4, l.phone_number)
+      .bind(5, l.variables.dump())
+      .bind(6, to_string(l.status))
+      .bind(7, l.current_node_id)
+      .bind(8, l.stalled ? 1 : 0)
+      .bind(9, to_string(l.wait_kind))
+      .bind(10, l.attempt)
+      .bind(11, l.call_id)
+      .bind(12, l.call_count)
+      .bind(13, l.context.dump())
+      .bind(14, l.next_action_at)
+      .bind(15, l.entered_at)
+      .bind(16, l.enrolled_at)
+      .bind(17, l.created_at)
+      .bind(18, l.updated_at)
+      .exec();
+}
+
+void update_lead_state_row(Connection& conn, const Lead& l) {
+  conn.prepare(kUpdateLeadStateRow)
+      .bind(1, to_string(l.status))
+      .bind(2, l.current_node_id)
+      .bind(3, l.stalled ? 1 : 0)
+      .bind(4, to_string(l.wait_kind))
+      .bind(5, l.attempt)
+      .bind(6, l.call_id)
+      .bind(7, l.call_count)
+      .bind(8, l.context.dump())
+      .bind(9, l.next_action_at)
+      .bind(10, l.entered_at)
+      .bind(11, l.updated_at)
+      .bind(12, l.id)
+      .exec();
+  if (l.variables_changed)
+    conn.prepare(kUpdateLeadVariables).bind(1, l.variables.dump()).bind(2, l.id).exec();
+}
+
+void insert_history_row(Connection& conn, const HistoryEntry& h) {
+  conn.prepare(kInsertHistoryRow)
+      .bind(1, h.lead_id)
+      .bind(2, h.workflow_id)
+      .bind(3, h.node_id)
+      .bind(4, h.node_type)
+      .bind(5, h.label)
+      .bind(6, h.status)
+      .bind(7, h.outcome)
+      .bind(8, h.edge_label)
+      .bind(9, h.to_node_id)
+      .bind(10, h.call_id)
+      .bind(11, h.attempt)
+      .bind(12, h.started_at)
+      .bind(13, h.ended_at)
+      .bind(14, h.reason)
+      .exec();
+}
+
+void insert_call_row(Connection& conn, const Call& c) {
+  conn.prepare(kInsertCallRow)
+      .bind(1, c.id)
+      .bind(2, c.org_id)
+      .bind(3, c.workflow_id)
+      .bind(4, c.lead_id)
+      .bind(5, c.node_id)
+      .bind(6, c.attempt)
+      .bind(7, c.idempotency_key)
+      .bind(8, c.to_phone_number)
+      .bind(9, c.from_phone_number)
+      .bind(10, c.agent_id)
+      .bind(11, c.status)
+      .bind(12, c.outcome)
+      .bind(13, c.end_reason)
+      .bind(14, c.duration_seconds)
+      .bind(15, dump_or_null(c.postcall_analysis))
+      .bind(16, c.transcript)
+      .bind(17, c.provider_call_id)
+      .bind(18, c.created_at)
+      .bind(19, c.ended_at)
+      .bind(20, c.agent_version_number)
+      .bind(21, c.next_dispatch_at)
+      .exec();
+}
+
+void update_call_result_row(Connection& conn, const Call& c) {
+  conn.prepare(kUpdateCallResultRow)
+      .bind(1, c.status)
+      .bind(2, c.outcome)
+      .bind(3, c.end_reason)
+      .bind(4, c.duration_seconds)
+      .bind(5, dump_or_null(c.postcall_analysis))
+      .bind(6, c.transcript)
+      .bind(7, c.provider_call_id)
+      .bind(8, c.ended_at)
+      .bind(9, c.id)
+      .exec();
+}
+
 }  // namespace
 
 Lead read_lead(const Statement& s, int i) {
@@ -130,6 +257,10 @@ Call read_call(const Statement& s, int i) {
 }
 
 void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
+  if (!conn.dialect().postgres()) {
+    for (const Lead* lead : leads) insert_lead_row(conn, *lead);
+    return;
+  }
   write_rows(conn, kInsertLeads, leads, [](const Lead* l) {
     return Json{{"id", l->id},
                 {"org_id", l->org_id},
@@ -153,6 +284,10 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
 }
 
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads) {
+  if (!conn.dialect().postgres()) {
+    for (const Lead& lead : leads) update_lead_state_row(conn, lead);
+    return;
+  }
   write_rows(conn, kUpdateLeadStates, leads, [](const Lead& l) {
     return Json{{"id", l.id},
                 {"status", to_string(l.status)},
@@ -171,6 +306,10 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads) {
 }
 
 void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries) {
+  if (!conn.dialect().postgres()) {
+    for (const HistoryEntry& entry : entries) insert_history_row(conn, entry);
+    return;
+  }
   write_rows(conn, kInsertHistory, entries, [](const HistoryEntry& h) {
     return Json{{"lead_id", h.lead_id},
                 {"workflow_id", h.workflow_id},
@@ -190,6 +329,10 @@ void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries) 
 }
 
 void insert_calls(Connection& conn, const std::vector<Call>& calls) {
+  if (!conn.dialect().postgres()) {
+    for (const Call& call : calls) insert_call_row(conn, call);
+    return;
+  }
   write_rows(conn, kInsertCalls, calls, [](const Call& c) {
     return Json{{"id", c.id},
                 {"org_id", c.org_id},
@@ -216,6 +359,10 @@ void insert_calls(Connection& conn, const std::vector<Call>& calls) {
 }
 
 void update_call_results(Connection& conn, const std::vector<Call>& calls) {
+  if (!conn.dialect().postgres()) {
+    for (const Call& call : calls) update_call_result_row(conn, call);
+    return;
+  }
   write_rows(conn, kUpdateCallResults, calls, [](const Call& c) {
     return Json{{"id", c.id},
                 {"status", c.status},
@@ -229,4 +376,12 @@ void update_call_results(Connection& conn, const std::vector<Call>& calls) {
   });
 }
 
-}  // namespace leadline::store::postgres
+void lock_workflow(Connection& conn, std::string_view workflow_id, WorkflowLock mode) {
+  if (!conn.dialect().postgres()) return;
+  conn.prepare(mode == WorkflowLock::kShare ? "SELECT 1 FROM workflows WHERE id = ? FOR SHARE"
+                                            : "SELECT 1 FROM workflows WHERE id = ? FOR UPDATE")
+      .bind(1, workflow_id)
+      .exec();
+}
+
+}  // namespace leadline::store::sql

@@ -1,20 +1,18 @@
 #pragma once
-// The Store on a PostgreSQL server (libpq), for several `leadline serve` processes sharing
-// one database. Transactions run at READ COMMITTED and lock the rows they decide on (the
-// workflow row for lifecycle, graph and enrolment changes; the lead rows a step claims, with
-// SKIP LOCKED), so every method keeps the same atomicity as the SQLite store.
+// The Store on an embedded SQLite file (WAL mode). Writes take BEGIN IMMEDIATE, so one
+// writer at a time; readers run beside it on other pooled connections.
 #include <string>
 
-#include "store/postgres/postgres_db.h"
+#include "store/sql/driver.h"
 #include "store/store.h"
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 
-class PostgresStore final : public Store {
+class SqlStore final : public Store {
  public:
-  // Connects to `url` (a libpq URI, postgresql://user:pass@host:port/db) and applies pending
-  // migrations. Throws StoreError when the server cannot be reached.
-  explicit PostgresStore(const std::string& url);
+  // Opens a first connection with `connect` and applies pending migrations. `check_fresh`
+  // is what ping() runs (by default: a query on a pooled connection).
+  explicit SqlStore(ConnectionPool::Connect connect, std::function<void()> check_fresh = {});
 
   // Store
   void ping() override;
@@ -60,7 +58,7 @@ class PostgresStore final : public Store {
   std::vector<std::pair<std::string, std::int64_t>> visits_by_node(
       std::string_view workflow_id) override;
 
-  // postgres_leads.cpp
+  // leads.cpp
   EnrollResult enroll_leads(const domain::Workflow& workflow,
                             const std::vector<domain::Lead>& leads, bool allow_reenrollment,
                             util::Millis now) override;
@@ -71,16 +69,16 @@ class PostgresStore final : public Store {
                                util::Millis now) override;
   std::vector<domain::HistoryEntry> lead_history(std::string_view lead_id) override;
   std::vector<std::string> variable_keys(std::string_view workflow_id) override;
-  // postgres_calls.cpp
+  // calls.cpp
   Page<domain::Call> list_calls(std::string_view org_id, const CallQuery& query) override;
   std::optional<domain::Call> find_call(std::string_view org_id, std::string_view call_id) override;
 
-  // postgres_engine.cpp
+  // engine.cpp
   size_t run_due_steps(util::Millis now, size_t limit, const StepFunction& step) override;
   std::optional<util::Millis> next_due_at() override;
   bool record_action_result(std::string_view lead_id, std::string_view node_id, const Json& result,
                             util::Millis now) override;
-  // postgres_dispatch.cpp
+  // dispatch.cpp
   std::vector<QueuedCall> claim_calls(util::Millis now, size_t limit, util::Millis lease_millis,
                                       const Store::DispatchChooser& choose) override;
   void record_dispatch_results(const std::vector<DispatchResult>& results,
@@ -88,7 +86,7 @@ class PostgresStore final : public Store {
   std::optional<util::Millis> next_dispatch_at() override;
   CallReportResult record_call_report(const domain::CallReport& report, util::Millis now) override;
 
-  // postgres_webhooks.cpp
+  // webhooks.cpp
   void insert_webhook(const Webhook& webhook) override;
   std::optional<Webhook> find_webhook(std::string_view org_id,
                                       std::string_view webhook_id) override;
@@ -109,6 +107,7 @@ class PostgresStore final : public Store {
  private:
   void migrate();
   ConnectionPool pool_;
+  std::function<void()> check_fresh_;
 };
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

@@ -1,29 +1,31 @@
 // Calls placed through an external provider: the dispatcher's claims and results, and the
-// provider's reports (spec §6.1). Several processes may dispatch: a claim takes a
-// transaction-scoped advisory lock, so claims run one at a time and each sees the calls the
-// others claimed (the concurrency caps hold across processes). Writers that touch a call and
-// its lead lock the lead first, as the engine's batches do, so they cannot deadlock with them
-// and a report and a timeout of the same call are ordered.
-#include "store/postgres/postgres_rows.h"
-#include "store/postgres/postgres_store.h"
+// provider's reports (spec §6.1). With SQLite's one writer at a time, each transaction sees
+// every committed claim, so the concurrency caps hold without further locking. On PostgreSQL
+// several processes may dispatch: a claim takes a transaction-scoped advisory lock, so claims run
+// one at a time and each sees the calls the others claimed (the concurrency caps hold across
+// processes). Writers that touch a call and its lead lock the lead first, as the engine's batches
+// do, so they cannot deadlock with them and a report and a timeout of the same call are ordered.
+#include <algorithm>
 
-namespace leadline::store::postgres {
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
+
+namespace leadline::store::sql {
 namespace {
 using domain::Call;
 
 // Due queued calls of active workflows, and those whose lead (or workflow) is gone or ended:
 // the dispatcher cancels those.
-const std::string& due_calls_sql() {
-  static const std::string sql =
-      "SELECT " + std::string(kCallColumns) +
-      ", l.variables, l.status FROM calls c "
-      "LEFT JOIN leads l ON l.id = c.lead_id LEFT JOIN workflows w ON w.id = c.workflow_id "
-      "WHERE c.status = 'queued' AND c.next_dispatch_at <= ? AND (w.status IN ('active', "
-      "'running') OR l.id IS NULL OR w.id IS NULL OR l.status IN ('completed', 'dropped', "
-      "'removed', 'cancelled', 'failed')) "
-      "ORDER BY c.next_dispatch_at LIMIT ? FOR UPDATE OF c SKIP LOCKED";
-  return sql;
-}
+const SqlText kDueCalls([](const Dialect& d) {
+  return "SELECT " + std::string(kCallColumns) +
+         ", l.variables, l.status FROM calls c "
+         "LEFT JOIN leads l ON l.id = c.lead_id LEFT JOIN workflows w ON w.id = c.workflow_id "
+         "WHERE c.status = 'queued' AND c.next_dispatch_at <= ? AND (w.status IN ('active', "
+         "'running') OR l.id IS NULL OR w.id IS NULL OR l.status IN ('completed', 'dropped', "
+         "'removed', 'cancelled', 'failed')) "
+         "ORDER BY c.next_dispatch_at LIMIT ?" +
+         d.for_update_skip_locked("c");
+});
 constexpr std::string_view kInFlight =
     "SELECT (SELECT count(*) FROM calls WHERE status = 'initiated') + (SELECT count(*) FROM "
     "calls WHERE status = 'queued' AND claimed_until IS NOT NULL AND claimed_until > ?)";
@@ -31,17 +33,28 @@ constexpr std::string_view kInFlightOf =
     "SELECT (SELECT count(*) FROM calls WHERE status = 'initiated' AND workflow_id = ?) + "
     "(SELECT count(*) FROM calls WHERE status = 'queued' AND workflow_id = ? AND claimed_until "
     "IS NOT NULL AND claimed_until > ?)";
-constexpr std::string_view kWorkflowSettings =
-    "SELECT id, settings FROM workflows WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb))";
-constexpr std::string_view kClaim =
-    "UPDATE calls SET claimed_until = ?, next_dispatch_at = ?, "
-    "dispatch_attempts = dispatch_attempts + 1 "
-    "WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)) AND status = 'queued'";
-constexpr std::string_view kCancel =
-    "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = 'cancelled', "
-    "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL "
-    "WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)) AND status = 'queued'";
-// Placed and retried calls travel as one JSON array each: one round trip per batch.
+const SqlText kWorkflowSettings([](const Dialect& d) {
+  return "SELECT id, settings FROM workflows WHERE id IN (" + d.json_strings("?") + ")";
+});
+const SqlText kClaim([](const Dialect& d) {
+  return "UPDATE calls SET claimed_until = ?, next_dispatch_at = ?, "
+         "dispatch_attempts = dispatch_attempts + 1 WHERE id IN (" +
+         d.json_strings("?") + ") AND status = 'queued'";
+});
+const SqlText kCancel([](const Dialect& d) {
+  return "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = 'cancelled', "
+         "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL WHERE id IN (" +
+         d.json_strings("?") + ") AND status = 'queued'";
+});
+// SQLite: one statement per placed or retried call.
+constexpr std::string_view kPlacedRow =
+    "UPDATE calls SET status = 'initiated', provider_call_id = coalesce(?, provider_call_id), "
+    "dispatched_at = ?, next_dispatch_at = NULL, claimed_until = NULL, dispatch_error = NULL "
+    "WHERE id = ? AND status = 'queued'";
+constexpr std::string_view kRetryRow =
+    "UPDATE calls SET next_dispatch_at = ?, claimed_until = NULL, dispatch_error = ? "
+    "WHERE id = ? AND status = 'queued'";
+// PostgreSQL: placed and retried calls travel as one JSON array each, one round trip per batch.
 constexpr std::string_view kPlaced =
     "UPDATE calls c SET status = 'initiated', "
     "provider_call_id = coalesce(v.provider_call_id, c.provider_call_id), dispatched_at = ?, "
@@ -61,9 +74,10 @@ constexpr std::string_view kFailed =
 constexpr std::string_view kWakeLead =
     "UPDATE leads SET next_action_at = ? WHERE id = (SELECT lead_id FROM calls WHERE id = ?) "
     "AND call_id = ? AND wait_kind IN ('call', 'call_detached')";
+// PostgreSQL: the lead is locked before its call changes (see above).
 constexpr std::string_view kLockLeadOfCall =
     "SELECT l.id FROM leads l WHERE l.id = (SELECT lead_id FROM calls WHERE id = ?) FOR UPDATE";
-constexpr std::string_view kClaimLock = "SELECT pg_advisory_xact_lock(7265617, 1)";
+constexpr std::int64_t kClaimLock = 7265617;
 constexpr std::string_view kNextDispatch =
     "SELECT min(next_dispatch_at) FROM calls WHERE status = 'queued'";
 
@@ -101,19 +115,53 @@ std::optional<std::string> dump_or_null(const Json& j) {
 void wake_lead(Connection& conn, const std::string& call_id, util::Millis now) {
   conn.prepare(kWakeLead).bind(1, now).bind(2, call_id).bind(3, call_id).exec();
 }
+
+void lock_lead_of_call(Connection& conn, const std::string& call_id) {
+  if (conn.dialect().postgres()) conn.prepare(kLockLeadOfCall).bind(1, call_id).exec();
+}
+
+// Placed and retried calls: each as one statement per row (SQLite) or both as JSON arrays.
+void record_placed_and_retried(Connection& conn, const std::vector<DispatchResult>& results,
+                               util::Millis now) {
+  if (!conn.dialect().postgres()) {
+    for (const auto& r : results) {
+      if (r.kind == DispatchResult::kPlaced)
+        conn.prepare(kPlacedRow).bind(1, r.provider_call_id).bind(2, now).bind(3, r.call_id).exec();
+      else if (r.kind == DispatchResult::kRetry)
+        conn.prepare(kRetryRow).bind(1, r.retry_at).bind(2, r.error).bind(3, r.call_id).exec();
+    }
+    return;
+  }
+  Json placed = Json::array(), retried = Json::array();
+  for (const auto& r : results) {
+    if (r.kind == DispatchResult::kPlaced)
+      placed.push_back(
+          {{"id", r.call_id},
+           {"provider_call_id", r.provider_call_id ? Json(*r.provider_call_id) : Json(nullptr)}});
+    else if (r.kind == DispatchResult::kRetry)
+      retried.push_back(
+          {{"id", r.call_id}, {"next_dispatch_at", r.retry_at}, {"dispatch_error", r.error}});
+  }
+  const auto dump = [](const Json& rows) {
+    return rows.dump(-1, ' ', false, Json::error_handler_t::replace);
+  };
+  if (!placed.empty()) conn.prepare(kPlaced).bind(1, now).bind(2, dump(placed)).exec();
+  if (!retried.empty()) conn.prepare(kRetry).bind(1, dump(retried)).exec();
+}
 }  // namespace
 
-std::vector<QueuedCall> PostgresStore::claim_calls(util::Millis now, size_t limit,
-                                                   util::Millis lease_millis,
-                                                   const DispatchChooser& choose) {
+std::vector<QueuedCall> SqlStore::claim_calls(util::Millis now, size_t limit,
+                                              util::Millis lease_millis,
+                                              const DispatchChooser& choose) {
   return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
-      conn->prepare(kClaimLock).exec();
+      conn->lock_until_commit(kClaimLock);
       DispatchSlate slate;
       {
-        auto s =
-            conn->prepare(due_calls_sql()).bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+        auto s = conn->prepare(kDueCalls(conn->dialect()))
+                     .bind(1, now)
+                     .bind(2, static_cast<std::int64_t>(limit));
         while (s.step()) {
           QueuedCall queued;
           queued.call = read_call(s);
@@ -138,7 +186,8 @@ std::vector<QueuedCall> PostgresStore::claim_calls(util::Millis now, size_t limi
       {
         std::vector<std::string> workflow_ids;
         for (const auto& q : slate.due) workflow_ids.push_back(q.call.workflow_id);
-        auto s = conn->prepare(kWorkflowSettings).bind(1, id_array(workflow_ids).dump());
+        auto s = conn->prepare(kWorkflowSettings(conn->dialect()))
+                     .bind(1, id_array(workflow_ids).dump());
         while (s.step()) {
           Json settings = Json::parse(s.text(1), nullptr, false);
           slate.settings_by_workflow[s.text(0)] = settings.is_object() ? settings : Json::object();
@@ -146,12 +195,15 @@ std::vector<QueuedCall> PostgresStore::claim_calls(util::Millis now, size_t limi
       }
       const DispatchChoice choice = choose(slate);
       if (!choice.cancel.empty()) {
-        conn->prepare(kCancel).bind(1, now).bind(2, id_array(choice.cancel).dump()).exec();
+        conn->prepare(kCancel(conn->dialect()))
+            .bind(1, now)
+            .bind(2, id_array(choice.cancel).dump())
+            .exec();
         for (const auto& id : choice.cancel) wake_lead(*conn, id, now);
       }
       std::vector<QueuedCall> claimed;
       if (!choice.send.empty()) {
-        conn->prepare(kClaim)
+        conn->prepare(kClaim(conn->dialect()))
             .bind(1, now + lease_millis)
             .bind(2, now + lease_millis)
             .bind(3, id_array(choice.send).dump())
@@ -168,54 +220,36 @@ std::vector<QueuedCall> PostgresStore::claim_calls(util::Millis now, size_t limi
   });
 }
 
-void PostgresStore::record_dispatch_results(const std::vector<DispatchResult>& results,
-                                            util::Millis now) {
+void SqlStore::record_dispatch_results(const std::vector<DispatchResult>& results,
+                                       util::Millis now) {
   if (results.empty()) return;
   pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     in_transaction(*conn, [&] {
-      Json placed = Json::array(), retried = Json::array();
       for (const auto& r : results) {
-        switch (r.kind) {
-          case DispatchResult::kPlaced:
-            placed.push_back({{"id", r.call_id},
-                              {"provider_call_id",
-                               r.provider_call_id ? Json(*r.provider_call_id) : Json(nullptr)}});
-            break;
-          case DispatchResult::kRetry:
-            retried.push_back(
-                {{"id", r.call_id}, {"next_dispatch_at", r.retry_at}, {"dispatch_error", r.error}});
-            break;
-          case DispatchResult::kFailed:
-            conn->prepare(kLockLeadOfCall).bind(1, r.call_id).exec();
-            if (conn->prepare(kFailed)
-                    .bind(1, r.end_reason)
-                    .bind(2, r.error)
-                    .bind(3, now)
-                    .bind(4, r.call_id)
-                    .exec() > 0)
-              wake_lead(*conn, r.call_id, now);
-            break;
-        }
+        if (r.kind != DispatchResult::kFailed) continue;
+        lock_lead_of_call(*conn, r.call_id);
+        if (conn->prepare(kFailed)
+                .bind(1, r.end_reason)
+                .bind(2, r.error)
+                .bind(3, now)
+                .bind(4, r.call_id)
+                .exec() > 0)
+          wake_lead(*conn, r.call_id, now);
       }
-      const auto dump = [](const Json& rows) {
-        return rows.dump(-1, ' ', false, Json::error_handler_t::replace);
-      };
-      if (!placed.empty()) conn->prepare(kPlaced).bind(1, now).bind(2, dump(placed)).exec();
-      if (!retried.empty()) conn->prepare(kRetry).bind(1, dump(retried)).exec();
+      record_placed_and_retried(*conn, results, now);
     });
   });
 }
 
-std::optional<util::Millis> PostgresStore::next_dispatch_at() {
+std::optional<util::Millis> SqlStore::next_dispatch_at() {
   auto conn = pool_.acquire();
   auto s = conn->prepare(kNextDispatch);
   if (s.step() && !s.is_null(0)) return s.integer(0);
   return std::nullopt;
 }
 
-CallReportResult PostgresStore::record_call_report(const domain::CallReport& report,
-                                                   util::Millis now) {
+CallReportResult SqlStore::record_call_report(const domain::CallReport& report, util::Millis now) {
   return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
@@ -232,8 +266,8 @@ CallReportResult PostgresStore::record_call_report(const domain::CallReport& rep
       if (!call) return CallReportResult::kUnknownCall;
       // Lock the lead, then read the call again: a batch that stepped the lead meanwhile (a
       // timeout) is committed by now and its result is what this report finds.
-      conn->prepare(kLockLeadOfCall).bind(1, call->id).exec();
-      {
+      if (conn->dialect().postgres()) {
+        lock_lead_of_call(*conn, call->id);
         auto s = conn->prepare(call_by_sql("id")).bind(1, call->id);
         if (s.step()) call = read_call(s);
       }
@@ -273,4 +307,4 @@ CallReportResult PostgresStore::record_call_report(const domain::CallReport& rep
   });
 }
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

@@ -1,11 +1,11 @@
 // Workflow rows: create, read with counts, list, patch, delete, duplicate, lifecycle.
 #include <unordered_map>
 
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 #include "util/ids.h"
 
-namespace leadline::store::sqlite {
+namespace leadline::store::sql {
 namespace {
 using domain::Workflow;
 using domain::WorkflowStatus;
@@ -19,8 +19,9 @@ constexpr std::string_view kWorkflowColumns =
 constexpr std::string_view kInsertWorkflow =
     "INSERT INTO workflows (id, org_id, title, description, status, settings, version, "
     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kWorkflowStatus =
-    "SELECT status FROM workflows WHERE org_id = ? AND id = ?";
+const SqlText kWorkflowStatus([](const Dialect& d) {
+  return "SELECT status FROM workflows WHERE org_id = ? AND id = ?" + std::string(d.for_update());
+});
 constexpr std::string_view kSetWorkflowStatus =
     "UPDATE workflows SET status = ?, updated_at = ?, paused_at = ? WHERE id = ?";
 constexpr std::string_view kCallsInFlight =
@@ -116,25 +117,28 @@ std::string like_pattern(std::string_view text) {
 }
 }  // namespace
 
-void SqliteStore::insert_workflow(const Workflow& workflow) {
+void SqlStore::insert_workflow(const Workflow& workflow) {
   auto conn = pool_.acquire();
   insert_in(*conn, workflow);
 }
 
-std::optional<Workflow> SqliteStore::find_workflow(std::string_view org_id,
-                                                   std::string_view workflow_id) {
+std::optional<Workflow> SqlStore::find_workflow(std::string_view org_id,
+                                                std::string_view workflow_id) {
   auto conn = pool_.acquire();
   return find_in(*conn, org_id, workflow_id);
 }
 
-Page<Workflow> SqliteStore::list_workflows(std::string_view org_id, const WorkflowQuery& query) {
+Page<Workflow> SqlStore::list_workflows(std::string_view org_id, const WorkflowQuery& query) {
   // Only whitelisted column names reach the SQL text; values are bound.
   std::string where = "WHERE w.org_id = ?";
   if (query.status) where += status_filter_sql(*query.status);
-  if (query.title_contains) where += " AND w.title LIKE ? ESCAPE '\\'";
+  const bool postgres = pool_.dialect().postgres();
+  if (query.title_contains)
+    where += postgres ? " AND w.title ILIKE ? ESCAPE '\\'" : " AND w.title LIKE ? ESCAPE '\\'";
   const std::string column = query.sort_by == "updated_at" ? "w.updated_at"
-                             : query.sort_by == "title"    ? "w.title COLLATE NOCASE"
-                                                           : "w.created_at";
+                             : query.sort_by == "title"
+                                 ? (postgres ? "lower(w.title)" : "w.title COLLATE NOCASE")
+                                 : "w.created_at";
   const std::string dir = query.ascending ? " ASC" : " DESC";
   const std::string list_sql = std::string(kWorkflowColumns) + where + " ORDER BY " + column + dir +
                                ", w.id" + dir + " LIMIT ? OFFSET ?";
@@ -146,11 +150,12 @@ Page<Workflow> SqliteStore::list_workflows(std::string_view org_id, const Workfl
   return read_page<Workflow>(*conn, count_sql, list_sql, filters, query.page, read_workflow);
 }
 
-std::optional<Workflow> SqliteStore::update_workflow(std::string_view org_id,
-                                                     std::string_view workflow_id,
-                                                     const WorkflowPatch& patch, util::Millis now) {
+std::optional<Workflow> SqlStore::update_workflow(std::string_view org_id,
+                                                  std::string_view workflow_id,
+                                                  const WorkflowPatch& patch, util::Millis now) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&]() -> std::optional<Workflow> {
+    lock_workflow(*conn, workflow_id);
     auto current = find_in(*conn, org_id, workflow_id);
     if (!current) return std::nullopt;
     if (domain::is_final(current->status))
@@ -187,11 +192,11 @@ std::optional<Workflow> SqliteStore::update_workflow(std::string_view org_id,
   });
 }
 
-DeleteWorkflowResult SqliteStore::delete_workflow(std::string_view org_id,
-                                                  std::string_view workflow_id) {
+DeleteWorkflowResult SqlStore::delete_workflow(std::string_view org_id,
+                                               std::string_view workflow_id) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
-    auto s = conn->prepare(kWorkflowStatus).bind(1, org_id).bind(2, workflow_id);
+    auto s = conn->prepare(kWorkflowStatus(conn->dialect())).bind(1, org_id).bind(2, workflow_id);
     if (!s.step()) return DeleteWorkflowResult::kNotFound;
     auto status = domain::workflow_status_from_string(s.text(0));
     if (status == WorkflowStatus::kActive) return DeleteWorkflowResult::kActive;
@@ -202,11 +207,13 @@ DeleteWorkflowResult SqliteStore::delete_workflow(std::string_view org_id,
   });
 }
 
-std::optional<Workflow> SqliteStore::duplicate_workflow(std::string_view org_id,
-                                                        std::string_view source_id,
-                                                        const Workflow& copy) {
+std::optional<Workflow> SqlStore::duplicate_workflow(std::string_view org_id,
+                                                     std::string_view source_id,
+                                                     const Workflow& copy) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&]() -> std::optional<Workflow> {
+    // Edits of the source wait while it is copied, so nodes and edges come from one state.
+    lock_workflow(*conn, source_id, WorkflowLock::kShare);
     if (!find_in(*conn, org_id, source_id)) return std::nullopt;
     insert_in(*conn, copy);
     std::unordered_map<std::string, std::string> new_ids;
@@ -243,14 +250,15 @@ std::optional<Workflow> SqliteStore::duplicate_workflow(std::string_view org_id,
   });
 }
 
-Workflow SqliteStore::transition_workflow(std::string_view org_id, std::string_view workflow_id,
-                                          WorkflowStatus expected, domain::LifecycleAction action,
-                                          WorkflowStatus to, util::Millis now) {
+Workflow SqlStore::transition_workflow(std::string_view org_id, std::string_view workflow_id,
+                                       WorkflowStatus expected, domain::LifecycleAction action,
+                                       WorkflowStatus to, util::Millis now) {
   using domain::LifecycleAction;
   auto conn = pool_.acquire();
-  // BEGIN IMMEDIATE holds the write lock, so the status read here cannot move before the
-  // update below.
+  // The write lock (SQLite) or the row lock (PostgreSQL) keeps the status read here from
+  // moving before the update below.
   return in_transaction(*conn, [&] {
+    lock_workflow(*conn, workflow_id);
     auto current = find_in(*conn, org_id, workflow_id);
     if (!current || current->status != expected)
       throw ConflictError("Workflow status changed while the request ran; try again");
@@ -289,4 +297,4 @@ Workflow SqliteStore::transition_workflow(std::string_view org_id, std::string_v
   });
 }
 
-}  // namespace leadline::store::sqlite
+}  // namespace leadline::store::sql

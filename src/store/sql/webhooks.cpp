@@ -2,18 +2,18 @@
 // transaction that caused them (run_due_steps, transition_workflow, append_events); the
 // deliverer claims due deliveries with a lease and records each attempt.
 //
-// Several processes deliver at once: a claim locks its rows with FOR UPDATE SKIP LOCKED and
-// writes a lease (owner, until) before it commits, so no other process takes them while the
-// lease runs, and a process that dies mid-delivery leaves them to be claimed again once the
-// lease expires. Results are recorded only by the lease's owner.
+// Several processes deliver at once on PostgreSQL: a claim locks its rows with FOR UPDATE SKIP
+// LOCKED and writes a lease (owner, until) before it commits, so no other process takes them
+// while the lease runs, and a process that dies mid-delivery leaves them to be claimed again
+// once the lease expires. Results are recorded only by the lease's owner.
 #include <string>
 
-#include "store/postgres/postgres_rows.h"
-#include "store/postgres/postgres_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 #include "store/webhook_fanout.h"
 #include "util/ids.h"
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 namespace {
 constexpr std::string_view kWebhookColumns =
     "id, org_id, url, events, secret, is_active, created_at, updated_at";
@@ -42,15 +42,20 @@ constexpr std::string_view kDeliveryColumns =
 constexpr int kDeliveryColumnCount = 13;
 // Due, not leased (or the lease expired), of an active webhook, and no earlier delivery of
 // the same webhook and lead still pending.
-constexpr std::string_view kClaimWhere =
-    " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-    "JOIN webhook_events e ON e.id = d.event_id "
-    "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
-    "AND (d.lease_until IS NULL OR d.lease_until <= ?) AND w.is_active = 1 "
-    "AND (d.webhook_id IN (SELECT jsonb_array_elements_text(?::jsonb))) = (?::int = 1) "
-    "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id "
-    "AND p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq) "
-    "ORDER BY d.next_attempt_at, d.seq LIMIT ? FOR UPDATE OF d SKIP LOCKED";
+const SqlText kClaim([](const Dialect& d) {
+  return "SELECT " + std::string(kDeliveryColumns) +
+         ", w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+         "JOIN webhook_events e ON e.id = d.event_id "
+         "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
+         "AND (d.lease_until IS NULL OR d.lease_until <= ?) AND w.is_active = 1 "
+         "AND (d.webhook_id IN (" +
+         d.json_strings("?") +
+         ")) = (? = 1) "
+         "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id "
+         "AND p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq) "
+         "ORDER BY d.next_attempt_at, d.seq LIMIT ?" +
+         d.for_update_skip_locked("d");
+});
 constexpr std::string_view kLease =
     "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?";
 // A success keeps the last error of earlier attempts, so the list shows what went wrong.
@@ -137,7 +142,7 @@ void write_events(Connection& conn, const std::vector<domain::Event>& events,
   }
 }
 
-void PostgresStore::insert_webhook(const Webhook& w) {
+void SqlStore::insert_webhook(const Webhook& w) {
   auto conn = pool_.acquire();
   conn->prepare(kInsertWebhook)
       .bind(1, w.id)
@@ -152,13 +157,13 @@ void PostgresStore::insert_webhook(const Webhook& w) {
       .exec();
 }
 
-std::optional<Webhook> PostgresStore::find_webhook(std::string_view org_id,
-                                                   std::string_view webhook_id) {
+std::optional<Webhook> SqlStore::find_webhook(std::string_view org_id,
+                                              std::string_view webhook_id) {
   auto conn = pool_.acquire();
   return find_in(*conn, org_id, webhook_id);
 }
 
-Page<Webhook> PostgresStore::list_webhooks(std::string_view org_id, const PageRequest& page) {
+Page<Webhook> SqlStore::list_webhooks(std::string_view org_id, const PageRequest& page) {
   static const std::string count_sql = "SELECT count(*) FROM webhooks WHERE org_id = ?";
   static const std::string list_sql = "SELECT " + std::string(kWebhookColumns) +
                                       " FROM webhooks WHERE org_id = ? "
@@ -168,9 +173,9 @@ Page<Webhook> PostgresStore::list_webhooks(std::string_view org_id, const PageRe
                             [](const Statement& s) { return read_webhook(s); });
 }
 
-std::optional<Webhook> PostgresStore::update_webhook(std::string_view org_id,
-                                                     std::string_view webhook_id,
-                                                     const WebhookPatch& patch, util::Millis now) {
+std::optional<Webhook> SqlStore::update_webhook(std::string_view org_id,
+                                                std::string_view webhook_id,
+                                                const WebhookPatch& patch, util::Millis now) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&]() -> std::optional<Webhook> {
     auto w = find_in(*conn, org_id, webhook_id);
@@ -193,7 +198,7 @@ std::optional<Webhook> PostgresStore::update_webhook(std::string_view org_id,
   });
 }
 
-bool PostgresStore::delete_webhook(std::string_view org_id, std::string_view webhook_id) {
+bool SqlStore::delete_webhook(std::string_view org_id, std::string_view webhook_id) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
     if (!find_in(*conn, org_id, webhook_id)) return false;
@@ -202,9 +207,9 @@ bool PostgresStore::delete_webhook(std::string_view org_id, std::string_view web
   });
 }
 
-Page<WebhookDelivery> PostgresStore::list_deliveries(std::string_view org_id,
-                                                     std::string_view webhook_id,
-                                                     const DeliveryQuery& query) {
+Page<WebhookDelivery> SqlStore::list_deliveries(std::string_view org_id,
+                                                std::string_view webhook_id,
+                                                const DeliveryQuery& query) {
   std::string where =
       " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
       "JOIN webhook_events e ON e.id = d.event_id WHERE w.org_id = ? AND d.webhook_id = ?";
@@ -219,23 +224,21 @@ Page<WebhookDelivery> PostgresStore::list_deliveries(std::string_view org_id,
                                     [](const Statement& s) { return read_delivery(s); });
 }
 
-void PostgresStore::append_events(const std::vector<domain::Event>& events) {
+void SqlStore::append_events(const std::vector<domain::Event>& events) {
   if (events.empty()) return;
   auto conn = pool_.acquire();
   in_transaction(*conn, [&] { write_events(*conn, events, load_subscribers(*conn)); });
 }
 
-std::vector<ClaimedDelivery> PostgresStore::claim_deliveries(util::Millis now, size_t limit,
-                                                             std::string_view owner,
-                                                             util::Millis lease_millis,
-                                                             const WebhookScope& scope) {
-  static const std::string sql =
-      "SELECT " + std::string(kDeliveryColumns) + ", w.url, w.secret" + std::string(kClaimWhere);
+std::vector<ClaimedDelivery> SqlStore::claim_deliveries(util::Millis now, size_t limit,
+                                                        std::string_view owner,
+                                                        util::Millis lease_millis,
+                                                        const WebhookScope& scope) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
     std::vector<ClaimedDelivery> claimed;
     {
-      auto s = conn->prepare(sql)
+      auto s = conn->prepare(kClaim(conn->dialect()))
                    .bind(1, now)
                    .bind(2, now)
                    .bind(3, Json(scope.webhook_ids).dump())
@@ -255,8 +258,8 @@ std::vector<ClaimedDelivery> PostgresStore::claim_deliveries(util::Millis now, s
   });
 }
 
-void PostgresStore::record_deliveries(std::string_view owner,
-                                      const std::vector<DeliveryOutcome>& outcomes) {
+void SqlStore::record_deliveries(std::string_view owner,
+                                 const std::vector<DeliveryOutcome>& outcomes) {
   if (outcomes.empty()) return;
   auto conn = pool_.acquire();
   in_transaction(*conn, [&] {
@@ -273,11 +276,11 @@ void PostgresStore::record_deliveries(std::string_view owner,
   });
 }
 
-std::optional<util::Millis> PostgresStore::next_delivery_at() {
+std::optional<util::Millis> SqlStore::next_delivery_at() {
   auto conn = pool_.acquire();
   auto s = conn->prepare(kNextDelivery);
   if (s.step() && !s.is_null(0)) return s.integer(0);
   return std::nullopt;
 }
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

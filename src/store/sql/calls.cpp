@@ -1,10 +1,10 @@
 // Call records as the API reads them; the engine writes them (sqlite_engine.cpp).
 #include <string>
 
-#include "store/postgres/postgres_rows.h"
-#include "store/postgres/postgres_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 namespace {
 using domain::Call;
 
@@ -15,7 +15,7 @@ const std::string& find_call_sql() {
 }
 }  // namespace
 
-Page<Call> PostgresStore::list_calls(std::string_view org_id, const CallQuery& query) {
+Page<Call> SqlStore::list_calls(std::string_view org_id, const CallQuery& query) {
   // Only fixed fragments reach the SQL text; values are bound.
   std::string where = " WHERE c.org_id = ?";
   if (query.workflow_id) where += " AND c.workflow_id = ?";
@@ -32,11 +32,11 @@ Page<Call> PostgresStore::list_calls(std::string_view org_id, const CallQuery& q
                          [](const Statement& s) { return read_call(s); });
 }
 
-std::optional<Call> PostgresStore::find_call(std::string_view org_id, std::string_view call_id) {
+std::optional<Call> SqlStore::find_call(std::string_view org_id, std::string_view call_id) {
   auto conn = pool_.acquire();
   auto s = conn->prepare(find_call_sql()).bind(1, org_id).bind(2, call_id);
   if (!s.step()) return std::nullopt;
   return read_call(s);
 }
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

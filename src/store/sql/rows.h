@@ -1,15 +1,16 @@
 #pragma once
 // Column lists and row mapping for leads and calls, shared by the API-side and engine-side
-// PostgreSQL code so both read and write the same shape. Writes of many rows travel as one
-// JSON array expanded by json_populate_recordset: one round trip per batch, not per row.
+// code so both read and write the same shape. Writes of many rows go in one statement per
+// chunk on PostgreSQL (a JSON array expanded by json_populate_recordset: one round trip per
+// batch, not per row); SQLite, in process, runs one cached statement per row.
 #include <string_view>
 
 #include "domain/lead.h"
-#include "store/postgres/postgres_db.h"
+#include "store/sql/driver.h"
 #include "store/store.h"
 #include "store/webhook_fanout.h"
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 
 // Lead columns, prefixed "l." so joins can use them.
 inline constexpr std::string_view kLeadColumns =
@@ -39,6 +40,13 @@ void insert_calls(Connection& conn, const std::vector<domain::Call>& calls);
 // transcript, provider id, ended_at).
 void update_call_results(Connection& conn, const std::vector<domain::Call>& calls);
 
+// Locks the workflow's row until commit on PostgreSQL: orders a change after (or before) every
+// other change of the workflow, as SQLite's single writer does (nothing to do there).
+// kShare lets other readers of the row go on (a copy of the workflow waits for edits only).
+enum class WorkflowLock { kUpdate, kShare };
+void lock_workflow(Connection& conn, std::string_view workflow_id,
+                   WorkflowLock mode = WorkflowLock::kUpdate);
+
 // One page of a filtered list: runs `count_sql`, then `list_sql` (which must end in
 // "LIMIT ? OFFSET ?"), binding `filters` in order first in both, and maps rows with `read`.
 template <typename T, typename Read>
@@ -59,10 +67,10 @@ Page<T> read_page(Connection& conn, const std::string& count_sql, const std::str
   return result;
 }
 
-// The active webhooks (postgres_webhooks.cpp); read in the transaction that writes events.
+// The active webhooks (webhooks.cpp); read in the transaction that writes events.
 std::vector<Subscriber> load_subscribers(Connection& conn);
 // Writes each event some subscriber wants, with one pending delivery per such subscriber.
 void write_events(Connection& conn, const std::vector<domain::Event>& events,
                   const std::vector<Subscriber>& subscribers);
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

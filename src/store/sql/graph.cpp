@@ -1,7 +1,7 @@
 // Nodes and edges of a workflow, and the per-node lead counts the graph view shows.
-#include "store/postgres/postgres_store.h"
+#include "store/sql/sql_store.h"
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 namespace {
 using domain::Edge;
 using domain::Node;
@@ -28,9 +28,10 @@ constexpr std::string_view kInsertEdge =
     "INSERT INTO edges (id, workflow_id, from_node_id, to_node_id, label, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kDeleteEdge = "DELETE FROM edges WHERE workflow_id = ? AND id = ?";
-constexpr std::string_view kEditableStatus =
-    "SELECT status FROM workflows WHERE id = ? AND status NOT IN ('completed', 'cancelled') "
-    "FOR UPDATE";
+const SqlText kEditableStatus([](const Dialect& d) {
+  return "SELECT status FROM workflows WHERE id = ? AND status NOT IN ('completed', 'cancelled')" +
+         std::string(d.for_update());
+});
 // Every graph edit bumps the version so cached graphs in the engine are refreshed, and makes
 // the workflow's stalled leads due so they can move on if the edit freed them (spec §5.4),
 // and its leads waiting for a calling window, which the edit may have changed.
@@ -55,7 +56,7 @@ constexpr std::string_view kCountsByStatus =
 template <typename Fn>
 auto edit_graph(Connection& conn, std::string_view workflow_id, util::Millis now, Fn&& fn) {
   return in_transaction(conn, [&] {
-    if (!conn.prepare(kEditableStatus).bind(1, workflow_id).step())
+    if (!conn.prepare(kEditableStatus(conn.dialect())).bind(1, workflow_id).step())
       throw ConflictError("Workflow is completed or cancelled; its graph can no longer be edited");
     auto result = fn();
     if (result) {
@@ -67,7 +68,7 @@ auto edit_graph(Connection& conn, std::string_view workflow_id, util::Millis now
 }
 }  // namespace
 
-domain::Graph PostgresStore::load_graph(std::string_view workflow_id) {
+domain::Graph SqlStore::load_graph(std::string_view workflow_id) {
   auto conn = pool_.acquire();
   domain::Graph graph;
   {
@@ -94,7 +95,7 @@ domain::Graph PostgresStore::load_graph(std::string_view workflow_id) {
   return graph;
 }
 
-void PostgresStore::insert_node(const Node& node, util::Millis now) {
+void SqlStore::insert_node(const Node& node, util::Millis now) {
   auto conn = pool_.acquire();
   edit_graph(*conn, node.workflow_id, now, [&] {
     conn->prepare(kInsertNode)
@@ -112,7 +113,7 @@ void PostgresStore::insert_node(const Node& node, util::Millis now) {
   });
 }
 
-bool PostgresStore::update_node(const Node& node, util::Millis now) {
+bool SqlStore::update_node(const Node& node, util::Millis now) {
   auto conn = pool_.acquire();
   return edit_graph(*conn, node.workflow_id, now, [&] {
     return conn->prepare(kUpdateNode)
@@ -127,8 +128,8 @@ bool PostgresStore::update_node(const Node& node, util::Millis now) {
   });
 }
 
-bool PostgresStore::delete_node(std::string_view workflow_id, std::string_view node_id,
-                                util::Millis now) {
+bool SqlStore::delete_node(std::string_view workflow_id, std::string_view node_id,
+                           util::Millis now) {
   auto conn = pool_.acquire();
   return edit_graph(*conn, workflow_id, now, [&] {
     if (conn->prepare(kDeleteNode).bind(1, workflow_id).bind(2, node_id).exec() == 0) return false;
@@ -137,7 +138,7 @@ bool PostgresStore::delete_node(std::string_view workflow_id, std::string_view n
   });
 }
 
-void PostgresStore::insert_edge(const Edge& edge, util::Millis now) {
+void SqlStore::insert_edge(const Edge& edge, util::Millis now) {
   auto conn = pool_.acquire();
   edit_graph(*conn, edge.workflow_id, now, [&] {
     if (conn->prepare(kFindEdge)
@@ -159,15 +160,15 @@ void PostgresStore::insert_edge(const Edge& edge, util::Millis now) {
   });
 }
 
-bool PostgresStore::delete_edge(std::string_view workflow_id, std::string_view edge_id,
-                                util::Millis now) {
+bool SqlStore::delete_edge(std::string_view workflow_id, std::string_view edge_id,
+                           util::Millis now) {
   auto conn = pool_.acquire();
   return edit_graph(*conn, workflow_id, now, [&] {
     return conn->prepare(kDeleteEdge).bind(1, workflow_id).bind(2, edge_id).exec() > 0;
   });
 }
 
-std::vector<std::pair<std::string, Store::NodeCounts>> PostgresStore::lead_counts_by_node(
+std::vector<std::pair<std::string, Store::NodeCounts>> SqlStore::lead_counts_by_node(
     std::string_view workflow_id) {
   auto conn = pool_.acquire();
   std::vector<std::pair<std::string, NodeCounts>> counts;
@@ -177,7 +178,7 @@ std::vector<std::pair<std::string, Store::NodeCounts>> PostgresStore::lead_count
   return counts;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> PostgresStore::lead_counts_by_status(
+std::vector<std::pair<std::string, std::int64_t>> SqlStore::lead_counts_by_status(
     std::string_view workflow_id) {
   auto conn = pool_.acquire();
   std::vector<std::pair<std::string, std::int64_t>> counts;
@@ -186,7 +187,7 @@ std::vector<std::pair<std::string, std::int64_t>> PostgresStore::lead_counts_by_
   return counts;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> PostgresStore::visits_by_node(
+std::vector<std::pair<std::string, std::int64_t>> SqlStore::visits_by_node(
     std::string_view workflow_id) {
   auto conn = pool_.acquire();
   std::vector<std::pair<std::string, std::int64_t>> counts;
@@ -195,4 +196,4 @@ std::vector<std::pair<std::string, std::int64_t>> PostgresStore::visits_by_node(
   return counts;
 }
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

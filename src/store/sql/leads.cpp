@@ -3,18 +3,22 @@
 #include <string>
 #include <unordered_set>
 
-#include "store/postgres/postgres_rows.h"
-#include "store/postgres/postgres_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 namespace {
 using domain::HistoryEntry;
 using domain::Lead;
 
-// Locked until commit: enrolments into one workflow (and its lifecycle changes) run one
-// after another, so the duplicate check below sees every earlier enrolment.
-constexpr std::string_view kWorkflowStatusById =
-    "SELECT status FROM workflows WHERE id = ? FOR UPDATE";
+// Locked until commit on PostgreSQL: enrolments into one workflow (and its lifecycle changes)
+// run one after another, so the duplicate check below sees every earlier enrolment.
+const SqlText kWorkflowStatusById([](const Dialect& d) {
+  return "SELECT status FROM workflows WHERE id = ?" + std::string(d.for_update());
+});
+// Waits for an engine batch stepping the lead, then decides on its committed state.
+constexpr std::string_view kLockLead =
+    "SELECT 1 FROM leads WHERE workflow_id = ? AND id = ? FOR UPDATE";
 // Numbers per duplicate look-up: one statement answers a whole chunk of the batch.
 constexpr size_t kPhonesPerLookup = 500;
 constexpr std::string_view kAnyOpenLead =
@@ -34,8 +38,6 @@ constexpr std::string_view kMarkRemoved =
     "next_action_at = CASE WHEN wait_kind IN ('call', 'call_detached') THEN next_action_at "
     "ELSE NULL END, wait_kind = CASE WHEN wait_kind IN ('call', 'call_detached') "
     "THEN 'call_detached' ELSE 'none' END WHERE id = ?";
-constexpr std::string_view kLockLead =
-    "SELECT 1 FROM leads WHERE workflow_id = ? AND id = ? FOR UPDATE";
 constexpr std::string_view kSelectHistory =
     "SELECT lead_id, workflow_id, node_id, node_type, label, status, outcome, edge_label, "
     "to_node_id, call_id, attempt, started_at, ended_at, reason FROM lead_history "
@@ -54,10 +56,10 @@ std::optional<Lead> find_in(Connection& conn, std::string_view workflow_id,
   return read_lead(s);
 }
 
-// Throws ConflictError unless the workflow still takes leads; the row stays locked, so a
-// cancel cannot slip between this check and the inserts.
+// Throws ConflictError unless the workflow still takes leads; read under the write lock (or
+// the row lock), so a cancel cannot slip between this check and the inserts.
 void check_accepts_leads(Connection& conn, std::string_view workflow_id) {
-  auto s = conn.prepare(kWorkflowStatusById).bind(1, workflow_id);
+  auto s = conn.prepare(kWorkflowStatusById(conn.dialect())).bind(1, workflow_id);
   if (!s.step()) throw ConflictError("Workflow was deleted while the request ran");
   auto status = domain::workflow_status_from_string(s.text(0));
   if (status && domain::is_final(*status))
@@ -115,9 +117,9 @@ class VariableKeys {
 };
 }  // namespace
 
-EnrollResult PostgresStore::enroll_leads(const domain::Workflow& workflow,
-                                         const std::vector<Lead>& leads, bool allow_reenrollment,
-                                         util::Millis /*now*/) {
+EnrollResult SqlStore::enroll_leads(const domain::Workflow& workflow,
+                                    const std::vector<Lead>& leads, bool allow_reenrollment,
+                                    util::Millis /*now*/) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
     check_accepts_leads(*conn, workflow.id);
@@ -155,7 +157,7 @@ EnrollResult PostgresStore::enroll_leads(const domain::Workflow& workflow,
   });
 }
 
-Page<Lead> PostgresStore::list_leads(std::string_view workflow_id, const LeadQuery& query) {
+Page<Lead> SqlStore::list_leads(std::string_view workflow_id, const LeadQuery& query) {
   // Only fixed fragments reach the SQL text; values are bound. seq breaks created_at ties so
   // the order comes straight from leads_workflow_created (ids are random anyway).
   std::string where = " WHERE l.workflow_id = ?";
@@ -163,7 +165,7 @@ Page<Lead> PostgresStore::list_leads(std::string_view workflow_id, const LeadQue
   if (query.current_node_id) where += " AND l.current_node_id = ?";
   // The ids travel as one JSON array so the SQL text (and its cached statement) does not
   // depend on how many there are.
-  if (!query.lead_ids.empty()) where += " AND l.id IN (SELECT jsonb_array_elements_text(?::jsonb))";
+  if (!query.lead_ids.empty()) where += " AND l.id IN (" + pool_.dialect().json_strings("?") + ")";
   const std::string count_sql = "SELECT count(*) FROM leads l" + where;
   const std::string list_sql = "SELECT " + std::string(kLeadColumns) + " FROM leads l" + where +
                                " ORDER BY l.created_at DESC, l.seq DESC LIMIT ? OFFSET ?";
@@ -176,18 +178,17 @@ Page<Lead> PostgresStore::list_leads(std::string_view workflow_id, const LeadQue
                          [](const Statement& s) { return read_lead(s); });
 }
 
-std::optional<Lead> PostgresStore::find_lead(std::string_view workflow_id,
-                                             std::string_view lead_id) {
+std::optional<Lead> SqlStore::find_lead(std::string_view workflow_id, std::string_view lead_id) {
   auto conn = pool_.acquire();
   return find_in(*conn, workflow_id, lead_id);
 }
 
-RemoveLeadResult PostgresStore::remove_lead(std::string_view workflow_id, std::string_view lead_id,
-                                            util::Millis now) {
+RemoveLeadResult SqlStore::remove_lead(std::string_view workflow_id, std::string_view lead_id,
+                                       util::Millis now) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
-    // Waits for an engine batch stepping the lead, then decides on its committed state.
-    conn->prepare(kLockLead).bind(1, workflow_id).bind(2, lead_id).exec();
+    if (conn->dialect().postgres())
+      conn->prepare(kLockLead).bind(1, workflow_id).bind(2, lead_id).exec();
     auto lead = find_in(*conn, workflow_id, lead_id);
     if (!lead) return RemoveLeadResult::kNotFound;
     if (domain::is_terminal(lead->status)) return RemoveLeadResult::kAlreadyTerminal;
@@ -216,7 +217,7 @@ RemoveLeadResult PostgresStore::remove_lead(std::string_view workflow_id, std::s
   });
 }
 
-std::vector<HistoryEntry> PostgresStore::lead_history(std::string_view lead_id) {
+std::vector<HistoryEntry> SqlStore::lead_history(std::string_view lead_id) {
   auto conn = pool_.acquire();
   auto s = conn->prepare(kSelectHistory).bind(1, lead_id);
   std::vector<HistoryEntry> entries;
@@ -241,7 +242,7 @@ std::vector<HistoryEntry> PostgresStore::lead_history(std::string_view lead_id) 
   return entries;
 }
 
-std::vector<std::string> PostgresStore::variable_keys(std::string_view workflow_id) {
+std::vector<std::string> SqlStore::variable_keys(std::string_view workflow_id) {
   auto conn = pool_.acquire();
   auto s = conn->prepare(kSelectKeys).bind(1, workflow_id);
   std::vector<std::string> names;
@@ -249,4 +250,4 @@ std::vector<std::string> PostgresStore::variable_keys(std::string_view workflow_
   return names;
 }
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

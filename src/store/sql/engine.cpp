@@ -1,22 +1,23 @@
 // The engine's side of the store: claiming due leads and applying a batch of steps in the
 // same transaction, so a crash leaves each lead either before or after its step.
 //
-// Several processes share the work. A batch claims its leads with FOR UPDATE SKIP LOCKED:
-// the row locks are the lease, owned by the claiming transaction, so another process skips
-// those leads until the batch commits (they are no longer due) or rolls back (they are due
-// again). The lease expires with the transaction: a process that dies loses its connection
-// and the server rolls its batch back at once; one that hangs mid-batch is cut off by
-// idle_in_transaction_session_timeout (kLeaseTimeout in postgres_db.cpp). That is also the
+// On SQLite the claiming transaction holds the single write lock, so nobody else steps a lead
+// before it commits. On PostgreSQL several processes share the work. A batch claims its leads with
+// FOR UPDATE SKIP LOCKED: the row locks are the lease, owned by the claiming transaction, so
+// another process skips those leads until the batch commits (they are no longer due) or rolls back
+// (they are due again). The lease expires with the transaction: a process that dies loses its
+// connection and the server rolls its batch back at once; one that hangs mid-batch is cut off by
+// idle_in_transaction_session_timeout (kLeaseTimeout in postgres_driver.cpp). That is also the
 // fencing: a session the server ended can no longer commit, so a stale owner's writes never
 // land. Nothing is held between transactions, so the lease_owner/lease_until columns stay
 // unused. HTTP jobs and calls are created by the batch's writes (a call's idempotency key is
 // UNIQUE), so they exist once per committed step, whichever process ran it.
 #include <unordered_map>
 
-#include "store/postgres/postgres_rows.h"
-#include "store/postgres/postgres_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 namespace {
 constexpr std::string_view kActiveWorkflows =
     "SELECT id FROM workflows WHERE status IN ('active', 'running')";
@@ -31,34 +32,38 @@ constexpr std::string_view kActiveWorkflows =
 // another process stepped after this statement's snapshot (and that is due again at once)
 // is locked in its newest version, but a join would pair it with rows of the old snapshot,
 // missing the call that step placed; the later statement sees everything committed.
-std::string due_in_workflow_sql() {
+const SqlText kDueInWorkflow([](const Dialect& d) {
   return "SELECT w.version, " + std::string(kLeadColumns) +
          " FROM leads l JOIN workflows w ON w.id = l.workflow_id "
          "WHERE l.workflow_id = ? AND w.status IN ('active', 'running') "
          "AND l.next_action_at <= ? AND l.wait_kind != 'call_detached' "
-         "ORDER BY l.next_action_at LIMIT ? FOR UPDATE OF l SKIP LOCKED";
-}
-std::string due_detached_sql() {
+         "ORDER BY l.next_action_at LIMIT ?" +
+         d.for_update_skip_locked("l");
+});
+const SqlText kDueDetached([](const Dialect& d) {
   return "SELECT w.status, w.version, " + std::string(kLeadColumns) +
          " FROM leads l JOIN workflows w ON w.id = l.workflow_id "
          "WHERE l.wait_kind = 'call_detached' AND l.next_action_at <= ? "
-         "ORDER BY l.next_action_at LIMIT ? FOR UPDATE OF l SKIP LOCKED";
-}
+         "ORDER BY l.next_action_at LIMIT ?" +
+         d.for_update_skip_locked("l");
+});
 constexpr std::string_view kNextDueInWorkflow =
     "SELECT min(next_action_at) FROM leads WHERE workflow_id = ? AND next_action_at IS NOT NULL";
 constexpr std::string_view kNextDueDetached =
     "SELECT min(next_action_at) FROM leads WHERE wait_kind = 'call_detached'";
-constexpr std::string_view kLeadForAction =
-    "SELECT context FROM leads WHERE id = ? AND current_node_id = ? AND wait_kind = 'http' "
-    "AND status = 'active' FOR UPDATE";
+const SqlText kLeadForAction([](const Dialect& d) {
+  return "SELECT context FROM leads WHERE id = ? AND current_node_id = ? AND wait_kind = 'http' "
+         "AND status = 'active'" +
+         std::string(d.for_update());
+});
 constexpr std::string_view kSetActionResult =
     "UPDATE leads SET context = ?, wait_kind = 'none', next_action_at = ?, updated_at = ? "
     "WHERE id = ?";
 
-std::string calls_by_id_sql() {
-  return "SELECT " + std::string(kCallColumns) +
-         " FROM calls c WHERE c.id IN (SELECT jsonb_array_elements_text(?::jsonb))";
-}
+const SqlText kCallsById([](const Dialect& d) {
+  return "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.id IN (" +
+         d.json_strings("?") + ")";
+});
 
 DueLead read_due(const Statement& s, int first, domain::WorkflowStatus status,
                  std::int64_t version) {
@@ -71,13 +76,12 @@ DueLead read_due(const Statement& s, int first, domain::WorkflowStatus status,
 
 // Attaches to each claimed lead the row of the call it waits for.
 void attach_calls(Connection& conn, std::vector<DueLead>& batch) {
-  static const std::string sql = calls_by_id_sql();
   Json ids = Json::array();
   for (const auto& due : batch)
     if (due.lead.call_id) ids.push_back(*due.lead.call_id);
   if (ids.empty()) return;
   std::unordered_map<std::string, domain::Call> calls;
-  auto s = conn.prepare(sql).bind(1, ids.dump());
+  auto s = conn.prepare(kCallsById(conn.dialect())).bind(1, ids.dump());
   while (s.step()) {
     auto call = read_call(s);
     calls.emplace(call.id, std::move(call));
@@ -88,15 +92,15 @@ void attach_calls(Connection& conn, std::vector<DueLead>& batch) {
 }
 }  // namespace
 
-size_t PostgresStore::run_due_steps(util::Millis now, size_t limit, const StepFunction& step) {
-  static const std::string kDueInWorkflow = due_in_workflow_sql();
-  static const std::string kDueDetached = due_detached_sql();
+size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunction& step) {
   return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
       std::vector<DueLead> batch;
       {
-        auto s = conn->prepare(kDueDetached).bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+        auto s = conn->prepare(kDueDetached(conn->dialect()))
+                     .bind(1, now)
+                     .bind(2, static_cast<std::int64_t>(limit));
         while (s.step()) {
           auto status = domain::workflow_status_from_string(s.text(0));
           batch.push_back(
@@ -110,7 +114,7 @@ size_t PostgresStore::run_due_steps(util::Millis now, size_t limit, const StepFu
       }
       for (const auto& workflow_id : active) {
         if (batch.size() >= limit) break;
-        auto s = conn->prepare(kDueInWorkflow)
+        auto s = conn->prepare(kDueInWorkflow(conn->dialect()))
                      .bind(1, workflow_id)
                      .bind(2, now)
                      .bind(3, static_cast<std::int64_t>(limit - batch.size()));
@@ -132,7 +136,7 @@ size_t PostgresStore::run_due_steps(util::Millis now, size_t limit, const StepFu
   });
 }
 
-std::optional<util::Millis> PostgresStore::next_due_at() {
+std::optional<util::Millis> SqlStore::next_due_at() {
   return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     std::optional<util::Millis> earliest;
@@ -155,11 +159,11 @@ std::optional<util::Millis> PostgresStore::next_due_at() {
   });
 }
 
-bool PostgresStore::record_action_result(std::string_view lead_id, std::string_view node_id,
-                                         const Json& result, util::Millis now) {
+bool SqlStore::record_action_result(std::string_view lead_id, std::string_view node_id,
+                                    const Json& result, util::Millis now) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
-    auto s = conn->prepare(kLeadForAction).bind(1, lead_id).bind(2, node_id);
+    auto s = conn->prepare(kLeadForAction(conn->dialect())).bind(1, lead_id).bind(2, node_id);
     if (!s.step()) return false;
     Json context = Json::parse(s.text(0), nullptr, false);
     if (!context.is_object()) context = Json::object();
@@ -175,4 +179,4 @@ bool PostgresStore::record_action_result(std::string_view lead_id, std::string_v
   });
 }
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

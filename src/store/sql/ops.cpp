@@ -1,7 +1,7 @@
 // What operations read: readiness and the counts /metrics reports.
-#include "store/postgres/postgres_store.h"
+#include "store/sql/sql_store.h"
 
-namespace leadline::store::postgres {
+namespace leadline::store::sql {
 namespace {
 
 constexpr std::string_view kLeadsByStatus = "SELECT status, count(*) FROM leads GROUP BY status";
@@ -19,7 +19,8 @@ constexpr std::string_view kPendingDeliveries =
 
 }  // namespace
 
-void PostgresStore::ping() {
+void SqlStore::ping() {
+  if (check_fresh_) return check_fresh_();
   // One try on a pooled connection, no reconnect-and-retry: readiness reports what a
   // request would meet now. Not a prepared statement: a plan prepared earlier would still
   // run against a table that has since been renamed or dropped.
@@ -27,7 +28,7 @@ void PostgresStore::ping() {
   conn->exec_script("SELECT 1 FROM organizations LIMIT 1");
 }
 
-OpsCounts PostgresStore::ops_counts(util::Millis now) {
+OpsCounts SqlStore::ops_counts(util::Millis now) {
   return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     OpsCounts counts;
@@ -58,4 +59,4 @@ OpsCounts PostgresStore::ops_counts(util::Millis now) {
   });
 }
 
-}  // namespace leadline::store::postgres
+}  // namespace leadline::store::sql

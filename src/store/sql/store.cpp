@@ -1,29 +1,34 @@
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_store.h"
 
 #include <set>
 
 #include "store/migrations.h"
 #include "util/ids.h"
 
-namespace leadline::store::sqlite {
+namespace leadline::store::sql {
 namespace {
-// More than the threads that may hold one at once (HTTP workers, HTTP job runners, the engine
-// with its graph loads), so a writer never waits for a connection held by a blocked reader.
+// At most as many connections as threads that may hold one at once (HTTP workers, HTTP job
+// runners, the engine with its graph loads), so a writer never waits for a connection held
+// by a blocked reader; opened on demand, so an idle process holds few.
 constexpr size_t kPoolSize = 16;
+// Serializes migrations of processes starting at once on a fresh PostgreSQL database.
+constexpr std::int64_t kMigrationLock = 7306126;
 
 constexpr std::string_view kCreateMigrationsTable =
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-    "name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+    "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 constexpr std::string_view kAppliedVersions = "SELECT version FROM schema_migrations";
 constexpr std::string_view kRecordMigration =
-    "INSERT INTO schema_migrations (version, name, applied_at) "
-    "VALUES (?, ?, CAST(strftime('%s','now') AS INTEGER) * 1000)";
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
 
 constexpr std::string_view kAnyOrganization = "SELECT 1 FROM organizations LIMIT 1";
 constexpr std::string_view kFindOrganizationByName =
     "SELECT id, name, created_at FROM organizations WHERE name = ?";
+// Two processes may create the same organization at once: the second insert does nothing and
+// the select that follows it finds the first one's row.
 constexpr std::string_view kInsertOrganization =
-    "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)";
+    "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (name) DO NOTHING";
 constexpr std::string_view kInsertApiKey =
     "INSERT INTO api_keys (id, org_id, name, secret_hash, created_at, revoked_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
@@ -37,13 +42,15 @@ ApiKey read_key(const Statement& s) {
 }
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path) : path_(path), pool_(path, kPoolSize) {
+SqlStore::SqlStore(ConnectionPool::Connect connect, std::function<void()> check_fresh)
+    : pool_(std::move(connect), kPoolSize), check_fresh_(std::move(check_fresh)) {
   migrate();
 }
 
-void SqliteStore::migrate() {
+void SqlStore::migrate() {
   auto conn = pool_.acquire();
   in_transaction(*conn, [&] {
+    conn->lock_until_commit(kMigrationLock);
     conn->exec_script(kCreateMigrationsTable);
     // Every migration not yet applied, not only those above the highest: branches that
     // numbered theirs independently (0002 beside 0003) may land in either order.
@@ -52,33 +59,44 @@ void SqliteStore::migrate() {
       auto s = conn->prepare(kAppliedVersions);
       while (s.step()) applied.insert(s.integer(0));
     }
-    for (const Migration& m : sqlite_migrations()) {
+    const auto& migrations =
+        conn->dialect().postgres() ? postgres_migrations() : sqlite_migrations();
+    for (const Migration& m : migrations) {
       if (applied.count(m.version)) continue;
       conn->exec_script(m.sql);
-      conn->prepare(kRecordMigration).bind(1, m.version).bind(2, m.name).exec();
+      conn->prepare(kRecordMigration)
+          .bind(1, m.version)
+          .bind(2, m.name)
+          .bind(3, util::system_now())
+          .exec();
     }
   });
 }
 
-bool SqliteStore::has_organizations() {
+bool SqlStore::has_organizations() {
   auto conn = pool_.acquire();
   return conn->prepare(kAnyOrganization).step();
 }
 
-Organization SqliteStore::ensure_organization(std::string_view name, util::Millis now) {
+Organization SqlStore::ensure_organization(std::string_view name, util::Millis now) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
     {
       auto s = conn->prepare(kFindOrganizationByName).bind(1, name);
       if (s.step()) return Organization{s.text(0), s.text(1), s.integer(2)};
     }
-    Organization org{util::new_id("org"), std::string(name), now};
-    conn->prepare(kInsertOrganization).bind(1, org.id).bind(2, org.name).bind(3, now).exec();
-    return org;
+    conn->prepare(kInsertOrganization)
+        .bind(1, util::new_id("org"))
+        .bind(2, name)
+        .bind(3, now)
+        .exec();
+    auto s = conn->prepare(kFindOrganizationByName).bind(1, name);
+    if (!s.step()) throw StoreError("organization vanished while it was created");
+    return Organization{s.text(0), s.text(1), s.integer(2)};
   });
 }
 
-void SqliteStore::insert_api_key(const ApiKey& key) {
+void SqlStore::insert_api_key(const ApiKey& key) {
   auto conn = pool_.acquire();
   conn->prepare(kInsertApiKey)
       .bind(1, key.id)
@@ -90,7 +108,7 @@ void SqliteStore::insert_api_key(const ApiKey& key) {
       .exec();
 }
 
-std::optional<ApiKey> SqliteStore::find_api_key(std::string_view key_id) {
+std::optional<ApiKey> SqlStore::find_api_key(std::string_view key_id) {
   static const std::string sql = std::string(kKeyColumns) + "WHERE id = ?";
   auto conn = pool_.acquire();
   auto s = conn->prepare(sql).bind(1, key_id);
@@ -98,7 +116,7 @@ std::optional<ApiKey> SqliteStore::find_api_key(std::string_view key_id) {
   return read_key(s);
 }
 
-std::vector<ApiKey> SqliteStore::list_api_keys(std::string_view org_id) {
+std::vector<ApiKey> SqlStore::list_api_keys(std::string_view org_id) {
   static const std::string sql =
       std::string(kKeyColumns) + "WHERE org_id = ? ORDER BY created_at DESC, id DESC";
   auto conn = pool_.acquire();
@@ -108,10 +126,9 @@ std::vector<ApiKey> SqliteStore::list_api_keys(std::string_view org_id) {
   return keys;
 }
 
-bool SqliteStore::revoke_api_key(std::string_view org_id, std::string_view key_id,
-                                 util::Millis now) {
+bool SqlStore::revoke_api_key(std::string_view org_id, std::string_view key_id, util::Millis now) {
   auto conn = pool_.acquire();
   return conn->prepare(kRevokeApiKey).bind(1, now).bind(2, org_id).bind(3, key_id).exec() > 0;
 }
 
-}  // namespace leadline::store::sqlite
+}  // namespace leadline::store::sql

@@ -1,0 +1,49 @@
+#pragma once
+// The SQLite driver of the SQL store: one connection to the database file, with its cache
+// of prepared statements (sql/driver.h).
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "store/sql/driver.h"
+
+namespace leadline::store::sqlite {
+
+class Connection final : public sql::Connection {
+ public:
+  // Opens (creating when absent) the database file in WAL mode with full durability.
+  explicit Connection(const std::string& path);
+  ~Connection() override;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sql::Dialect dialect() const override { return sql::Dialect(sql::Dialect::kSqlite); }
+  void exec_script(std::string_view sql) override;
+  void begin() override { exec_script("BEGIN IMMEDIATE"); }
+  void commit() override { exec_script("COMMIT"); }
+  void rollback() noexcept override;
+  void lock_until_commit(std::int64_t) override {}
+
+ protected:
+  sql::PreparedStatement& prepared(std::string_view sql) override;
+
+ private:
+  // Looked up by string_view (no allocation per statement on hot paths).
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>, SqlHash, std::equal_to<>>
+      cache_;
+};
+
+// Throws StoreError unless the file at `path` opens afresh and answers a query: pooled
+// connections keep their files open, so they would still answer after the database's
+// directory is gone or its file replaced.
+void check_readable(const std::string& path);
+
+}  // namespace leadline::store::sqlite
