@@ -1,5 +1,6 @@
 #pragma once
-// Opaque ids: a type prefix, '_', and 14 random base62 characters ("wf_3kZ9...").
+// Opaque ids: a type prefix, '_', 6 characters of creation time and 8 random base62 characters
+// ("wf_0Ab3kZ9xQ2mP7r"): hard to guess, and close together in an index when made close in time.
 #include <string>
 #include <string_view>
 

@@ -34,7 +34,7 @@ constexpr std::string_view kActiveWorkflows =
 // missing the call that step placed; the later statement sees everything committed.
 const SqlText kDueInWorkflow([](const Dialect& d) {
   return "SELECT w.version, " + std::string(kLeadColumns) +
-         " FROM leads l JOIN workflows w ON w.id = l.workflow_id "
+         ", l.seq FROM leads l JOIN workflows w ON w.id = l.workflow_id "
          "WHERE l.workflow_id = ? AND w.status IN ('active', 'running') "
          "AND l.next_action_at <= ? AND l.wait_kind != 'call_detached' "
          "ORDER BY l.next_action_at LIMIT ?" +
@@ -42,7 +42,7 @@ const SqlText kDueInWorkflow([](const Dialect& d) {
 });
 const SqlText kDueDetached([](const Dialect& d) {
   return "SELECT w.status, w.version, " + std::string(kLeadColumns) +
-         " FROM leads l JOIN workflows w ON w.id = l.workflow_id "
+         ", l.seq FROM leads l JOIN workflows w ON w.id = l.workflow_id "
          "WHERE l.wait_kind = 'call_detached' AND l.next_action_at <= ? "
          "ORDER BY l.next_action_at LIMIT ?" +
          d.for_update_skip_locked("l");
@@ -61,21 +61,23 @@ constexpr std::string_view kSetActionResult =
     "WHERE id = ?";
 
 const SqlText kCallsById([](const Dialect& d) {
-  return "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.id IN (" +
+  return "SELECT " + std::string(kCallColumns) + ", c.seq FROM calls c WHERE c.id IN (" +
          d.json_strings("?") + ")";
 });
 
-DueLead read_due(const Statement& s, int first, domain::WorkflowStatus status,
-                 std::int64_t version) {
+// Reads a claimed lead (columns from `first`, its row key after them).
+DueLead read_due(const Statement& s, int first, domain::WorkflowStatus status, std::int64_t version,
+                 RowKeys& rows) {
   DueLead due;
   due.lead = read_lead(s, first);
+  rows.emplace(due.lead.id, s.integer(first + kLeadColumnCount));
   due.workflow_status = status;
   due.workflow_version = version;
   return due;
 }
 
 // Attaches to each claimed lead the row of the call it waits for.
-void attach_calls(Connection& conn, std::vector<DueLead>& batch) {
+void attach_calls(Connection& conn, std::vector<DueLead>& batch, RowKeys& rows) {
   Json ids = Json::array();
   for (const auto& due : batch)
     if (due.lead.call_id) ids.push_back(*due.lead.call_id);
@@ -84,6 +86,7 @@ void attach_calls(Connection& conn, std::vector<DueLead>& batch) {
   auto s = conn.prepare(kCallsById(conn.dialect())).bind(1, ids.dump());
   while (s.step()) {
     auto call = read_call(s);
+    rows.emplace(call.id, s.integer(kCallColumnCount));
     calls.emplace(call.id, std::move(call));
   }
   for (auto& due : batch)
@@ -97,14 +100,15 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
       std::vector<DueLead> batch;
+      RowKeys lead_rows, call_rows;
       {
         auto s = conn->prepare(kDueDetached(conn->dialect()))
                      .bind(1, now)
                      .bind(2, static_cast<std::int64_t>(limit));
         while (s.step()) {
           auto status = domain::workflow_status_from_string(s.text(0));
-          batch.push_back(
-              read_due(s, 2, status.value_or(domain::WorkflowStatus::kCancelled), s.integer(1)));
+          batch.push_back(read_due(s, 2, status.value_or(domain::WorkflowStatus::kCancelled),
+                                   s.integer(1), lead_rows));
         }
       }
       std::vector<std::string> active;
@@ -119,17 +123,17 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
                      .bind(2, now)
                      .bind(3, static_cast<std::int64_t>(limit - batch.size()));
         while (s.step())
-          batch.push_back(read_due(s, 1, domain::WorkflowStatus::kActive, s.integer(0)));
+          batch.push_back(read_due(s, 1, domain::WorkflowStatus::kActive, s.integer(0), lead_rows));
       }
       if (batch.empty()) return size_t{0};
-      attach_calls(*conn, batch);
+      attach_calls(*conn, batch, call_rows);
       const auto subscribers = load_subscribers(*conn);
       set_event_masks(batch, subscribers);
       const StepWrites writes = step(batch);
       insert_calls(*conn, writes.new_calls);
-      update_call_results(*conn, writes.finished_calls);
+      update_call_results(*conn, writes.finished_calls, call_rows);
       insert_history(*conn, writes.history);
-      update_lead_states(*conn, writes.leads);
+      update_lead_states(*conn, writes.leads, lead_rows);
       write_events(*conn, writes.events, subscribers);
       return batch.size();
     });

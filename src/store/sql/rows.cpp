@@ -18,6 +18,11 @@ constexpr std::string_view kUpdateLeadStateRow =
     "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
     "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
     "entered_at = ?, updated_at = ? WHERE id = ?";
+// The same by row key (no look-up in the index of the text ids).
+constexpr std::string_view kUpdateLeadStateBySeq =
+    "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
+    "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
+    "entered_at = ?, updated_at = ? WHERE seq = ?";
 constexpr std::string_view kUpdateLeadVariables = "UPDATE leads SET variables = ? WHERE id = ?";
 constexpr std::string_view kInsertHistoryRow =
     "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
@@ -32,6 +37,9 @@ constexpr std::string_view kInsertCallRow =
 constexpr std::string_view kUpdateCallResultRow =
     "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
     "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ? WHERE id = ?";
+constexpr std::string_view kUpdateCallResultBySeq =
+    "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
+    "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ? WHERE seq = ?";
 
 // Each statement takes one JSON array of row objects whose keys are column names.
 constexpr std::string_view kInsertLeads =
@@ -122,9 +130,14 @@ void insert_lead_row(Connection& conn, const Lead& l) {
       .exec();
 }
 
-void update_lead_state_row(Connection& conn, const Lead& l) {
-  conn.prepare(kUpdateLeadStateRow)
-      .bind(1, to_string(l.status))
+void update_lead_state_row(Connection& conn, const Lead& l, const RowKeys& rows) {
+  const auto row = rows.find(l.id);
+  auto s = conn.prepare(row != rows.end() ? kUpdateLeadStateBySeq : kUpdateLeadStateRow);
+  if (row != rows.end())
+    s.bind(12, row->second);
+  else
+    s.bind(12, l.id);
+  s.bind(1, to_string(l.status))
       .bind(2, l.current_node_id)
       .bind(3, l.stalled ? 1 : 0)
       .bind(4, to_string(l.wait_kind))
@@ -135,7 +148,6 @@ void update_lead_state_row(Connection& conn, const Lead& l) {
       .bind(9, l.next_action_at)
       .bind(10, l.entered_at)
       .bind(11, l.updated_at)
-      .bind(12, l.id)
       .exec();
   if (l.variables_changed)
     conn.prepare(kUpdateLeadVariables).bind(1, l.variables.dump()).bind(2, l.id).exec();
@@ -186,9 +198,14 @@ void insert_call_row(Connection& conn, const Call& c) {
       .exec();
 }
 
-void update_call_result_row(Connection& conn, const Call& c) {
-  conn.prepare(kUpdateCallResultRow)
-      .bind(1, c.status)
+void update_call_result_row(Connection& conn, const Call& c, const RowKeys& rows) {
+  const auto row = rows.find(c.id);
+  auto s = conn.prepare(row != rows.end() ? kUpdateCallResultBySeq : kUpdateCallResultRow);
+  if (row != rows.end())
+    s.bind(9, row->second);
+  else
+    s.bind(9, c.id);
+  s.bind(1, c.status)
       .bind(2, c.outcome)
       .bind(3, c.end_reason)
       .bind(4, c.duration_seconds)
@@ -196,7 +213,6 @@ void update_call_result_row(Connection& conn, const Call& c) {
       .bind(6, c.transcript)
       .bind(7, c.provider_call_id)
       .bind(8, c.ended_at)
-      .bind(9, c.id)
       .exec();
 }
 
@@ -283,9 +299,9 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
   });
 }
 
-void update_lead_states(Connection& conn, const std::vector<Lead>& leads) {
+void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
   if (!conn.dialect().postgres()) {
-    for (const Lead& lead : leads) update_lead_state_row(conn, lead);
+    for (const Lead& lead : leads) update_lead_state_row(conn, lead, rows);
     return;
   }
   write_rows(conn, kUpdateLeadStates, leads, [](const Lead& l) {
@@ -358,9 +374,9 @@ void insert_calls(Connection& conn, const std::vector<Call>& calls) {
   });
 }
 
-void update_call_results(Connection& conn, const std::vector<Call>& calls) {
+void update_call_results(Connection& conn, const std::vector<Call>& calls, const RowKeys& rows) {
   if (!conn.dialect().postgres()) {
-    for (const Call& call : calls) update_call_result_row(conn, call);
+    for (const Call& call : calls) update_call_result_row(conn, call, rows);
     return;
   }
   write_rows(conn, kUpdateCallResults, calls, [](const Call& c) {

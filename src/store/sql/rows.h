@@ -4,6 +4,7 @@
 // chunk on PostgreSQL (a JSON array expanded by json_populate_recordset: one round trip per
 // batch, not per row); SQLite, in process, runs one cached statement per row.
 #include <string_view>
+#include <unordered_map>
 
 #include "domain/lead.h"
 #include "store/sql/driver.h"
@@ -32,13 +33,19 @@ domain::Call read_call(const Statement& s, int first = 0);
 
 // Inserts lead rows (every column of kLeadColumns).
 void insert_leads(Connection& conn, const std::vector<const domain::Lead*>& leads);
+// Row keys (seq) by public id, of the rows a transaction read: updates find a row by its key
+// instead of looking its text id up in an index.
+using RowKeys = std::unordered_map<std::string, std::int64_t>;
+
 // Rewrites the mutable engine state of lead rows (their variables only when they changed).
-void update_lead_states(Connection& conn, const std::vector<domain::Lead>& leads);
+void update_lead_states(Connection& conn, const std::vector<domain::Lead>& leads,
+                        const RowKeys& rows = {});
 void insert_history(Connection& conn, const std::vector<domain::HistoryEntry>& entries);
 void insert_calls(Connection& conn, const std::vector<domain::Call>& calls);
 // Writes the result fields of calls (status, outcome, end_reason, duration, analysis,
 // transcript, provider id, ended_at).
-void update_call_results(Connection& conn, const std::vector<domain::Call>& calls);
+void update_call_results(Connection& conn, const std::vector<domain::Call>& calls,
+                         const RowKeys& rows = {});
 
 // Locks the workflow's row until commit on PostgreSQL: orders a change after (or before) every
 // other change of the workflow, as SQLite's single writer does (nothing to do there).
