@@ -1,4 +1,5 @@
 #include "domain/template.h"
+#include "domain/text.h"
 
 namespace leadline::domain {
 namespace {
@@ -53,16 +54,6 @@ std::string percent_encode(const std::string& value) {
     }
   }
   return out;
-}
-
-bool starts_with_ci(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -139,7 +130,7 @@ std::string_view url_template_origin(std::string_view url) {
 }
 
 bool url_template_has_variable_host(std::string_view url) {
-  if (!starts_with_ci(url, "http://") && !starts_with_ci(url, "https://"))
+  if (!starts_with_ignore_case(url, "http://") && !starts_with_ignore_case(url, "https://"))
     return url.find("{{") != std::string_view::npos;
   return url_template_origin(url).find("{{") != std::string_view::npos;
 }

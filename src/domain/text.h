@@ -1,42 +1,14 @@
 #pragma once
-// Small ASCII text helpers shared by the domain files. Labels, outcomes and enum values
-// are ASCII, so a locale-free comparison is both correct and cheap on the step path.
-#include <string>
-#include <string_view>
+// The ASCII text helpers of util/text.h, as the domain files name them.
+#include "util/text.h"
 
 namespace leadline::domain {
-
-constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
-constexpr char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? char(c - 'a' + 'A') : c; }
-
-constexpr bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-constexpr bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-constexpr std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-inline std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
-
-inline std::string to_upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = ascii_upper(c);
-  return out;
-}
-
+using util::ascii_lower;
+using util::ascii_upper;
+using util::iequals;
+using util::is_space;
+using util::starts_with_ignore_case;
+using util::to_lower;
+using util::to_upper;
+using util::trim;
 }  // namespace leadline::domain

@@ -1,4 +1,5 @@
 #include "http/connection.h"
+#include "util/text.h"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
@@ -23,13 +24,6 @@ constexpr std::size_t kLingerBytes = 16u << 20;
 
 bool is_http_parse_error(const beast::error_code& ec) {
   return &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category();
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 }  // namespace
@@ -125,7 +119,7 @@ void Connection::on_header(beast::error_code ec, std::size_t /*bytes*/) {
                                              parser_->get().version(), keep_alive));
   }
   const auto expect = parser_->get()[bhttp::field::expect];
-  if (!parser_->is_done() && iequals(expect, "100-continue")) {
+  if (!parser_->is_done() && util::iequals(expect, "100-continue")) {
     // curl waits a second for this before sending a body larger than 1 MB.
     continue_ = {bhttp::status::continue_, parser_->get().version()};
     return bhttp::async_write(stream_, continue_,

@@ -8,18 +8,12 @@
 
 #include "http/errors.h"
 #include "http/url.h"
+#include "util/text.h"
 
 namespace leadline::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
-
-bool starts_with_ignore_case(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
-  return true;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -153,7 +147,7 @@ void Dispatcher::authenticate(std::string_view client_address, Admission& admiss
   Request& request = admission.request;
   const std::string_view header = trim(request.header("authorization"));
   std::optional<Principal> principal;
-  if (starts_with_ignore_case(header, "bearer ")) {
+  if (util::starts_with_ignore_case(header, "bearer ")) {
     const std::string_view credential = trim(header.substr(7));
     if (!credential.empty()) principal = authenticate_(credential, !limited);
   }

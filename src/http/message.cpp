@@ -5,20 +5,12 @@
 
 #include "http/errors.h"
 #include "util/json_parse.h"
+#include "util/text.h"
 
 namespace leadline::http {
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-}  // namespace
-
 std::string_view Request::header(std::string_view name) const {
   for (const auto& [key, value] : headers)
-    if (iequals(key, name)) return value;
+    if (util::iequals(key, name)) return value;
   return {};
 }
 

@@ -1,4 +1,5 @@
 #include "providers/target_check.h"
+#include "util/text.h"
 
 #include <array>
 #include <atomic>
@@ -15,16 +16,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-bool starts_with_ci(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
 
 std::string lower(std::string text) {
   for (char& c : text)
@@ -144,10 +135,10 @@ std::optional<ParsedUrl> parse_url(std::string_view url) {
     if (c <= 0x20 || c == 0x7F) return std::nullopt;
   ParsedUrl out;
   std::string_view rest = url;
-  if (starts_with_ci(rest, "https://")) {
+  if (util::starts_with_ignore_case(rest, "https://")) {
     out.https = true;
     rest.remove_prefix(8);
-  } else if (starts_with_ci(rest, "http://")) {
+  } else if (util::starts_with_ignore_case(rest, "http://")) {
     rest.remove_prefix(7);
   } else {
     return std::nullopt;

@@ -6,23 +6,10 @@
 #include <optional>
 
 #include "util/input_limits.h"
+#include "util/text.h"
 
 namespace leadline::util {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 // One `key=value` or `key="quoted \" value"` parameter of a header, as in
 // `form-data; name="file"; filename="a.csv"`.
@@ -64,7 +51,7 @@ std::vector<Param> parse_params(std::string_view rest) {
 
 std::optional<std::string> find_param(const std::vector<Param>& params, std::string_view key) {
   for (const auto& p : params) {
-    if (iequals(p.key, key)) return p.value;
+    if (util::iequals(p.key, key)) return p.value;
   }
   return std::nullopt;
 }
@@ -117,9 +104,9 @@ std::optional<ParseError> parse_headers(std::string_view headers, size_t index, 
     if (colon == std::string_view::npos) continue;
     const auto name = trim(line.substr(0, colon));
     const auto value = trim(line.substr(colon + 1));
-    if (iequals(name, "Content-Type")) {
+    if (util::iequals(name, "Content-Type")) {
       part.content_type = std::string(value);
-    } else if (iequals(name, "Content-Disposition")) {
+    } else if (util::iequals(name, "Content-Disposition")) {
       has_disposition = true;
       const auto params = parse_params(value.substr(std::min(value.find(';'), value.size())));
       part.name = find_param(params, "name").value_or("");
@@ -140,7 +127,7 @@ std::optional<ParseError> parse_headers(std::string_view headers, size_t index, 
 std::variant<std::vector<FormPart>, ParseError> parse_multipart(
     std::string_view body, std::string_view content_type_header) {
   const auto semicolon = content_type_header.find(';');
-  if (!iequals(trim(content_type_header.substr(0, semicolon)), "multipart/form-data")) {
+  if (!util::iequals(trim(content_type_header.substr(0, semicolon)), "multipart/form-data")) {
     return ParseError{"content type is not multipart/form-data"};
   }
   const auto params = parse_params(
