@@ -1,20 +1,11 @@
 // Lead enrolment bodies (POST /v1/workflows/{id}/leads) through read_enrolment, the same
 // function the route calls: one JSON lead, a JSON list, or a multipart CSV/XLSX upload.
 // Input: the Content-Type header on the first line, then the body.
-#include <cstdlib>
 #include <string>
 
 #include "api/lead_input.h"
 #include "fuzz_support.h"
 #include "http/errors.h"
-
-namespace {
-// Lead variables from CSV/XLSX cells are not checked for UTF-8 today, and the store dumps
-// them strictly (nlohmann throws on invalid UTF-8): see fuzz/regressions-pending/lead_input.
-// Until that is fixed the check is opt-in, so the CI stage stays green on the known bug
-// while it still catches everything else; LEADLINE_FUZZ_STRICT_UTF8=1 turns it on.
-const bool kStrictUtf8 = std::getenv("LEADLINE_FUZZ_STRICT_UTF8") != nullptr;
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace leadline;
@@ -32,10 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& lead : rows.leads) {
       if (lead.phone_number.empty() || lead.phone_number.front() != '+')
         fuzz::fail("an enrolled lead without an E.164 number");
-      // Stored as JSON.
-      (void)lead.variables.dump(-1, ' ', false,
-                                kStrictUtf8 ? leadline::Json::error_handler_t::strict
-                                            : leadline::Json::error_handler_t::replace);
+      // Stored as JSON, dumped strictly: a cell that is not UTF-8 must have been converted
+      // (CSV read as Windows-1252) or refused (XLSX) by now (regressions/lead_input).
+      (void)lead.variables.dump();
     }
     for (const auto& row : rows.invalid) {
       if (row.reasons.empty()) fuzz::fail("an invalid row without a reason");

@@ -153,19 +153,10 @@ class RowCollector {
   std::vector<Pending> pending_;
 };
 
-// Lead ids of one request come from a single random draw (one draw per id costs a
-// syscall each), sorted so they grow in input order: the id index then takes the whole
-// batch in one sweep instead of at random places, and ties in created_at list in input order.
+// Lead ids of one request grow in input order: the id index then takes the whole batch in
+// one sweep instead of at random places, and ties in created_at list in input order.
 void assign_ids(std::vector<Lead>& leads) {
-  constexpr std::string_view kPrefix = "wlead_";
-  constexpr size_t kRandomChars = 14;  // as util::new_id
-  const std::string random = util::random_base62(kRandomChars * leads.size());
-  std::vector<std::string> ids(leads.size());
-  for (size_t i = 0; i < ids.size(); ++i) {
-    ids[i].reserve(kPrefix.size() + kRandomChars);
-    ids[i].append(kPrefix).append(random, i * kRandomChars, kRandomChars);
-  }
-  std::sort(ids.begin(), ids.end());
+  auto ids = util::new_ids("wlead", leads.size());
   for (size_t i = 0; i < ids.size(); ++i) leads[i].id = std::move(ids[i]);
 }
 

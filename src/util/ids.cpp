@@ -2,16 +2,19 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
 
 namespace leadline::util {
+namespace {
+constexpr std::string_view kAlphabet =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+}  // namespace
 
 std::string random_base62(size_t length) {
-  static constexpr std::string_view kAlphabet =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   std::string out;
   out.reserve(length);
   std::vector<unsigned char> bytes(length * 2);
@@ -27,12 +30,14 @@ std::string random_base62(size_t length) {
   return out;
 }
 
-std::string new_id(std::string_view prefix) {
-  static constexpr std::string_view kAlphabet =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  // 6 characters of time in steps of 8 ms since 2024 (in order until 2038, then around again),
-  // so ids made close in time sort close together and index inserts land on the same pages;
-  // then 8 random characters (47.6 bits): still not to be guessed.
+namespace {
+constexpr size_t kTimeChars = 6;
+constexpr size_t kRandomChars = 8;
+
+// "prefix_" and 6 characters of time in steps of 8 ms since 2024 (in order until 2038, then
+// around again), so ids made close in time sort close together and index inserts land on
+// the same pages.
+std::string time_prefix(std::string_view prefix) {
   constexpr std::int64_t kEpochMillis = 1'704'067'200'000;  // 2024-01-01T00:00:00Z
   constexpr std::int64_t kSteps = 56'800'235'584;           // 62^6
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -42,14 +47,30 @@ std::string new_id(std::string_view prefix) {
   if (step < 0) step += kSteps;
   std::string id(prefix);
   id.push_back('_');
-  char time[6];
-  for (int i = 5; i >= 0; --i) {
+  char time[kTimeChars];
+  for (size_t i = kTimeChars; i-- > 0;) {
     time[i] = kAlphabet[static_cast<size_t>(step % 62)];
     step /= 62;
   }
-  id.append(time, 6);
-  id += random_base62(8);
+  id.append(time, kTimeChars);
   return id;
+}
+}  // namespace
+
+std::string new_id(std::string_view prefix) {
+  return time_prefix(prefix) + random_base62(kRandomChars);
+}
+
+std::vector<std::string> new_ids(std::string_view prefix, size_t count) {
+  const std::string head = time_prefix(prefix);
+  const std::string random = random_base62(kRandomChars * count);
+  std::vector<std::string> ids(count);
+  for (size_t i = 0; i < count; ++i) {
+    ids[i].reserve(head.size() + kRandomChars);
+    ids[i].append(head).append(random, i * kRandomChars, kRandomChars);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 }  // namespace leadline::util
