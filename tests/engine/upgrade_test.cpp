@@ -8,8 +8,8 @@
 // compares every answer with the snapshot, then lets the clock run: leads that were asleep
 // or in a call carry on to their end.
 //
-// The fixture was written by DISABLED_WriteReleaseOneFixture below, run with the release's
-// code: LEADLINE_WRITE_FIXTURE=tests/fixtures/release1 build/engine_tests
+// The fixture was written by DISABLED_WriteReleaseOneFixture below, built with the release's
+// code (commit 38a7a78, its random 14-character ids included): LEADLINE_WRITE_FIXTURE=tests/fixtures/release1 build/engine_tests
 // --gtest_also_run_disabled_tests --gtest_filter='*WriteReleaseOneFixture'. It is never
 // rewritten by a later release: it is what users' databases look like.
 #include <sqlite3.h>
