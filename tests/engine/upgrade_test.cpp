@@ -9,7 +9,8 @@
 // or in a call carry on to their end.
 //
 // The fixture was written by DISABLED_WriteReleaseOneFixture below, built with the release's
-// code (commit 38a7a78, its random 14-character ids included): LEADLINE_WRITE_FIXTURE=tests/fixtures/release1 build/engine_tests
+// code (commit 38a7a78, its random 14-character ids included):
+// LEADLINE_WRITE_FIXTURE=tests/fixtures/release1 build/engine_tests
 // --gtest_also_run_disabled_tests --gtest_filter='*WriteReleaseOneFixture'. It is never
 // rewritten by a later release: it is what users' databases look like.
 #include <sqlite3.h>
