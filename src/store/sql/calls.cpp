@@ -1,4 +1,4 @@
-// Call records as the API reads them; the engine writes them (sqlite_engine.cpp).
+// Call records as the API reads them; the engine writes them (engine.cpp).
 #include <string>
 
 #include "store/sql/rows.h"

@@ -1,6 +1,13 @@
 #pragma once
-// The Store on an embedded SQLite file (WAL mode). Writes take BEGIN IMMEDIATE, so one
-// writer at a time; readers run beside it on other pooled connections.
+// The Store, once for both databases, over the driver interface of driver.h.
+//
+// SQLite (embedded file, WAL): writes take BEGIN IMMEDIATE, so one writer at a time; readers
+// run beside it on other pooled connections.
+// PostgreSQL (several `leadline serve` processes sharing one database): transactions run at
+// READ COMMITTED and lock the rows they decide on (the workflow row for lifecycle, graph and
+// enrolment changes; the lead rows a step claims, with SKIP LOCKED), so every method keeps
+// the same atomicity as SQLite's single writer.
+#include <functional>
 #include <string>
 
 #include "store/sql/driver.h"
