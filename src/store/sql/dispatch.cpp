@@ -107,11 +107,6 @@ constexpr std::string_view kProgress =
 
 Json id_array(const std::vector<std::string>& ids) { return Json(ids); }
 
-std::optional<std::string> dump_or_null(const Json& j) {
-  if (j.is_null()) return std::nullopt;
-  return j.dump();
-}
-
 void wake_lead(Connection& conn, const std::string& call_id, util::Millis now) {
   conn.prepare(kWakeLead).bind(1, now).bind(2, call_id).bind(3, call_id).exec();
 }

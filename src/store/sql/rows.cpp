@@ -14,15 +14,19 @@ constexpr std::string_view kInsertLeadRow =
     "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
     "entered_at, enrolled_at, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kUpdateLeadStateRow =
+// An update that finds its row by key (seq: no look-up in the index of the text ids) when
+// the transaction read the row, else by id.
+struct RowUpdate {
+  explicit RowUpdate(std::string_view set_clause)
+      : by_seq(std::string(set_clause) + " WHERE seq = ?"),
+        by_id(std::string(set_clause) + " WHERE id = ?") {}
+  std::string by_seq;
+  std::string by_id;
+};
+const RowUpdate kUpdateLeadState(
     "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
     "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
-    "entered_at = ?, updated_at = ? WHERE id = ?";
-// The same by row key (no look-up in the index of the text ids).
-constexpr std::string_view kUpdateLeadStateBySeq =
-    "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
-    "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
-    "entered_at = ?, updated_at = ? WHERE seq = ?";
+    "entered_at = ?, updated_at = ?");
 constexpr std::string_view kUpdateLeadVariables = "UPDATE leads SET variables = ? WHERE id = ?";
 constexpr std::string_view kInsertHistoryRow =
     "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
@@ -34,12 +38,9 @@ constexpr std::string_view kInsertCallRow =
     "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
     "agent_version_number, next_dispatch_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kUpdateCallResultRow =
+const RowUpdate kUpdateCallResult(
     "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
-    "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ? WHERE id = ?";
-constexpr std::string_view kUpdateCallResultBySeq =
-    "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
-    "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ? WHERE seq = ?";
+    "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ?");
 
 // Each statement takes one JSON array of row objects whose keys are column names.
 constexpr std::string_view kInsertLeads =
@@ -97,14 +98,17 @@ void write_rows(Connection& conn, std::string_view sql, const Rows& rows, ToJson
   }
 }
 
+// `update` for the row `id`, its key (or id) bound at `index`.
+Statement prepare_row_update(Connection& conn, const RowUpdate& update, const std::string& id,
+                             const RowKeys& rows, int index) {
+  const auto row = rows.find(id);
+  if (row != rows.end()) return conn.prepare(update.by_seq).bind(index, row->second);
+  return conn.prepare(update.by_id).bind(index, id);
+}
+
 Json parse_object(const std::string& text) {
   Json j = Json::parse(text, nullptr, false);
   return j.is_object() ? j : Json::object();
-}
-
-std::optional<std::string> dump_or_null(const Json& j) {
-  if (j.is_null()) return std::nullopt;
-  return j.dump();
 }
 
 void insert_lead_row(Connection& conn, const Lead& l) {
@@ -131,13 +135,8 @@ void insert_lead_row(Connection& conn, const Lead& l) {
 }
 
 void update_lead_state_row(Connection& conn, const Lead& l, const RowKeys& rows) {
-  const auto row = rows.find(l.id);
-  auto s = conn.prepare(row != rows.end() ? kUpdateLeadStateBySeq : kUpdateLeadStateRow);
-  if (row != rows.end())
-    s.bind(12, row->second);
-  else
-    s.bind(12, l.id);
-  s.bind(1, to_string(l.status))
+  prepare_row_update(conn, kUpdateLeadState, l.id, rows, 12)
+      .bind(1, to_string(l.status))
       .bind(2, l.current_node_id)
       .bind(3, l.stalled ? 1 : 0)
       .bind(4, to_string(l.wait_kind))
@@ -199,13 +198,8 @@ void insert_call_row(Connection& conn, const Call& c) {
 }
 
 void update_call_result_row(Connection& conn, const Call& c, const RowKeys& rows) {
-  const auto row = rows.find(c.id);
-  auto s = conn.prepare(row != rows.end() ? kUpdateCallResultBySeq : kUpdateCallResultRow);
-  if (row != rows.end())
-    s.bind(9, row->second);
-  else
-    s.bind(9, c.id);
-  s.bind(1, c.status)
+  prepare_row_update(conn, kUpdateCallResult, c.id, rows, 9)
+      .bind(1, c.status)
       .bind(2, c.outcome)
       .bind(3, c.end_reason)
       .bind(4, c.duration_seconds)
@@ -217,6 +211,11 @@ void update_call_result_row(Connection& conn, const Call& c, const RowKeys& rows
 }
 
 }  // namespace
+
+std::optional<std::string> dump_or_null(const Json& j) {
+  if (j.is_null()) return std::nullopt;
+  return j.dump();
+}
 
 Lead read_lead(const Statement& s, int i) {
   Lead l;

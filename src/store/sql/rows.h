@@ -31,6 +31,9 @@ inline constexpr std::string_view kCallColumns =
 inline constexpr int kCallColumnCount = 24;
 domain::Call read_call(const Statement& s, int first = 0);
 
+// JSON text for a column, NULL for a JSON null (call analysis).
+std::optional<std::string> dump_or_null(const Json& j);
+
 // Inserts lead rows (every column of kLeadColumns).
 void insert_leads(Connection& conn, const std::vector<const domain::Lead*>& leads);
 // Row keys (seq) by public id, of the rows a transaction read: updates find a row by its key
