@@ -22,6 +22,7 @@
 
 #include "engine/engine_fixture.h"
 #include "store/migrations.h"
+#include "store/sql/sql_store.h"
 
 namespace leadline::test {
 namespace {
@@ -102,6 +103,11 @@ class UpgradeTest : public EngineTest {
   // Puts the release-1 fixture in this test's database and starts the server on it at the
   // time the fixture was written, with the fixture's API key.
   void load_fixture() {
+    copy_fixture();
+    start();
+  }
+  // The fixture's rows in this test's database, as the previous release left them.
+  void copy_fixture() {
     snapshot_ = Json::parse(read_file(kFixture / "snapshot.json"));
     if (db_.postgres()) {
       db_.exec(postgres_script_from(kFixture / "leadline.db"));
@@ -111,7 +117,14 @@ class UpgradeTest : public EngineTest {
     }
     clock_->set(snapshot_["now"].get<util::Millis>());
     key_ = snapshot_["key"].get<std::string>();
-    start();
+  }
+  void expect_answers_as_before() {
+    const Json now = answers();
+    const Json& before = snapshot_["answers"];
+    ASSERT_EQ(now.size(), before.size());
+    for (const auto& [path, answer] : before.items())
+      EXPECT_EQ(now[path], answer)
+          << path << "\nbefore: " << answer.dump() << "\nnow: " << now[path].dump();
   }
 
   // Every GET the snapshot covers, answered now.
@@ -148,12 +161,32 @@ class UpgradeTest : public EngineTest {
 
 TEST_F(UpgradeTest, AReleaseOneDatabaseUpgradesInPlaceAndAnswersAsBefore) {
   load_fixture();
-  const Json now = answers();
-  const Json& before = snapshot_["answers"];
-  ASSERT_EQ(now.size(), before.size());
-  for (const auto& [path, answer] : before.items())
-    EXPECT_EQ(now[path], answer) << path << "\nbefore: " << answer.dump()
-                                 << "\nnow: " << now[path].dump();
+  expect_answers_as_before();
+}
+
+// Each migration after the release's is cut off before it commits, by a process that dies as a
+// kill -9 would (no rollback, no close); the next start still upgrades the database whole.
+TEST_F(UpgradeTest, AnUpgradeKilledMidWayIsRedoneByTheNextStart) {
+  copy_fixture();
+  const auto applied = [&] { return db_.rows("SELECT max(version) FROM schema_migrations")[0][0]; };
+  ASSERT_EQ(applied(), "3");
+  const auto& migrations =
+      db_.postgres() ? store::postgres_migrations() : store::sqlite_migrations();
+  for (const auto& m : migrations) {
+    if (m.version <= 3) continue;
+    const std::string version = std::to_string(m.version);
+    EXPECT_EXIT(
+        {
+          setenv("LEADLINE_TEST_DIE_IN_MIGRATION", version.c_str(), 1);
+          store::open_store({db_.url()});
+        },
+        ::testing::ExitedWithCode(store::sql::kDiedInMigration), "")
+        << m.name;
+    ASSERT_EQ(applied(), "3") << m.name << " was committed although its process died";
+  }
+  start();
+  EXPECT_EQ(applied(), std::to_string(migrations.back().version));
+  expect_answers_as_before();
 }
 
 TEST_F(UpgradeTest, LeadsAsleepOrInACallWhenUpgradedCarryOnToTheirEnd) {

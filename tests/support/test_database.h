@@ -13,6 +13,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace leadline::test {
 
@@ -84,6 +85,44 @@ class TestDatabase {
     sqlite3_free(error);
     sqlite3_close(db);
     if (rc != SQLITE_OK) throw std::runtime_error(sql + ": " + message);
+  }
+  // The rows a query answers, each column as text ("" for NULL), read from outside the server.
+  std::vector<std::vector<std::string>> rows(const std::string& sql) const {
+    std::vector<std::vector<std::string>> out;
+    if (postgres()) {
+      PGconn* conn = PQconnectdb(server_.c_str());
+      PGresult* result = PQexec(conn, ("SET search_path = " + schema_ + "; " + sql).c_str());
+      const bool ok = PQresultStatus(result) == PGRES_TUPLES_OK;
+      std::string message = ok ? "" : PQerrorMessage(conn);
+      for (int r = 0; ok && r < PQntuples(result); ++r) {
+        out.emplace_back();
+        for (int c = 0; c < PQnfields(result); ++c)
+          out.back().emplace_back(PQgetvalue(result, r, c));
+      }
+      PQclear(result);
+      PQfinish(conn);
+      if (!ok) throw std::runtime_error(sql + ": " + message);
+      return out;
+    }
+    sqlite3* db = nullptr;
+    sqlite3_stmt* s = nullptr;
+    const std::string path = url_.substr(std::string("sqlite:").size());
+    int rc = sqlite3_open(path.c_str(), &db);
+    if (rc == SQLITE_OK) rc = sqlite3_busy_timeout(db, 5000);
+    if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+      rc = SQLITE_OK;
+      out.emplace_back();
+      for (int c = 0; c < sqlite3_column_count(s); ++c) {
+        const auto* text = sqlite3_column_text(s, c);
+        out.back().emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+      }
+    }
+    const std::string message = sqlite3_errmsg(db);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    if (rc != SQLITE_DONE) throw std::runtime_error(sql + ": " + message);
+    return out;
   }
   // Ends every server session of this test's database (PostgreSQL only) as a server restart
   // or failover would, and waits until they are gone.

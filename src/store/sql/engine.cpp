@@ -96,7 +96,7 @@ void attach_calls(Connection& conn, std::vector<DueLead>& batch, RowKeys& rows) 
 }  // namespace
 
 size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunction& step) {
-  return pool_.with_retry([&](Connection& c) {
+  const size_t stepped = pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
       std::vector<DueLead> batch;
@@ -138,6 +138,18 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       return batch.size();
     });
   });
+  // Every few hundred batches (seconds when busy, none when idle: nothing to fold then). The
+  // batch is committed whatever happens here: a fold that fails leaves the counts right (readers
+  // sum every row), only longer, and the next one folds them.
+  constexpr std::uint64_t kBatchesPerFold = 256;
+  if (stepped > 0 && ++batches_since_fold_ >= kBatchesPerFold) {
+    batches_since_fold_ = 0;
+    try {
+      fold_counts();
+    } catch (const StoreError&) {
+    }
+  }
+  return stepped;
 }
 
 std::optional<util::Millis> SqlStore::next_due_at() {

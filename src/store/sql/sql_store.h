@@ -7,6 +7,7 @@
 // READ COMMITTED and lock the rows they decide on (the workflow row for lifecycle, graph and
 // enrolment changes; the lead rows a step claims, with SKIP LOCKED), so every method keeps
 // the same atomicity as SQLite's single writer.
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -14,6 +15,10 @@
 #include "store/store.h"
 
 namespace leadline::store::sql {
+
+// The exit status of a process that LEADLINE_TEST_DIE_IN_MIGRATION=<version> told to die
+// before committing that migration (store.cpp): tests cut an upgrade off mid-way with it.
+inline constexpr int kDiedInMigration = 86;
 
 class SqlStore final : public Store {
  public:
@@ -111,10 +116,16 @@ class SqlStore final : public Store {
                          const std::vector<DeliveryOutcome>& outcomes) override;
   std::optional<util::Millis> next_delivery_at() override;
 
+  // PostgreSQL keeps the graph's counts as rows added by each write (migration 0004); this
+  // sums each key's rows into one so readers sum few. run_due_steps calls it every few hundred
+  // batches. Nothing to do on SQLite, whose single writer adds to one row per key.
+  void fold_counts();
+
  private:
   void migrate();
   ConnectionPool pool_;
   std::function<void()> check_fresh_;
+  std::atomic<std::uint64_t> batches_since_fold_{0};  // engine batches since fold_counts
 };
 
 }  // namespace leadline::store::sql

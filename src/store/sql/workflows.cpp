@@ -27,9 +27,13 @@ constexpr std::string_view kSetWorkflowStatus =
 constexpr std::string_view kCallsInFlight =
     "SELECT 1 FROM calls WHERE workflow_id = ? AND status IN ('queued', 'initiated') LIMIT 1";
 constexpr std::string_view kDeleteWorkflowRows[] = {
-    "DELETE FROM edges WHERE workflow_id = ?",         "DELETE FROM nodes WHERE workflow_id = ?",
-    "DELETE FROM lead_history WHERE workflow_id = ?",  "DELETE FROM leads WHERE workflow_id = ?",
-    "DELETE FROM variable_keys WHERE workflow_id = ?", "DELETE FROM workflows WHERE id = ?",
+    "DELETE FROM edges WHERE workflow_id = ?",
+    "DELETE FROM nodes WHERE workflow_id = ?",
+    "DELETE FROM lead_history WHERE workflow_id = ?",
+    "DELETE FROM leads WHERE workflow_id = ?",
+    "DELETE FROM variable_keys WHERE workflow_id = ?",
+    "DELETE FROM lead_counts WHERE workflow_id = ?",
+    "DELETE FROM workflows WHERE id = ?",
 };
 constexpr std::string_view kCopyNodes =
     "SELECT id, node_type, label, position_x, position_y, config FROM nodes "
