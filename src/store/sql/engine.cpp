@@ -14,6 +14,7 @@
 // UNIQUE), so they exist once per committed step, whichever process ran it.
 #include <unordered_map>
 
+#include "store/sql/lead_counts.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 
@@ -93,6 +94,21 @@ void attach_calls(Connection& conn, std::vector<DueLead>& batch, RowKeys& rows) 
     if (due.lead.call_id)
       if (auto it = calls.find(*due.lead.call_id); it != calls.end()) due.call = it->second;
 }
+// The count changes of a batch's steps: each written lead leaves the state it was in.
+CountDeltas count_moves(const std::vector<DueLead>& batch,
+                        const std::vector<domain::Lead>& written) {
+  std::unordered_map<std::string_view, const domain::Lead*> before;
+  for (const auto& due : batch) before.emplace(due.lead.id, &due.lead);
+  CountDeltas counts;
+  for (const auto& lead : written) {
+    auto it = before.find(lead.id);
+    if (it == before.end()) throw StoreError("a step wrote lead " + lead.id + ", not claimed");
+    counts.add(*it->second, -1);
+    counts.add(lead, +1);
+    it->second = &lead;  // a lead written twice moves from its first write
+  }
+  return counts;
+}
 }  // namespace
 
 size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunction& step) {
@@ -134,6 +150,7 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       update_call_results(*conn, writes.finished_calls, call_rows);
       insert_history(*conn, writes.history);
       update_lead_states(*conn, writes.leads, lead_rows);
+      count_moves(batch, writes.leads).write(*conn);
       write_events(*conn, writes.events, subscribers);
       return batch.size();
     });

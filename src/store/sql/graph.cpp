@@ -1,4 +1,5 @@
 // Nodes and edges of a workflow, and the per-node lead counts the graph view shows.
+#include "store/sql/lead_counts.h"
 #include "store/sql/sql_store.h"
 
 namespace leadline::store::sql {
@@ -40,8 +41,8 @@ constexpr std::string_view kBumpVersion =
 constexpr std::string_view kWakeStalled =
     "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND status = 'active' "
     "AND (stalled = 1 OR wait_kind = 'window')";
-// The counts are kept by the writes (migration 0004): a workflow has a few rows per node, or on
-// PostgreSQL a few per node and batch since the last fold, never one per lead.
+// The counts are kept by the writes (lead_counts.h): a workflow has a few rows per node, or on
+// PostgreSQL a few per node and transaction since the last fold, never one per lead.
 constexpr std::string_view kCountsByNode =
     "SELECT node_id, sum(CASE WHEN class = 0 THEN n ELSE 0 END), "
     "sum(CASE WHEN class > 0 THEN n ELSE 0 END), sum(CASE WHEN class = 2 THEN n ELSE 0 END) "
@@ -54,15 +55,6 @@ constexpr std::string_view kVisitsByNode =
 constexpr std::string_view kCountsByStatus =
     "SELECT status, sum(n) FROM lead_counts WHERE workflow_id = ? GROUP BY status "
     "HAVING sum(n) <> 0";
-// Replaces each key's rows by their sum. Rows of transactions not yet committed are not seen by
-// the DELETE and stay; a second fold running at once would find the rows of the first gone
-// (it waits on them, then skips them), so nothing is counted twice.
-constexpr std::string_view kFoldCounts =
-    "WITH gone AS (DELETE FROM lead_counts RETURNING workflow_id, status, node_id, class, n) "
-    "INSERT INTO lead_counts (workflow_id, status, node_id, class, n) "
-    "SELECT workflow_id, status, node_id, class, sum(n) FROM gone GROUP BY 1, 2, 3, 4 "
-    "HAVING sum(n) <> 0";
-constexpr std::int64_t kFoldLock = 7306127;
 
 // Runs an edit inside a transaction after checking the workflow still accepts edits.
 template <typename Fn>
@@ -181,13 +173,7 @@ bool SqlStore::delete_edge(std::string_view workflow_id, std::string_view edge_i
 }
 
 void SqlStore::fold_counts() {
-  pool_.with_retry([&](Connection& conn) {
-    if (!conn.dialect().postgres()) return;  // SQLite's single writer adds to one row per key
-    in_transaction(conn, [&] {
-      conn.lock_until_commit(kFoldLock);
-      conn.prepare(kFoldCounts).exec();
-    });
-  });
+  pool_.with_retry([&](Connection& conn) { fold_lead_counts(conn); });
 }
 
 std::vector<std::pair<std::string, Store::NodeCounts>> SqlStore::lead_counts_by_node(

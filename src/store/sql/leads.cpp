@@ -3,6 +3,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "store/sql/lead_counts.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 
@@ -193,6 +194,12 @@ RemoveLeadResult SqlStore::remove_lead(std::string_view workflow_id, std::string
     if (!lead) return RemoveLeadResult::kNotFound;
     if (domain::is_terminal(lead->status)) return RemoveLeadResult::kAlreadyTerminal;
     conn->prepare(kMarkRemoved).bind(1, now).bind(2, lead->id).exec();
+    CountDeltas counts;
+    counts.add(*lead, -1);
+    domain::Lead removed = *lead;
+    removed.status = domain::LeadStatus::kRemoved;
+    counts.add(removed, +1);
+    counts.write(*conn);
     if (lead->current_node_id) {
       HistoryEntry entry;
       entry.lead_id = lead->id;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/sql/lead_counts.h"
+
 namespace leadline::store::sql {
 namespace {
 using domain::Call;
@@ -272,6 +274,9 @@ Call read_call(const Statement& s, int i) {
 }
 
 void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
+  CountDeltas counts;
+  for (const Lead* lead : leads) counts.add(*lead, +1);
+  counts.write(conn);
   if (!conn.dialect().postgres()) {
     for (const Lead* lead : leads) insert_lead_row(conn, *lead);
     return;

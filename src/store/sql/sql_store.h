@@ -116,9 +116,8 @@ class SqlStore final : public Store {
                          const std::vector<DeliveryOutcome>& outcomes) override;
   std::optional<util::Millis> next_delivery_at() override;
 
-  // PostgreSQL keeps the graph's counts as rows added by each write (migration 0004); this
-  // sums each key's rows into one so readers sum few. run_due_steps calls it every few hundred
-  // batches. Nothing to do on SQLite, whose single writer adds to one row per key.
+  // Sums each key's rows of the graph's counts into one on PostgreSQL (lead_counts.h), so
+  // readers sum few; run_due_steps calls it every few hundred batches.
   void fold_counts();
 
  private:

@@ -1,6 +1,7 @@
 // Workflow rows: create, read with counts, list, patch, delete, duplicate, lifecycle.
 #include <unordered_map>
 
+#include "store/sql/lead_counts.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 #include "util/ids.h"
@@ -284,6 +285,7 @@ Workflow SqlStore::transition_workflow(std::string_view org_id, std::string_view
       paused_at.reset();
     } else if (domain::is_final(to)) {
       conn->prepare(kCancelLeads).bind(1, now).bind(2, workflow_id).exec();
+      recount_leads(*conn, workflow_id);
       paused_at.reset();
     }
     conn->prepare(kSetWorkflowStatus)
