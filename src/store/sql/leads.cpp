@@ -22,6 +22,7 @@ constexpr std::string_view kLockLead =
     "SELECT 1 FROM leads WHERE workflow_id = ? AND id = ? FOR UPDATE";
 // Numbers per duplicate look-up: one statement answers a whole chunk of the batch.
 constexpr size_t kPhonesPerLookup = 500;
+constexpr std::string_view kPlanForTheseValues = "SET LOCAL plan_cache_mode = force_custom_plan";
 constexpr std::string_view kAnyOpenLead =
     "SELECT 1 FROM leads WHERE workflow_id = ? AND status IN ('pending', 'active') LIMIT 1";
 constexpr std::string_view kAddEnrolled =
@@ -124,6 +125,10 @@ EnrollResult SqlStore::enroll_leads(const domain::Workflow& workflow,
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
     check_accepts_leads(*conn, workflow.id);
+    // PostgreSQL plans the duplicate look-up for this request's numbers, not once for the
+    // connection: the generic plan it keeps after five runs scanned every lead of the workflow
+    // per 500 numbers (enrolling 200,000 leads took 370 s instead of 15).
+    if (conn->dialect().postgres()) conn->exec_script(kPlanForTheseValues);
     EnrollResult result;
     result.lead_ids.reserve(leads.size());
     VariableKeys keys(*conn, workflow.id);
