@@ -105,7 +105,7 @@ CountDeltas count_moves(const std::vector<DueLead>& batch,
     if (it == before.end()) throw StoreError("a step wrote lead " + lead.id + ", not claimed");
     counts.add(*it->second, -1);
     counts.add(lead, +1);
-    it->second = &lead;  // a lead written twice moves from its first write
+    it->second = &lead;  // a lead written twice moves on from its previous write
   }
   return counts;
 }
