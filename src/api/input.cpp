@@ -130,4 +130,11 @@ Json paginated(Json data, const store::PageRequest& page, std::int64_t total) {
   return body;
 }
 
+bool read_flag(const http::Request& request, std::string_view name) {
+  auto value = request.query_param(name);
+  if (!value || *value == "false" || *value == "0") return false;
+  if (value->empty() || *value == "true" || *value == "1") return true;
+  throw http::bad_request(std::string(name) + " must be true or false");
+}
+
 }  // namespace leadline::api

@@ -43,6 +43,9 @@ std::string trim(std::string_view text);
 // page/limit from the query string (spec §1 "Pagination"); throws bad_request when out of
 // range or not an integer.
 store::PageRequest read_page(const http::Request& request);
+// A true/false query parameter: absent, "false" or "0" is false; "", "true" or "1" true;
+// anything else throws bad_request.
+bool read_flag(const http::Request& request, std::string_view name);
 // {"data": [...], "meta": {"page", "limit", "total", "totalPages"}}.
 Json paginated(Json data, const store::PageRequest& page, std::int64_t total);
 

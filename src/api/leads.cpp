@@ -1,5 +1,6 @@
 // Routes of spec §5: enrolling leads into a workflow, reading them, removing them, and
 // their journey through the graph.
+#include <algorithm>
 #include <unordered_map>
 
 #include "api/input.h"
@@ -75,19 +76,15 @@ Response invalid_rows_response(const LeadRows& rows) {
   return Response::json(400, body);
 }
 
-bool read_flag(const Request& request, std::string_view name) {
-  auto value = request.query_param(name);
-  if (!value || *value == "false" || *value == "0") return false;
-  if (value->empty() || *value == "true" || *value == "1") return true;
-  throw http::bad_request(std::string(name) + " must be true or false");
-}
-
-std::string enrolment_message(size_t enrolled, size_t duplicates, size_t invalid) {
+std::string enrolment_message(size_t enrolled, size_t duplicates, size_t suppressed,
+                              size_t invalid) {
   std::string text =
       "Enrolled " + std::to_string(enrolled) + (enrolled == 1 ? " lead." : " leads.");
-  if (duplicates + invalid == 0) return text;
-  return text + " Skipped " + std::to_string(duplicates + invalid) + ": " +
-         std::to_string(duplicates) + " duplicate, " + std::to_string(invalid) + " invalid.";
+  if (duplicates + suppressed + invalid == 0) return text;
+  text += " Skipped " + std::to_string(duplicates + suppressed + invalid) + ": " +
+          std::to_string(duplicates) + " duplicate, ";
+  if (suppressed > 0) text += std::to_string(suppressed) + " on the do-not-call list, ";
+  return text + std::to_string(invalid) + " invalid.";
 }
 
 Response enroll_leads(const Request& request, Services& services) {
@@ -105,24 +102,33 @@ Response enroll_leads(const Request& request, Services& services) {
   if (!rows.invalid.empty() && !skip_invalid) return invalid_rows_response(rows);
   auto result = services.store.enroll_leads(workflow, rows.leads, allow_reenrollment, defaults.now);
 
-  // Invalid rows and duplicates, merged in row order (both lists already are).
-  Json skipped = Json::array();
-  auto invalid = rows.invalid.begin();
-  auto add_invalid = [&] {
+  // Invalid, duplicate and suppressed rows, in row order.
+  struct Skip {
+    size_t row;
+    std::string phone_number;
     std::string reason;
-    for (const auto& r : invalid->reasons) reason += (reason.empty() ? "" : "; ") + r;
-    skipped.push_back(
-        {{"row", invalid->row}, {"phone_number", invalid->phone_number}, {"reason", reason}});
-    ++invalid;
   };
-  for (size_t position : result.duplicates) {
-    const size_t row = rows.row_numbers[position];
-    while (invalid != rows.invalid.end() && invalid->row < row) add_invalid();
-    skipped.push_back({{"row", row},
-                       {"phone_number", rows.leads[position].phone_number},
-                       {"reason", "duplicate"}});
+  std::vector<Skip> skips;
+  for (const auto& error : rows.invalid) {
+    std::string reason;
+    for (const auto& r : error.reasons) reason += (reason.empty() ? "" : "; ") + r;
+    skips.push_back({error.row, error.phone_number, std::move(reason)});
   }
-  while (invalid != rows.invalid.end()) add_invalid();
+  for (size_t position : result.duplicates)
+    skips.push_back({rows.row_numbers[position], rows.leads[position].phone_number, "duplicate"});
+  Json suppressed_rows = Json::array();
+  for (const auto& [position, entry] : result.suppressed) {
+    skips.push_back({rows.row_numbers[position], rows.leads[position].phone_number,
+                     "suppressed: " + domain::suppression_reason(entry)});
+    suppressed_rows.push_back(rows.row_numbers[position]);
+  }
+  std::stable_sort(skips.begin(), skips.end(),
+                   [](const Skip& a, const Skip& b) { return a.row < b.row; });
+  Json skipped = Json::array();
+  for (auto& skip : skips)
+    skipped.push_back({{"row", skip.row},
+                       {"phone_number", std::move(skip.phone_number)},
+                       {"reason", std::move(skip.reason)}});
 
   Json body;
   body["workflow_id"] = workflow.id;
@@ -130,8 +136,10 @@ Response enroll_leads(const Request& request, Services& services) {
   body["leads_skipped"] = skipped.size();
   body["lead_ids"] = result.lead_ids;
   body["skipped"] = std::move(skipped);
-  body["message"] =
-      enrolment_message(result.lead_ids.size(), result.duplicates.size(), rows.invalid.size());
+  body["suppressed"] = result.suppressed.size();
+  body["suppressed_rows"] = std::move(suppressed_rows);
+  body["message"] = enrolment_message(result.lead_ids.size(), result.duplicates.size(),
+                                      result.suppressed.size(), rows.invalid.size());
   if (rows.single && !result.lead_ids.empty())
     body["lead"] = to_json(rows.leads.front(), workflow.settings);
   add_encoding(rows, body);

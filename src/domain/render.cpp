@@ -41,6 +41,11 @@ Json lead_json(const Lead& l, const Json& workflow_settings) {
   j["status"] = to_string(l.status);
   j["current_node_id"] = or_null(l.current_node_id);
   j["stalled"] = l.stalled;
+  // Why a rule (not a DROPPED node) ended the lead: "suppressed" (the do-not-call list).
+  const auto drop_reason = l.context.find("drop_reason");
+  j["drop_reason"] = l.status == LeadStatus::kDropped && drop_reason != l.context.end()
+                         ? *drop_reason
+                         : Json(nullptr);
   const auto zone = resolve_lead_timezone(l.variables, l.phone_number, workflow_settings);
   j["timezone"] = zone.zone.name();
   j["timezone_source"] = zone.source;

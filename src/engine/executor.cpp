@@ -117,6 +117,7 @@ class LeadStep {
       case NodeType::kWebhook:
         return run_http(node, node.config);
       case NodeType::kSms:
+        if (due_.suppression) return drop_suppressed(node);
         if (!window_open(node)) return {};
         return {NodeResult::kOutcome, "failure", "no SMS provider is configured"};
       case NodeType::kConverted:
@@ -132,6 +133,7 @@ class LeadStep {
     const bool call_done = lead_.call_id && due_.call && due_.call->id == *lead_.call_id &&
                            due_.call->outcome && due_.call->node_id == node.id;
     if (!call_done) {
+      if (due_.suppression) return drop_suppressed(node);
       if (window_open(node)) place_call(node, config);
       return {};
     }
@@ -383,6 +385,22 @@ class LeadStep {
     lead_.next_action_at.reset();
     emit(status == LeadStatus::kCompleted ? EventType::kLeadCompleted : EventType::kLeadDropped,
          &node);
+    return {NodeResult::kEnd, "", std::nullopt};
+  }
+
+  // A call or text came due for a number on the do-not-call list: the lead ends dropped,
+  // and its history and event name the entry.
+  NodeResult drop_suppressed(const Node& node) {
+    const domain::Suppression& entry = *due_.suppression;
+    history(node, "dropped", std::nullopt, std::nullopt, std::nullopt,
+            domain::suppression_reason(entry));
+    lead_.status = LeadStatus::kDropped;
+    lead_.wait_kind = WaitKind::kNone;
+    lead_.next_action_at.reset();
+    lead_.context["drop_reason"] = "suppressed";
+    lead_.context["suppression_id"] = entry.id;
+    emit(EventType::kLeadDropped, &node,
+         {{"drop_reason", "suppressed"}, {"suppression_id", entry.id}});
     return {NodeResult::kEnd, "", std::nullopt};
   }
 

@@ -17,6 +17,7 @@
 #include "domain/event.h"
 #include "domain/graph.h"
 #include "domain/lead.h"
+#include "domain/suppression.h"
 #include "domain/workflow.h"
 #include "store/store_errors.h"
 #include "util/json.h"
@@ -71,6 +72,9 @@ struct EnrollResult {
   // Input positions (0-based) skipped as duplicates: the phone number already has a
   // non-terminal lead in the workflow, or appears earlier in the same request.
   std::vector<size_t> duplicates;
+  // Input positions skipped because the do-not-call list stops calls to the number in this
+  // workflow, with the entry that does.
+  std::vector<std::pair<size_t, domain::Suppression>> suppressed;
 };
 
 struct LeadQuery {
@@ -98,6 +102,9 @@ struct DueLead {
   // The event types some active webhook of the lead's organization subscribes to, read in
   // the claiming transaction: the executor builds only those events (0: none at all).
   domain::EventMask webhook_events = 0;
+  // The do-not-call entry that stops calls and texts to the lead now, read in the claiming
+  // transaction (nullopt: none does).
+  std::optional<domain::Suppression> suppression = std::nullopt;
 };
 
 // Everything one batch of steps writes; applied in the transaction that claimed the batch.
@@ -360,6 +367,35 @@ class ExecutionStore {
                                     const Json& result, util::Millis now) = 0;
 };
 
+struct SuppressionQuery {
+  std::optional<std::string> number_contains;  // digits (and '+') of the number
+  std::optional<std::string> workflow_id;      // "" = the organization-wide entries
+  PageRequest page;
+};
+
+struct SuppressionAdded {
+  domain::Suppression entry;  // as stored
+  bool created = true;        // false: the number (and scope) was listed; its entry updated
+};
+
+// The organization's do-not-call list (compliance extension, spec §7a).
+class SuppressionStore {
+ public:
+  virtual ~SuppressionStore() = default;
+  // Adds the entries in one transaction. An entry whose number and workflow scope the
+  // organization already lists replaces that entry's reason, source and expiry (its id and
+  // creation time stay).
+  virtual std::vector<SuppressionAdded> add_suppressions(
+      const std::vector<domain::Suppression>& entries) = 0;
+  // nullopt when absent or another organization's.
+  virtual std::optional<domain::Suppression> find_suppression(std::string_view org_id,
+                                                              std::string_view suppression_id) = 0;
+  // Newest first.
+  virtual Page<domain::Suppression> list_suppressions(std::string_view org_id,
+                                                      const SuppressionQuery& query) = 0;
+  virtual bool delete_suppression(std::string_view org_id, std::string_view suppression_id) = 0;
+};
+
 // Webhook subscriptions (spec §7) and the deliveries the API lists.
 class WebhookStore {
  public:
@@ -439,6 +475,7 @@ class Store : public OpsStore,
               public LeadStore,
               public ExecutionStore,
               public WebhookStore,
+              public SuppressionStore,
               public DeliveryOutbox,
               public CallOutbox {};
 

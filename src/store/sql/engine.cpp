@@ -17,6 +17,7 @@
 #include "store/sql/lead_counts.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
+#include "store/sql/suppressions.h"
 
 namespace leadline::store::sql {
 namespace {
@@ -143,6 +144,7 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       }
       if (batch.empty()) return size_t{0};
       attach_calls(*conn, batch, call_rows);
+      attach_suppressions(*conn, batch, now);
       const auto subscribers = load_subscribers(*conn);
       set_event_masks(batch, subscribers);
       const StepWrites writes = step(batch);

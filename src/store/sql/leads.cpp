@@ -6,6 +6,7 @@
 #include "store/sql/lead_counts.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
+#include "store/sql/suppressions.h"
 
 namespace leadline::store::sql {
 namespace {
@@ -25,6 +26,7 @@ constexpr size_t kPhonesPerLookup = 500;
 constexpr std::string_view kPlanForTheseValues = "SET LOCAL plan_cache_mode = force_custom_plan";
 constexpr std::string_view kAnyOpenLead =
     "SELECT 1 FROM leads WHERE workflow_id = ? AND status IN ('pending', 'active') LIMIT 1";
+constexpr std::string_view kAnySuppression = "SELECT 1 FROM suppressions WHERE org_id = ? LIMIT 1";
 constexpr std::string_view kAddEnrolled =
     "UPDATE workflows SET enrolled_leads = enrolled_leads + ? WHERE id = ?";
 constexpr std::string_view kSelectKeys =
@@ -121,7 +123,7 @@ class VariableKeys {
 
 EnrollResult SqlStore::enroll_leads(const domain::Workflow& workflow,
                                     const std::vector<Lead>& leads, bool allow_reenrollment,
-                                    util::Millis /*now*/) {
+                                    util::Millis now) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
     check_accepts_leads(*conn, workflow.id);
@@ -136,12 +138,25 @@ EnrollResult SqlStore::enroll_leads(const domain::Workflow& workflow,
     std::unordered_set<std::string> taken;
     if (!allow_reenrollment && conn->prepare(kAnyOpenLead).bind(1, workflow.id).step())
       taken = open_phones(*conn, workflow.id, leads);
+    // Numbers the do-not-call list stops in this workflow are not enrolled (the engine checks
+    // again before every call: entries are added later too).
+    std::unordered_map<std::string, domain::Suppression> suppressed;
+    if (conn->prepare(kAnySuppression).bind(1, workflow.org_id).step()) {
+      std::vector<std::string_view> phones;
+      phones.reserve(leads.size());
+      for (const auto& lead : leads) phones.push_back(lead.phone_number);
+      suppressed = suppressions_for(*conn, workflow.org_id, workflow.id, phones, now);
+    }
     std::unordered_set<std::string_view> seen;
     if (!allow_reenrollment) seen.reserve(leads.size());
     std::vector<const Lead*> inserted;
     inserted.reserve(leads.size());
     for (size_t i = 0; i < leads.size(); ++i) {
       const Lead& lead = leads[i];
+      if (auto entry = suppressed.find(lead.phone_number); entry != suppressed.end()) {
+        result.suppressed.emplace_back(i, entry->second);
+        continue;
+      }
       if (!allow_reenrollment) {
         const bool repeated = !seen.insert(lead.phone_number).second;
         if (repeated || taken.contains(lead.phone_number)) {

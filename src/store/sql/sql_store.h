@@ -116,6 +116,15 @@ class SqlStore final : public Store {
                          const std::vector<DeliveryOutcome>& outcomes) override;
   std::optional<util::Millis> next_delivery_at() override;
 
+  // suppressions.cpp
+  std::vector<SuppressionAdded> add_suppressions(
+      const std::vector<domain::Suppression>& entries) override;
+  std::optional<domain::Suppression> find_suppression(std::string_view org_id,
+                                                      std::string_view suppression_id) override;
+  Page<domain::Suppression> list_suppressions(std::string_view org_id,
+                                              const SuppressionQuery& query) override;
+  bool delete_suppression(std::string_view org_id, std::string_view suppression_id) override;
+
   // Sums each key's rows of the graph's counts into one on PostgreSQL (lead_counts.h), so
   // readers sum few; run_due_steps calls it every few hundred batches.
   void fold_counts();

@@ -1,0 +1,158 @@
+// The do-not-call list: its entries through the API, and the look-ups that the engine's
+// claims and enrolment make inside their own transactions.
+#include "store/sql/suppressions.h"
+
+#include <string>
+
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
+
+namespace leadline::store::sql {
+namespace {
+using domain::Suppression;
+
+constexpr std::string_view kColumns =
+    "s.id, s.org_id, s.phone_number, s.workflow_id, s.reason, s.source, s.expires_at, "
+    "s.created_at, s.updated_at";
+// One entry per (number, organization, workflow scope): adding it again replaces what it
+// says (reason, source, expiry) and keeps its id and creation time.
+constexpr std::string_view kUpsert =
+    "INSERT INTO suppressions (id, org_id, phone_number, workflow_id, reason, source, "
+    "expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (phone_number, org_id, workflow_id) DO UPDATE SET reason = excluded.reason, "
+    "source = excluded.source, expires_at = excluded.expires_at, "
+    "updated_at = excluded.updated_at RETURNING id, created_at";
+constexpr std::string_view kDelete = "DELETE FROM suppressions WHERE org_id = ? AND id = ?";
+constexpr std::string_view kLive = "(s.expires_at IS NULL OR s.expires_at > ?)";
+// Numbers per enrolment look-up: the JSON array of one statement.
+constexpr size_t kPhonesPerLookup = 10'000;
+
+Suppression read_suppression(const Statement& s) {
+  Suppression e;
+  e.id = s.text(0);
+  e.org_id = s.text(1);
+  e.phone_number = s.text(2);
+  if (auto scope = s.text(3); !scope.empty()) e.workflow_id = std::move(scope);
+  e.reason = s.opt_text(4);
+  const std::string source = s.text(5);
+  e.source = source == "upload"    ? domain::SuppressionSource::kUpload
+             : source == "opt_out" ? domain::SuppressionSource::kOptOut
+                                   : domain::SuppressionSource::kApi;
+  e.expires_at = s.opt_integer(6);
+  e.created_at = s.integer(7);
+  e.updated_at = s.integer(8);
+  return e;
+}
+
+// The live entries of the numbers in the JSON array bound first (any organization: a claimed
+// batch holds leads of several).
+const SqlText kByNumbers([](const Dialect& d) {
+  return "SELECT " + std::string(kColumns) + " FROM suppressions s WHERE s.phone_number IN (" +
+         d.json_strings("?") + ") AND " + std::string(kLive);
+});
+}  // namespace
+
+void attach_suppressions(Connection& conn, std::vector<DueLead>& batch, util::Millis now) {
+  Json phones = Json::array();
+  for (const auto& due : batch) phones.push_back(due.lead.phone_number);
+  std::unordered_multimap<std::string, Suppression> found;
+  {
+    auto s = conn.prepare(kByNumbers(conn.dialect())).bind(1, phones.dump()).bind(2, now);
+    while (s.step()) {
+      auto entry = read_suppression(s);
+      found.emplace(entry.phone_number, std::move(entry));
+    }
+  }
+  if (found.empty()) return;
+  for (auto& due : batch) {
+    auto [first, last] = found.equal_range(due.lead.phone_number);
+    for (auto it = first; it != last; ++it)
+      if (domain::suppresses(it->second, due.lead, now)) {
+        due.suppression = it->second;
+        break;
+      }
+  }
+}
+
+std::unordered_map<std::string, Suppression> suppressions_for(
+    Connection& conn, std::string_view org_id, std::string_view workflow_id,
+    const std::vector<std::string_view>& phones, util::Millis now) {
+  std::unordered_map<std::string, Suppression> found;
+  for (size_t start = 0; start < phones.size(); start += kPhonesPerLookup) {
+    Json chunk = Json::array();
+    for (size_t i = start; i < phones.size() && i < start + kPhonesPerLookup; ++i)
+      chunk.push_back(phones[i]);
+    auto s = conn.prepare(kByNumbers(conn.dialect())).bind(1, chunk.dump()).bind(2, now);
+    while (s.step()) {
+      auto entry = read_suppression(s);
+      if (entry.org_id == org_id && (!entry.workflow_id || *entry.workflow_id == workflow_id))
+        found.emplace(entry.phone_number, std::move(entry));
+    }
+  }
+  return found;
+}
+
+std::vector<SuppressionAdded> SqlStore::add_suppressions(const std::vector<Suppression>& entries) {
+  auto conn = pool_.acquire();
+  return in_transaction(*conn, [&] {
+    std::vector<SuppressionAdded> added;
+    added.reserve(entries.size());
+    for (const auto& entry : entries) {
+      auto s = conn->prepare(kUpsert)
+                   .bind(1, entry.id)
+                   .bind(2, entry.org_id)
+                   .bind(3, entry.phone_number)
+                   .bind(4, entry.workflow_id.value_or(""))
+                   .bind(5, entry.reason)
+                   .bind(6, to_string(entry.source))
+                   .bind(7, entry.expires_at)
+                   .bind(8, entry.created_at)
+                   .bind(9, entry.updated_at);
+      if (!s.step()) throw StoreError("adding a suppression returned no row");
+      SuppressionAdded result{entry, true};
+      if (s.text(0) != entry.id) {
+        result.created = false;
+        result.entry.id = s.text(0);
+        result.entry.created_at = s.integer(1);
+      }
+      added.push_back(std::move(result));
+    }
+    return added;
+  });
+}
+
+std::optional<Suppression> SqlStore::find_suppression(std::string_view org_id,
+                                                      std::string_view suppression_id) {
+  static const std::string sql =
+      "SELECT " + std::string(kColumns) + " FROM suppressions s WHERE s.org_id = ? AND s.id = ?";
+  auto conn = pool_.acquire();
+  auto s = conn->prepare(sql).bind(1, org_id).bind(2, suppression_id);
+  if (!s.step()) return std::nullopt;
+  return read_suppression(s);
+}
+
+Page<Suppression> SqlStore::list_suppressions(std::string_view org_id,
+                                              const SuppressionQuery& query) {
+  std::string where = " WHERE s.org_id = ?";
+  std::vector<std::string> filters = {std::string(org_id)};
+  if (query.number_contains) {
+    where += " AND s.phone_number LIKE ?";
+    filters.push_back("%" + *query.number_contains + "%");
+  }
+  if (query.workflow_id) {
+    where += " AND s.workflow_id = ?";
+    filters.push_back(*query.workflow_id);
+  }
+  const std::string count_sql = "SELECT count(*) FROM suppressions s" + where;
+  const std::string list_sql = "SELECT " + std::string(kColumns) + " FROM suppressions s" + where +
+                               " ORDER BY s.created_at DESC, s.seq DESC LIMIT ? OFFSET ?";
+  auto conn = pool_.acquire();
+  return read_page<Suppression>(*conn, count_sql, list_sql, filters, query.page, read_suppression);
+}
+
+bool SqlStore::delete_suppression(std::string_view org_id, std::string_view suppression_id) {
+  auto conn = pool_.acquire();
+  return conn->prepare(kDelete).bind(1, org_id).bind(2, suppression_id).exec() > 0;
+}
+
+}  // namespace leadline::store::sql

@@ -1,0 +1,114 @@
+// The do-not-call list in the engine, on the manual clock: an entry added while a lead waits
+// stops its next call when that call comes due; an expired, deleted or other workflow's
+// entry does not.
+#include "engine/engine_fixture.h"
+
+namespace leadline::test {
+namespace {
+
+class SuppressionEngine : public EngineTest {
+ protected:
+  // call --(COMPLETED)--> converted; otherwise wait a day --> second call --> converted or
+  // dropped. Calling windows are off, so only the list decides.
+  std::string two_call_workflow() {
+    auto res = api().post("/v1/workflows",
+                          {{"title", "Two calls"}, {"settings", {{"calling_window", nullptr}}}});
+    EXPECT_EQ(res.status, 201) << res.body;
+    const std::string wf = res.json()["id"];
+    auto first = create_node(wf, "VOICE_CALL", call_config(), "First call");
+    auto wait = create_node(wf, "TIME", {{"delay_days", 1}});
+    second_ = create_node(wf, "VOICE_CALL", call_config(), "Second call");
+    auto won = create_node(wf, "CONVERTED");
+    auto lost = create_node(wf, "DROPPED");
+    create_edge(wf, first, won, "COMPLETED");
+    create_edge(wf, first, wait);
+    create_edge(wf, wait, second_);
+    create_edge(wf, second_, won, "COMPLETED");
+    create_edge(wf, second_, lost);
+    return wf;
+  }
+  std::string suppress(const Json& entry) {
+    auto res = api().post("/v1/suppressions", entry);
+    EXPECT_TRUE(res.status == 201 || res.status == 200) << res.body;
+    return res.json().value("id", "");
+  }
+  std::string second_;
+};
+
+TEST_F(SuppressionEngine, AnEntryAddedWhileALeadWaitsStopsItsNextCall) {
+  auto wf = two_call_workflow();
+  activate(wf);
+  auto id = enroll(wf, {{"sim_outcomes", "NO_ANSWER,COMPLETED"}}, "+14155550123");
+  settle();             // the first call rings ...
+  advance(minutes(1));  // ... and ends unanswered: the lead waits a day
+  ASSERT_EQ(calls_of(id).size(), 1u);
+  ASSERT_EQ(lead(wf, id)["status"], "active");
+
+  const std::string entry =
+      suppress({{"phone_number", "+14155550123"}, {"reason", "asked not to be called"}});
+  advance(days(1));
+  const Json l = lead(wf, id);
+  EXPECT_EQ(l["status"], "dropped");
+  EXPECT_EQ(l["drop_reason"], "suppressed");
+  EXPECT_EQ(l["next_action_at"], nullptr);
+  EXPECT_EQ(calls_of(id).size(), 1u) << "no second call";
+  const Json h = history(wf, id);
+  ASSERT_FALSE(h.empty());
+  EXPECT_EQ(h.back()["node_id"], second_);
+  EXPECT_EQ(h.back()["status"], "dropped");
+  EXPECT_NE(h.back()["reason"].get<std::string>().find(entry), std::string::npos) << h.dump();
+  EXPECT_NE(h.back()["reason"].get<std::string>().find("asked not to be called"),
+            std::string::npos);
+
+  // Dropped is final: deleting the entry does not bring the lead back.
+  ASSERT_EQ(api().del("/v1/suppressions/" + entry).status, 200);
+  advance(days(2));
+  EXPECT_EQ(lead(wf, id)["status"], "dropped");
+  EXPECT_EQ(calls_of(id).size(), 1u);
+}
+
+TEST_F(SuppressionEngine, ExpiredDeletedAndOtherWorkflowsEntriesLetTheCallThrough) {
+  auto wf = two_call_workflow();
+  auto other = two_call_workflow();
+  activate(wf);
+  const std::string expiring = "+14155550101", deleted = "+14155550102", scoped = "+14155550103",
+                    listed = "+14155550104";
+  std::map<std::string, std::string> leads;
+  for (const auto& phone : {expiring, deleted, scoped, listed})
+    leads[phone] = enroll(wf, {{"sim_outcomes", "NO_ANSWER,COMPLETED"}}, phone);
+  settle();
+  advance(minutes(1));
+  suppress({{"phone_number", expiring},
+            {"expires_at", util::format_iso(clock_->now() + 12 * 3'600'000)}});
+  const std::string gone = suppress({{"phone_number", deleted}});
+  suppress({{"phone_number", scoped}, {"workflow_id", other}});
+  suppress({{"phone_number", listed}, {"workflow_id", wf}});
+  ASSERT_EQ(api().del("/v1/suppressions/" + gone).status, 200);
+
+  advance(days(1));
+  advance(minutes(1));
+  for (const auto& phone : {expiring, deleted, scoped}) {
+    EXPECT_EQ(calls_of(leads[phone]).size(), 2u) << phone;
+    EXPECT_EQ(lead(wf, leads[phone])["status"], "completed") << phone;
+    EXPECT_EQ(lead(wf, leads[phone])["drop_reason"], nullptr) << phone;
+  }
+  EXPECT_EQ(calls_of(leads[listed]).size(), 1u);
+  EXPECT_EQ(lead(wf, leads[listed])["drop_reason"], "suppressed");
+}
+
+TEST_F(SuppressionEngine, ALeadEnrolledBeforeItsNumberWasListedNeverPlacesItsFirstCall) {
+  auto wf = two_call_workflow();
+  auto id = enroll(wf, {{"sim_outcomes", "COMPLETED"}}, "+14155550123");
+  suppress({{"phone_number", "+1 415 555 0123"}});
+  activate(wf);
+  advance(minutes(1));
+  EXPECT_TRUE(calls_of(id).empty());
+  EXPECT_EQ(lead(wf, id)["status"], "dropped");
+  EXPECT_EQ(lead(wf, id)["drop_reason"], "suppressed");
+  // The graph counts it with the dropped leads.
+  auto graph = api().get("/v1/workflows/" + wf + "/graph").json();
+  EXPECT_NE(graph.dump().find("\"dropped\":1"), std::string::npos) << graph.dump();
+}
+
+}  // namespace
+}  // namespace leadline::test
