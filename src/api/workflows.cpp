@@ -4,6 +4,7 @@
 #include "api/routes.h"
 #include "domain/calling_window.h"
 #include "domain/graph_rules.h"
+#include "domain/suppression.h"
 #include "http/errors.h"
 #include "util/ids.h"
 #include "util/timezone.h"
@@ -42,11 +43,12 @@ void check_settings(const Json& settings, FieldErrors& errors) {
     if (!it->is_null() && !(it->is_number_integer() && it->get<std::int64_t>() >= 1))
       errors.add("settings.max_concurrent_calls must be a positive integer or null");
   }
-  if (auto it = settings.find("calling_window"); it != settings.end() && !it->is_null()) {
-    domain::ConfigProblems problems("settings");
+  domain::ConfigProblems problems("settings");
+  if (auto it = settings.find("calling_window"); it != settings.end() && !it->is_null())
     domain::check_calling_window(*it, problems);
-    for (auto& message : problems.take()) errors.add(std::move(message));
-  }
+  if (auto it = settings.find("opt_out"); it != settings.end())
+    domain::check_opt_out(*it, problems);
+  for (auto& message : problems.take()) errors.add(std::move(message));
 }
 
 std::optional<std::string> read_title(const Json& body, FieldErrors& errors) {

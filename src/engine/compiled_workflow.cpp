@@ -7,7 +7,8 @@ CompiledWorkflow::CompiledWorkflow(std::string workflow_id, std::int64_t workflo
     : id(std::move(workflow_id)),
       version(workflow_version),
       index(std::move(graph)),
-      settings(std::move(workflow_settings)) {
+      settings(std::move(workflow_settings)),
+      opt_out(domain::opt_out_rule(settings)) {
   for (const auto& node : index.graph().nodes) {
     if (node.type == domain::NodeType::kVoiceCall || node.type == domain::NodeType::kSms)
       windows.emplace(node.id, domain::effective_calling_window(node.config, settings));

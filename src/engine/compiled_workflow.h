@@ -7,6 +7,7 @@
 
 #include "domain/graph_index.h"
 #include "domain/node_config.h"
+#include "domain/suppression.h"
 #include "util/json.h"
 
 namespace leadline::engine {
@@ -25,6 +26,7 @@ struct CompiledWorkflow {
   std::unordered_map<std::string, domain::TimeConfig> delays;            // by node id
   // The calling window of each VOICE_CALL and SMS node (nullopt: switched off).
   std::unordered_map<std::string, std::optional<domain::CallingWindow>> windows;
+  domain::OptOutRule opt_out;  // settings.opt_out
 };
 
 using CompiledWorkflowPtr = std::shared_ptr<const CompiledWorkflow>;

@@ -117,7 +117,7 @@ class LeadStep {
       case NodeType::kWebhook:
         return run_http(node, node.config);
       case NodeType::kSms:
-        if (due_.suppression) return drop_suppressed(node);
+        if (const auto* entry = blocking_entry()) return drop_suppressed(node, *entry);
         if (!window_open(node)) return {};
         return {NodeResult::kOutcome, "failure", "no SMS provider is configured"};
       case NodeType::kConverted:
@@ -133,11 +133,14 @@ class LeadStep {
     const bool call_done = lead_.call_id && due_.call && due_.call->id == *lead_.call_id &&
                            due_.call->outcome && due_.call->node_id == node.id;
     if (!call_done) {
-      if (due_.suppression) return drop_suppressed(node);
+      if (const auto* entry = blocking_entry()) return drop_suppressed(node, *entry);
       if (window_open(node)) place_call(node, config);
       return {};
     }
     const domain::Call& call = *due_.call;
+    // The dispatcher found the number listed after the call was queued: it never left.
+    if (call.end_reason == domain::kSuppressedEndReason)
+      if (const auto* entry = blocking_entry()) return drop_suppressed(node, *entry);
     const std::string outcome = *call.outcome;
     lead_.context["last_call"] = {{"id", call.id},
                                   {"status", call.status},
@@ -220,6 +223,10 @@ class LeadStep {
     if (!sim.transcript.empty()) call.transcript = sim.transcript;
     call.ended_at = now_;
     writes_.finished_calls.push_back(call);
+    // Recorded here, so its opt-out is added in the same transaction (a provider's report
+    // adds it in record_call_report).
+    if (domain::asked_not_to_be_called(wf_.opt_out, call.postcall_analysis, call.end_reason))
+      writes_.suppressions.push_back(domain::opt_out_entry(call, now_));
     return true;
   }
 
@@ -388,10 +395,18 @@ class LeadStep {
     return {NodeResult::kEnd, "", std::nullopt};
   }
 
+  // The entry that stops calls and texts to the lead now: read with the batch, or added by
+  // an opt-out earlier in this batch (this lead's or another's with the same number).
+  const domain::Suppression* blocking_entry() const {
+    if (due_.suppression) return &*due_.suppression;
+    for (const auto& entry : writes_.suppressions)
+      if (domain::suppresses(entry, lead_, now_)) return &entry;
+    return nullptr;
+  }
+
   // A call or text came due for a number on the do-not-call list: the lead ends dropped,
   // and its history and event name the entry.
-  NodeResult drop_suppressed(const Node& node) {
-    const domain::Suppression& entry = *due_.suppression;
+  NodeResult drop_suppressed(const Node& node, const domain::Suppression& entry) {
     history(node, "dropped", std::nullopt, std::nullopt, std::nullopt,
             domain::suppression_reason(entry));
     lead_.status = LeadStatus::kDropped;
@@ -541,7 +556,7 @@ void Executor::step(store::DueLead& due, const CompiledWorkflow& workflow, util:
   const std::size_t leads = writes.leads.size(), history = writes.history.size(),
                     new_calls = writes.new_calls.size(),
                     finished_calls = writes.finished_calls.size(), events = writes.events.size(),
-                    http_jobs = jobs.size();
+                    suppressions = writes.suppressions.size(), http_jobs = jobs.size();
   LeadStep lead_step(due, workflow, now, writes, jobs, simulator_, placement_);
   try {
     lead_step.run();
@@ -551,6 +566,7 @@ void Executor::step(store::DueLead& due, const CompiledWorkflow& workflow, util:
     writes.new_calls.resize(new_calls);
     writes.finished_calls.resize(finished_calls);
     writes.events.resize(events);
+    writes.suppressions.resize(suppressions);
     jobs.resize(http_jobs);
     fail_lead(due, workflow, lead_step.node_id(), now, std::string("internal error: ") + e.what(),
               writes);

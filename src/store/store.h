@@ -115,6 +115,8 @@ struct StepWrites {
   std::vector<domain::Call> finished_calls;  // status, outcome, end_reason, ... , ended_at
   // Webhook events of these steps; each is fanned out to the subscribed active webhooks.
   std::vector<domain::Event> events;
+  // Do-not-call entries the steps' calls asked for (opt-out), added as add_suppressions does.
+  std::vector<domain::Suppression> suppressions;
 };
 
 // An outbound webhook subscription (spec §7). The secret signs every delivery.

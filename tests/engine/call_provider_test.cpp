@@ -175,6 +175,49 @@ TEST_F(CallProviderTest, AcceptsAFlatCallObjectWithAnalysisAndTranscript) {
   EXPECT_EQ(lead_json(wf, lead)["status"], "completed");
 }
 
+// One call in flight at a time: a second workflow's call to the same number waits queued while
+// the first call runs, and the first call's opt-out reaches it before it leaves.
+class OptOutProviderTest : public CallProviderTest {
+ protected:
+  OptOutProviderTest() { max_concurrent_ = 1; }
+};
+
+TEST_F(OptOutProviderTest, AReportedOptOutCancelsTheNumbersQueuedCallElsewhere) {
+  auto first = workflow();
+  auto second = workflow();
+  activate(first);
+  activate(second);
+  auto asking = enroll(first, {});
+  pump();
+  auto queued = enroll(second, {});
+  pump();
+  ASSERT_EQ(provider_.request_count(), 1u);
+  ASSERT_EQ(only_call(queued)["status"], "queued");
+
+  auto call = only_call(asking);
+  Json report = ended(call["id"], "user_hangup", 20);
+  report["payload"]["call"]["call_analysis"] = {{"opt_out", "Yes"}};
+  ASSERT_EQ(post_event(report).status, 200);
+  auto list = api().get("/v1/suppressions").json();
+  ASSERT_EQ(list["meta"]["total"], 1) << list.dump();
+  EXPECT_EQ(list["data"][0]["source"], "opt_out");
+
+  pass(minutes(1));
+  EXPECT_EQ(provider_.request_count(), 1u) << "the queued call never left";
+  auto cancelled = only_call(queued);
+  EXPECT_EQ(cancelled["status"], "failed");
+  EXPECT_EQ(cancelled["end_reason"], "suppressed");
+  EXPECT_EQ(lead_json(second, queued)["status"], "dropped");
+  EXPECT_EQ(lead_json(second, queued)["drop_reason"], "suppressed");
+  EXPECT_EQ(lead_json(first, asking)["status"], "completed");
+
+  // An end reason that says so lists the number too.
+  auto other = enroll(first, {}, "+14155550999");
+  pump();
+  ASSERT_EQ(post_event(ended(only_call(other)["id"], "do_not_call")).status, 200);
+  EXPECT_EQ(api().get("/v1/suppressions?search=0999").json()["meta"]["total"], 1);
+}
+
 TEST_F(CallProviderTest, ServerErrorsAreRetriedWithBackoffAndTheSameKeyUntilOneCall) {
   std::atomic<int> seen{0};
   provider_.set_handler([&](const PeerRequest& r) {

@@ -110,5 +110,82 @@ TEST_F(SuppressionEngine, ALeadEnrolledBeforeItsNumberWasListedNeverPlacesItsFir
   EXPECT_NE(graph.dump().find("\"dropped\":1"), std::string::npos) << graph.dump();
 }
 
+// The lead says "do not call me" in a call of one workflow (the simulator's analysis): the
+// number is listed for the organization in the transaction that records the call, and a lead
+// of the same number in another workflow stops before its next call.
+TEST_F(SuppressionEngine, AnOptOutInOneWorkflowStopsTheNumberInAnother) {
+  auto first = two_call_workflow();
+  auto second = two_call_workflow();
+  activate(first);
+  activate(second);
+  const std::string phone = "+14155550123";
+  auto waiting = enroll(second, {{"sim_outcomes", "NO_ANSWER,COMPLETED"}}, phone);
+  settle();
+  advance(minutes(1));  // its first call rang out: it waits a day
+  ASSERT_EQ(calls_of(waiting).size(), 1u);
+
+  auto asking =
+      enroll(first, {{"sim_outcomes", "COMPLETED"}, {"sim_analysis", "opt_out=yes"}}, phone);
+  settle();
+  advance(minutes(1));
+  ASSERT_EQ(calls_of(asking).size(), 1u);
+  const std::string call_id = calls_of(asking)[0]["id"];
+  auto list = api().get("/v1/suppressions").json();
+  ASSERT_EQ(list["meta"]["total"], 1) << list.dump();
+  const Json entry = list["data"][0];
+  EXPECT_EQ(entry["phone_number"], phone);
+  EXPECT_EQ(entry["source"], "opt_out");
+  EXPECT_EQ(entry["workflow_id"], nullptr);
+  EXPECT_NE(entry["reason"].get<std::string>().find(call_id), std::string::npos);
+
+  advance(days(1));
+  EXPECT_EQ(calls_of(waiting).size(), 1u) << "no further call reaches the number";
+  EXPECT_EQ(lead(second, waiting)["status"], "dropped");
+  EXPECT_EQ(lead(second, waiting)["drop_reason"], "suppressed");
+  EXPECT_NE(history(second, waiting)
+                .back()["reason"]
+                .get<std::string>()
+                .find(entry["id"].get<std::string>()),
+            std::string::npos);
+  // A new enrolment of the number anywhere in the organization is skipped.
+  auto res = api().post("/v1/workflows/" + first + "/leads", {{"phone_number", phone}});
+  EXPECT_EQ(res.json()["suppressed"], 1) << res.body;
+}
+
+TEST_F(SuppressionEngine, TheOptOutRuleIsAWorkflowSetting) {
+  auto wf = two_call_workflow();
+  // Another field and value; "opt_out=yes" no longer counts.
+  auto res = api().patch("/v1/workflows/" + wf,
+                         {{"settings",
+                           {{"calling_window", nullptr},
+                            {"opt_out", {{"field", "dnc"}, {"values", {"Please Stop"}}}}}}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  activate(wf);
+  enroll(wf, {{"sim_outcomes", "COMPLETED"}, {"sim_analysis", "opt_out=yes"}}, "+14155550101");
+  enroll(wf, {{"sim_outcomes", "COMPLETED"}, {"sim_analysis", "dnc=please stop"}}, "+14155550102");
+  settle();
+  advance(minutes(1));
+  auto list = api().get("/v1/suppressions").json();
+  ASSERT_EQ(list["meta"]["total"], 1) << list.dump();
+  EXPECT_EQ(list["data"][0]["phone_number"], "+14155550102");
+
+  for (const Json& bad :
+       {Json("yes"), Json({{"field", ""}}), Json({{"values", {1}}}), Json({{"fields", "x"}})}) {
+    res = api().patch("/v1/workflows/" + wf, {{"settings", {{"opt_out", bad}}}});
+    expect_error(res, 400);
+  }
+  auto other = two_call_workflow();
+  ASSERT_EQ(api()
+                .patch("/v1/workflows/" + other,
+                       {{"settings", {{"calling_window", nullptr}, {"opt_out", false}}}})
+                .status,
+            200);
+  activate(other);
+  enroll(other, {{"sim_outcomes", "COMPLETED"}, {"sim_analysis", "opt_out=yes"}}, "+14155550103");
+  settle();
+  advance(minutes(1));
+  EXPECT_EQ(api().get("/v1/suppressions").json()["meta"]["total"], 1) << "switched off";
+}
+
 }  // namespace
 }  // namespace leadline::test

@@ -9,6 +9,7 @@
 
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
+#include "store/sql/suppressions.h"
 
 namespace leadline::store::sql {
 namespace {
@@ -41,8 +42,9 @@ const SqlText kClaim([](const Dialect& d) {
          "dispatch_attempts = dispatch_attempts + 1 WHERE id IN (" +
          d.json_strings("?") + ") AND status = 'queued'";
 });
+// Ends queued calls unsent, with the end reason bound first ("cancelled", "suppressed").
 const SqlText kCancel([](const Dialect& d) {
-  return "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = 'cancelled', "
+  return "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = ?, "
          "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL WHERE id IN (" +
          d.json_strings("?") + ") AND status = 'queued'";
 });
@@ -111,6 +113,17 @@ void wake_lead(Connection& conn, const std::string& call_id, util::Millis now) {
   conn.prepare(kWakeLead).bind(1, now).bind(2, call_id).bind(3, call_id).exec();
 }
 
+// Ends queued calls without sending them, and wakes their leads to take the result.
+void end_unsent(Connection& conn, const std::vector<std::string>& call_ids,
+                std::string_view end_reason, util::Millis now) {
+  conn.prepare(kCancel(conn.dialect()))
+      .bind(1, end_reason)
+      .bind(2, now)
+      .bind(3, id_array(call_ids).dump())
+      .exec();
+  for (const auto& id : call_ids) wake_lead(conn, id, now);
+}
+
 void lock_lead_of_call(Connection& conn, const std::string& call_id) {
   if (conn.dialect().postgres()) conn.prepare(kLockLeadOfCall).bind(1, call_id).exec();
 }
@@ -170,6 +183,15 @@ std::vector<QueuedCall> SqlStore::claim_calls(util::Millis now, size_t limit,
         }
       }
       if (slate.due.empty()) return std::vector<QueuedCall>{};
+      // The list's last word before a call leaves: a number listed since its call was queued
+      // (an opt-out in another workflow, an entry added through the API) is never called.
+      if (auto listed = suppressed_calls(*conn, slate.due, now); !listed.empty()) {
+        end_unsent(*conn, listed, domain::kSuppressedEndReason, now);
+        std::erase_if(slate.due, [&](const QueuedCall& q) {
+          return std::find(listed.begin(), listed.end(), q.call.id) != listed.end();
+        });
+        if (slate.due.empty()) return std::vector<QueuedCall>{};
+      }
       slate.in_flight = [&] {
         auto s = conn->prepare(kInFlight).bind(1, now);
         return s.step() ? s.integer(0) : std::int64_t{0};
@@ -189,13 +211,7 @@ std::vector<QueuedCall> SqlStore::claim_calls(util::Millis now, size_t limit,
         }
       }
       const DispatchChoice choice = choose(slate);
-      if (!choice.cancel.empty()) {
-        conn->prepare(kCancel(conn->dialect()))
-            .bind(1, now)
-            .bind(2, id_array(choice.cancel).dump())
-            .exec();
-        for (const auto& id : choice.cancel) wake_lead(*conn, id, now);
-      }
+      if (!choice.cancel.empty()) end_unsent(*conn, choice.cancel, "cancelled", now);
       std::vector<QueuedCall> claimed;
       if (!choice.send.empty()) {
         conn->prepare(kClaim(conn->dialect()))
@@ -274,6 +290,11 @@ CallReportResult SqlStore::record_call_report(const domain::CallReport& report, 
             .bind(3, report.provider_call_id)
             .bind(4, call->id)
             .exec();
+        // A late analysis may carry the opt-out the outcome report did not.
+        if (!report.postcall_analysis.is_null()) {
+          call->postcall_analysis = report.postcall_analysis;
+          add_opt_out(*conn, *call, now);
+        }
         return CallReportResult::kAlreadyEnded;
       }
       if (!report.outcome) {
@@ -297,6 +318,9 @@ CallReportResult SqlStore::record_call_report(const domain::CallReport& report, 
           .bind(10, call->id)
           .exec();
       wake_lead(*conn, call->id, now);
+      call->postcall_analysis = report.postcall_analysis;
+      call->end_reason = report.end_reason;
+      add_opt_out(*conn, *call, now);
       return CallReportResult::kRecorded;
     });
   });

@@ -151,6 +151,7 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       insert_calls(*conn, writes.new_calls);
       update_call_results(*conn, writes.finished_calls, call_rows);
       insert_history(*conn, writes.history);
+      upsert_suppressions(*conn, writes.suppressions);
       update_lead_states(*conn, writes.leads, lead_rows);
       count_moves(batch, writes.leads).write(*conn);
       write_events(*conn, writes.events, subscribers);

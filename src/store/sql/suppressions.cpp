@@ -22,6 +22,7 @@ constexpr std::string_view kUpsert =
     "ON CONFLICT (phone_number, org_id, workflow_id) DO UPDATE SET reason = excluded.reason, "
     "source = excluded.source, expires_at = excluded.expires_at, "
     "updated_at = excluded.updated_at RETURNING id, created_at";
+constexpr std::string_view kWorkflowSettings = "SELECT settings FROM workflows WHERE id = ?";
 constexpr std::string_view kDelete = "DELETE FROM suppressions WHERE org_id = ? AND id = ?";
 constexpr std::string_view kLive = "(s.expires_at IS NULL OR s.expires_at > ?)";
 // Numbers per enrolment look-up: the JSON array of one statement.
@@ -52,17 +53,21 @@ const SqlText kByNumbers([](const Dialect& d) {
 });
 }  // namespace
 
+std::unordered_multimap<std::string, Suppression> live_entries(Connection& conn, const Json& phones,
+                                                               util::Millis now) {
+  std::unordered_multimap<std::string, Suppression> found;
+  auto s = conn.prepare(kByNumbers(conn.dialect())).bind(1, phones.dump()).bind(2, now);
+  while (s.step()) {
+    auto entry = read_suppression(s);
+    found.emplace(entry.phone_number, std::move(entry));
+  }
+  return found;
+}
+
 void attach_suppressions(Connection& conn, std::vector<DueLead>& batch, util::Millis now) {
   Json phones = Json::array();
   for (const auto& due : batch) phones.push_back(due.lead.phone_number);
-  std::unordered_multimap<std::string, Suppression> found;
-  {
-    auto s = conn.prepare(kByNumbers(conn.dialect())).bind(1, phones.dump()).bind(2, now);
-    while (s.step()) {
-      auto entry = read_suppression(s);
-      found.emplace(entry.phone_number, std::move(entry));
-    }
-  }
+  const auto found = live_entries(conn, phones, now);
   if (found.empty()) return;
   for (auto& due : batch) {
     auto [first, last] = found.equal_range(due.lead.phone_number);
@@ -72,6 +77,26 @@ void attach_suppressions(Connection& conn, std::vector<DueLead>& batch, util::Mi
         break;
       }
   }
+}
+
+std::vector<std::string> suppressed_calls(Connection& conn, const std::vector<QueuedCall>& calls,
+                                          util::Millis now) {
+  Json phones = Json::array();
+  for (const auto& queued : calls) phones.push_back(queued.call.to_phone_number);
+  const auto found = live_entries(conn, phones, now);
+  std::vector<std::string> ids;
+  if (found.empty()) return ids;
+  for (const auto& queued : calls) {
+    const auto& call = queued.call;
+    auto [first, last] = found.equal_range(call.to_phone_number);
+    for (auto it = first; it != last; ++it)
+      if (domain::suppresses(it->second, call.org_id, call.workflow_id, call.to_phone_number,
+                             now)) {
+        ids.push_back(call.id);
+        break;
+      }
+  }
+  return ids;
 }
 
 std::unordered_map<std::string, Suppression> suppressions_for(
@@ -92,33 +117,44 @@ std::unordered_map<std::string, Suppression> suppressions_for(
   return found;
 }
 
+std::vector<SuppressionAdded> upsert_suppressions(Connection& conn,
+                                                  const std::vector<Suppression>& entries) {
+  std::vector<SuppressionAdded> added;
+  added.reserve(entries.size());
+  for (const auto& entry : entries) {
+    auto s = conn.prepare(kUpsert)
+                 .bind(1, entry.id)
+                 .bind(2, entry.org_id)
+                 .bind(3, entry.phone_number)
+                 .bind(4, entry.workflow_id.value_or(""))
+                 .bind(5, entry.reason)
+                 .bind(6, to_string(entry.source))
+                 .bind(7, entry.expires_at)
+                 .bind(8, entry.created_at)
+                 .bind(9, entry.updated_at);
+    if (!s.step()) throw StoreError("adding a suppression returned no row");
+    SuppressionAdded result{entry, true};
+    if (s.text(0) != entry.id) {
+      result.created = false;
+      result.entry.id = s.text(0);
+      result.entry.created_at = s.integer(1);
+    }
+    added.push_back(std::move(result));
+  }
+  return added;
+}
+
+void add_opt_out(Connection& conn, const domain::Call& call, util::Millis now) {
+  auto s = conn.prepare(kWorkflowSettings).bind(1, call.workflow_id);
+  const Json settings = s.step() ? Json::parse(s.text(0), nullptr, false) : Json::object();
+  const auto rule = domain::opt_out_rule(settings.is_object() ? settings : Json::object());
+  if (domain::asked_not_to_be_called(rule, call.postcall_analysis, call.end_reason))
+    upsert_suppressions(conn, {domain::opt_out_entry(call, now)});
+}
+
 std::vector<SuppressionAdded> SqlStore::add_suppressions(const std::vector<Suppression>& entries) {
   auto conn = pool_.acquire();
-  return in_transaction(*conn, [&] {
-    std::vector<SuppressionAdded> added;
-    added.reserve(entries.size());
-    for (const auto& entry : entries) {
-      auto s = conn->prepare(kUpsert)
-                   .bind(1, entry.id)
-                   .bind(2, entry.org_id)
-                   .bind(3, entry.phone_number)
-                   .bind(4, entry.workflow_id.value_or(""))
-                   .bind(5, entry.reason)
-                   .bind(6, to_string(entry.source))
-                   .bind(7, entry.expires_at)
-                   .bind(8, entry.created_at)
-                   .bind(9, entry.updated_at);
-      if (!s.step()) throw StoreError("adding a suppression returned no row");
-      SuppressionAdded result{entry, true};
-      if (s.text(0) != entry.id) {
-        result.created = false;
-        result.entry.id = s.text(0);
-        result.entry.created_at = s.integer(1);
-      }
-      added.push_back(std::move(result));
-    }
-    return added;
-  });
+  return in_transaction(*conn, [&] { return upsert_suppressions(*conn, entries); });
 }
 
 std::optional<Suppression> SqlStore::find_suppression(std::string_view org_id,
