@@ -2,7 +2,11 @@
 // PostgreSQL with one or several processes sharing the work.
 //
 //   build/bench_engine [--leads N] [--batch B] [--db PATH | --db postgresql://...]
-//                      [--processes P] [--only steps|wave|windows]
+//                      [--processes P] [--only steps|wave|windows] [--suppressions S]
+//
+// --suppressions S puts S numbers on the organization's do-not-call list before enrolment
+// (none of them a lead's: the run measures what checking the list costs, every lead still
+// takes every step).
 //
 // With a PostgreSQL URL each run gets a fresh schema (dropped at the end). --processes P
 // (PostgreSQL only) forks P engine processes after the setup; each claims batches with
@@ -136,11 +140,32 @@ const std::vector<std::string> kZones = {
 // Friday 08:00-20:00) then CONVERTED/DROPPED, leads spread over kZones.
 enum class Shape { kSteps, kWave, kWindows };
 
+long g_suppressions = 0;  // --suppressions
+
+// Lists `count` numbers (none a lead's) on the organization's do-not-call list.
+void add_suppressions(store::Store& store, const std::string& org_id, long count,
+                      util::Millis now) {
+  const auto start = Clock::now();
+  for (long done = 0; done < count;) {
+    std::vector<domain::Suppression> chunk;
+    for (long i = 0; i < 10'000 && done < count; ++i, ++done) {
+      domain::Suppression& e = chunk.emplace_back();
+      e.id = util::new_id("sup");
+      e.org_id = org_id;
+      e.phone_number = "+1" + std::to_string(3'000'000'000L + done * 7);
+      e.created_at = e.updated_at = now;
+    }
+    store.add_suppressions(chunk);
+  }
+  std::printf("setup suppressions=%ld seconds=%.2f\n", count, seconds_since(start));
+}
+
 // Builds the workflow and enrolls `leads` leads in chunks of 100,000.
 Fixture setup(const std::string& url, Shape shape, long leads, util::Millis now) {
   Fixture f;
   f.store = store::open_store({url});
   f.org_id = f.store->ensure_organization("Bench", now).id;
+  if (g_suppressions > 0) add_suppressions(*f.store, f.org_id, g_suppressions, now);
   domain::Workflow w;
   w.id = util::new_id("wf");
   w.org_id = f.org_id;
@@ -371,8 +396,18 @@ int main(int argc, char** argv) {
   std::string path = "/tmp/leadline-bench-engine.db";
   std::string which = "all";
   int processes = 1;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
+    static const char* const kFlags[] = {"--leads", "--batch",     "--db",
+                                         "--only",  "--processes", "--suppressions"};
+    if (i + 1 >= argc ||
+        std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags)) {
+      std::fprintf(stderr,
+                   "usage: bench_engine [--leads N] [--batch B] [--db PATH|postgresql://...] "
+                   "[--processes P] [--only steps|wave|windows] [--suppressions S]\n");
+      return 2;
+    }
+    if (flag == "--suppressions") g_suppressions = std::atol(argv[i + 1]);
     if (flag == "--leads") leads = std::atol(argv[i + 1]);
     if (flag == "--batch") batch = static_cast<size_t>(std::atol(argv[i + 1]));
     if (flag == "--db") path = argv[i + 1];

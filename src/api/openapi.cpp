@@ -88,6 +88,9 @@ constexpr Operation kOperations[] = {
      "Delete a webhook; its pending deliveries are dropped", 200, false, false},
     {"GET", "/v1/user-webhooks/{id}/deliveries", "webhooks",
      "Deliveries of a webhook, newest first (status=pending|delivered|failed)", 200, false, true},
+    {"GET", "/v1/workflows/{id}/leads/{leadId}/eligibility", "leads",
+     "Whether the lead may be called now; if not, every rule that blocks it and until when", 200,
+     false, false},
     {"POST", "/v1/suppressions", "suppressions",
      "Add numbers to the do-not-call list: one entry, {\"entries\": [...]} or a CSV/XLSX file "
      "(skip_invalid=true adds the valid rows)",

@@ -17,6 +17,7 @@ void register_call_event_routes(http::Router& router, Services& services);
 void register_api_key_routes(http::Router& router, Services& services);
 void register_webhook_routes(http::Router& router, Services& services);
 void register_suppression_routes(http::Router& router, Services& services);
+void register_eligibility_routes(http::Router& router, Services& services);
 void register_ops_routes(http::Router& router, Services& services);
 
 void register_all_routes(http::Router& router, Services& services);

@@ -396,6 +396,11 @@ class SuppressionStore {
   virtual Page<domain::Suppression> list_suppressions(std::string_view org_id,
                                                       const SuppressionQuery& query) = 0;
   virtual bool delete_suppression(std::string_view org_id, std::string_view suppression_id) = 0;
+  // The entry that stops calls to `phone` in the workflow at `now` (the engine's rule).
+  virtual std::optional<domain::Suppression> blocking_suppression(std::string_view org_id,
+                                                                  std::string_view workflow_id,
+                                                                  std::string_view phone,
+                                                                  util::Millis now) = 0;
 };
 
 // Webhook subscriptions (spec §7) and the deliveries the API lists.

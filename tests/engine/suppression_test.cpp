@@ -187,5 +187,60 @@ TEST_F(SuppressionEngine, TheOptOutRuleIsAWorkflowSetting) {
   EXPECT_EQ(api().get("/v1/suppressions").json()["meta"]["total"], 1) << "switched off";
 }
 
+// The eligibility answer names every rule that blocks a call and when all of them lift.
+TEST_F(SuppressionEngine, EligibilityNamesEveryBlockAndWhenTheyAllLift) {
+  auto res =
+      api().post("/v1/workflows", {{"title", "Mornings"},
+                                   {"settings",
+                                    {{"calling_window",
+                                      {{"days", {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}},
+                                       {"start", "09:00"},
+                                       {"end", "12:00"}}}}}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  const std::string wf = res.json()["id"];
+  auto call = create_node(wf, "VOICE_CALL", call_config(), "Call");
+  auto won = create_node(wf, "CONVERTED");
+  create_edge(wf, call, won);
+  activate(wf);
+  const std::string phone = "+12135550123";  // Los Angeles; now is 13:26 there
+  auto id = enroll(wf, {{"sim_outcomes", "COMPLETED"}}, phone);
+  settle();
+  const std::string path = "/v1/workflows/" + wf + "/leads/" + id + "/eligibility";
+
+  Json e = api().get(path).json();
+  EXPECT_EQ(e["eligible"], false) << e.dump();
+  ASSERT_EQ(e["blocked_by"].size(), 1u) << e.dump();
+  EXPECT_EQ(e["blocked_by"][0]["rule"], "calling_window");
+  EXPECT_EQ(e["blocked_by"][0]["until"], "2026-05-29T16:00:00.000Z");  // 09:00 PDT
+  EXPECT_EQ(e["next_eligible_at"], "2026-05-29T16:00:00.000Z");
+  EXPECT_EQ(e["next_eligible_at"], lead(wf, id)["next_action_at"]) << "as the engine waits";
+
+  // Listed until 10:00 PDT the next day: both rules block; the call may go at 10:00.
+  auto entry = suppress({{"phone_number", phone}, {"expires_at", "2026-05-29T17:00:00Z"}});
+  e = api().get(path).json();
+  ASSERT_EQ(e["blocked_by"].size(), 2u) << e.dump();
+  EXPECT_EQ(e["blocked_by"][0]["rule"], "suppression");
+  EXPECT_EQ(e["blocked_by"][0]["suppression_id"], entry);
+  EXPECT_EQ(e["blocked_by"][0]["until"], "2026-05-29T17:00:00.000Z");
+  EXPECT_EQ(e["next_eligible_at"], "2026-05-29T17:00:00.000Z");
+  // Listed until 13:00 PDT: the window has closed by then, so the next morning.
+  suppress({{"phone_number", phone}, {"expires_at", "2026-05-29T20:00:00Z"}});
+  EXPECT_EQ(api().get(path).json()["next_eligible_at"], "2026-05-30T16:00:00.000Z");
+  // Listed for good: nothing lifts it.
+  suppress({{"phone_number", phone}});
+  e = api().get(path).json();
+  EXPECT_EQ(e["eligible"], false);
+  EXPECT_EQ(e["next_eligible_at"], nullptr);
+  ASSERT_EQ(api().del("/v1/suppressions/" + entry).status, 200);
+
+  // Inside the window and unlisted: eligible, and the engine calls.
+  advance(hours(20));  // 09:26 PDT
+  e = api().get(path).json();
+  EXPECT_EQ(e["eligible"], true) << e.dump();
+  EXPECT_TRUE(e["blocked_by"].empty());
+  EXPECT_EQ(calls_of(id).size(), 1u);
+  expect_error(api().get("/v1/workflows/" + wf + "/leads/wlead_nope/eligibility"), 404);
+}
+
 }  // namespace
 }  // namespace leadline::test

@@ -124,6 +124,10 @@ class SqlStore final : public Store {
   Page<domain::Suppression> list_suppressions(std::string_view org_id,
                                               const SuppressionQuery& query) override;
   bool delete_suppression(std::string_view org_id, std::string_view suppression_id) override;
+  std::optional<domain::Suppression> blocking_suppression(std::string_view org_id,
+                                                          std::string_view workflow_id,
+                                                          std::string_view phone,
+                                                          util::Millis now) override;
 
   // Sums each key's rows of the graph's counts into one on PostgreSQL (lead_counts.h), so
   // readers sum few; run_due_steps calls it every few hundred batches.

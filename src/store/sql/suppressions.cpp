@@ -191,4 +191,14 @@ bool SqlStore::delete_suppression(std::string_view org_id, std::string_view supp
   return conn->prepare(kDelete).bind(1, org_id).bind(2, suppression_id).exec() > 0;
 }
 
+std::optional<Suppression> SqlStore::blocking_suppression(std::string_view org_id,
+                                                          std::string_view workflow_id,
+                                                          std::string_view phone,
+                                                          util::Millis now) {
+  auto conn = pool_.acquire();
+  auto found = suppressions_for(*conn, org_id, workflow_id, {phone}, now);
+  if (found.empty()) return std::nullopt;
+  return found.begin()->second;
+}
+
 }  // namespace leadline::store::sql
