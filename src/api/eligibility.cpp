@@ -31,7 +31,8 @@ Response lead_eligibility(const Request& request, Services& services) {
       domain::resolve_lead_timezone(lead.variables, lead.phone_number, workflow.settings);
   const auto entry =
       services.store.blocking_suppression(request.org_id, workflow.id, lead.phone_number, now);
-  const auto result = domain::call_eligibility(lead, window, zone, entry ? &*entry : nullptr, now);
+  const auto result = domain::call_eligibility(lead, window, zone, entry ? &*entry : nullptr,
+                                               domain::required_consent(workflow.settings), now);
   Json blocks = Json::array();
   for (const auto& block : result.blocked_by) {
     Json b = {{"rule", block.rule}, {"detail", block.detail}, {"until", iso_or_null(block.until)}};

@@ -97,13 +97,17 @@ class RowCollector {
   RowCollector(const LeadDefaults& defaults, LeadRows& out) : defaults_(defaults), out_(out) {}
 
   void reserve(size_t count) { pending_.reserve(count); }
+  util::Millis now() const { return defaults_.now; }
 
   // A row whose phone_number could not even be read as text (problems already say why)
   // passes check_phone = false so the phone is not reported twice.
-  void add(size_t row, std::string raw_phone, Json variables, std::vector<std::string> problems,
-           bool check_phone = true) {
-    pending_.push_back(
-        {row, std::move(raw_phone), std::move(variables), std::move(problems), check_phone});
+  void add(size_t row, std::string raw_phone, Json variables, Json consent,
+           std::vector<std::string> problems, bool check_phone = true) {
+    if (defaults_.required_consent)
+      if (auto shortfall = domain::consent_shortfall(consent, *defaults_.required_consent))
+        problems.push_back(std::move(*shortfall));
+    pending_.push_back({row, std::move(raw_phone), std::move(variables), std::move(consent),
+                        std::move(problems), check_phone});
   }
 
   void finish() {
@@ -133,6 +137,7 @@ class RowCollector {
       lead.workflow_id = defaults_.workflow_id;
       lead.phone_number = std::move(*phones[i].e164);
       lead.variables = std::move(p.variables);
+      lead.consent = std::move(p.consent);
       lead.next_action_at = defaults_.now;  // the engine starts it once the workflow is active
       lead.enrolled_at = lead.created_at = lead.updated_at = defaults_.now;
       out_.row_numbers.push_back(p.row);
@@ -145,6 +150,7 @@ class RowCollector {
     size_t row;
     std::string raw_phone;
     Json variables;
+    Json consent;
     std::vector<std::string> problems;
     bool check_phone;
   };
@@ -200,7 +206,7 @@ void stringify_variables(Json& variables, std::string_view field,
 void read_json_lead(Json& item, size_t row, RowCollector& rows) {
   std::vector<std::string> problems;
   if (!item.is_object()) {
-    rows.add(row, "", Json::object(), {"lead must be an object"}, false);
+    rows.add(row, "", Json::object(), nullptr, {"lead must be an object"}, false);
     return;
   }
   std::string phone;
@@ -231,7 +237,11 @@ void read_json_lead(Json& item, size_t row, RowCollector& rows) {
       problems.push_back(std::string(field) + " must be an object");
     }
   }
-  rows.add(row, std::move(phone), std::move(variables), std::move(problems), phone_is_text);
+  Json consent = nullptr;
+  if (auto it = item.find("consent"); it != item.end())
+    consent = domain::read_consent(*it, rows.now(), problems);
+  rows.add(row, std::move(phone), std::move(variables), std::move(consent), std::move(problems),
+           phone_is_text);
 }
 
 LeadRows read_json(const http::Request& request, const LeadDefaults& defaults) {
@@ -255,6 +265,20 @@ LeadRows read_json(const http::Request& request, const LeadDefaults& defaults) {
   for (Json& item : *list) read_json_lead(item, ++row, rows);
   rows.finish();
   return out;
+}
+
+// A file gives consent in the columns consent_type, consent_source, consent_obtained_at and
+// consent_evidence; they are taken out of the row's variables.
+Json consent_columns(Json& variables, util::Millis now, std::vector<std::string>& problems) {
+  Json consent = Json::object();
+  for (const char* field : {"type", "source", "obtained_at", "evidence"}) {
+    auto it = variables.find(std::string("consent_") + field);
+    if (it == variables.end()) continue;
+    consent[field] = std::move(*it);
+    variables.erase(it);
+  }
+  if (consent.empty()) return nullptr;
+  return domain::read_consent(consent, now, problems);
 }
 
 LeadRows read_table(const util::Table& table, const LeadDefaults& defaults) {
@@ -290,9 +314,11 @@ LeadRows read_table(const util::Table& table, const LeadDefaults& defaults) {
       if (!value.empty()) variables.emplace(names[c], std::move(value));
     }
     std::vector<std::string> problems;
+    Json consent = consent_columns(variables, defaults.now, problems);
     check_variables(variables, "", problems);
     // The header is spreadsheet row 1, so the first data row is row 2.
-    rows.add(r + 2, cells[*phone_column], std::move(variables), std::move(problems));
+    rows.add(r + 2, cells[*phone_column], std::move(variables), std::move(consent),
+             std::move(problems));
   }
   rows.finish();
   return out;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/consent.h"
 #include "domain/lead.h"
 #include "http/message.h"
 #include "util/csv.h"
@@ -24,6 +25,8 @@ struct LeadDefaults {
   std::string workflow_id;
   std::string default_country;  // ISO region for national numbers, e.g. "US"
   util::Millis now = 0;
+  // settings.require_consent: a row without such consent is invalid.
+  std::optional<domain::ConsentLevel> required_consent = std::nullopt;
 };
 
 struct RowError {

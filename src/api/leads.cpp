@@ -91,7 +91,8 @@ Response enroll_leads(const Request& request, Services& services) {
   const auto workflow = require_editable_workflow(request, services);
   const bool skip_invalid = read_flag(request, "skip_invalid");
   const Json& settings = workflow.settings;
-  LeadDefaults defaults{request.org_id, workflow.id, "US", services.clock.now()};
+  LeadDefaults defaults{request.org_id, workflow.id, "US", services.clock.now(),
+                        domain::required_consent(settings)};
   if (auto it = settings.find("default_country"); it != settings.end() && it->is_string())
     defaults.default_country = it->get<std::string>();
   const auto reenroll = settings.find("allow_reenrollment");

@@ -3,6 +3,7 @@
 #include "api/render.h"
 #include "api/routes.h"
 #include "domain/calling_window.h"
+#include "domain/consent.h"
 #include "domain/graph_rules.h"
 #include "domain/suppression.h"
 #include "http/errors.h"
@@ -48,6 +49,8 @@ void check_settings(const Json& settings, FieldErrors& errors) {
     domain::check_calling_window(*it, problems);
   if (auto it = settings.find("opt_out"); it != settings.end())
     domain::check_opt_out(*it, problems);
+  if (auto it = settings.find("require_consent"); it != settings.end())
+    domain::check_require_consent(*it, problems);
   for (auto& message : problems.take()) errors.add(std::move(message));
 }
 

@@ -5,7 +5,8 @@
 namespace leadline::domain {
 
 Eligibility call_eligibility(const Lead& lead, const std::optional<CallingWindow>& window,
-                             const LeadTimezone& zone, const Suppression* entry, util::Millis now) {
+                             const LeadTimezone& zone, const Suppression* entry,
+                             std::optional<ConsentLevel> consent, util::Millis now) {
   Eligibility result;
   if (is_terminal(lead.status))
     result.blocked_by.push_back(
@@ -14,6 +15,9 @@ Eligibility call_eligibility(const Lead& lead, const std::optional<CallingWindow
          std::nullopt});
   if (entry)
     result.blocked_by.push_back({"suppression", suppression_reason(*entry), entry->expires_at});
+  if (consent)
+    if (auto shortfall = consent_shortfall(lead.consent, *consent))
+      result.blocked_by.push_back({"consent", *shortfall, std::nullopt});
   if (window) {
     const auto opening = next_window_opening(*window, zone.zone, now);
     if (opening != now)

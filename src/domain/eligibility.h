@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "domain/calling_window.h"
+#include "domain/consent.h"
 #include "domain/lead.h"
 #include "domain/lead_timezone.h"
 #include "domain/suppression.h"
@@ -15,7 +16,7 @@
 namespace leadline::domain {
 
 struct Block {
-  std::string rule;                   // lead_status, suppression, calling_window
+  std::string rule;                   // lead_status, suppression, consent, calling_window
   std::string detail;                 // a sentence, as the lead's history would say it
   std::optional<util::Millis> until;  // nullopt: not by itself
 };
@@ -28,8 +29,10 @@ struct Eligibility {
 };
 
 // `window` is the calling window of the node the lead would call from (nullopt: none), read
-// in `zone`; `entry` the do-not-call entry that stops its number now, if any.
+// in `zone`; `entry` the do-not-call entry that stops its number now, if any; `consent` the
+// workflow's settings.require_consent.
 Eligibility call_eligibility(const Lead& lead, const std::optional<CallingWindow>& window,
-                             const LeadTimezone& zone, const Suppression* entry, util::Millis now);
+                             const LeadTimezone& zone, const Suppression* entry,
+                             std::optional<ConsentLevel> consent, util::Millis now);
 
 }  // namespace leadline::domain

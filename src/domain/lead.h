@@ -52,6 +52,8 @@ struct Lead {
   util::Millis enrolled_at = 0;
   util::Millis created_at = 0;
   util::Millis updated_at = 0;
+  // {"type", "source", "obtained_at", "evidence"} (domain/consent.h), or null: none given.
+  Json consent = nullptr;
   // Not stored: set when a step changed `variables`, so the store rewrites them only then.
   bool variables_changed = false;
 };

@@ -50,6 +50,7 @@ Json lead_json(const Lead& l, const Json& workflow_settings) {
   j["timezone"] = zone.zone.name();
   j["timezone_source"] = zone.source;
   j["next_action_at"] = iso_or_null(l.next_action_at);
+  j["consent"] = l.consent;
   j["enrolled_at"] = format_iso(l.enrolled_at);
   j["created_at"] = format_iso(l.created_at);
   j["updated_at"] = format_iso(l.updated_at);

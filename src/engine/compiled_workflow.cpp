@@ -8,7 +8,8 @@ CompiledWorkflow::CompiledWorkflow(std::string workflow_id, std::int64_t workflo
       version(workflow_version),
       index(std::move(graph)),
       settings(std::move(workflow_settings)),
-      opt_out(domain::opt_out_rule(settings)) {
+      opt_out(domain::opt_out_rule(settings)),
+      required_consent(domain::required_consent(settings)) {
   for (const auto& node : index.graph().nodes) {
     if (node.type == domain::NodeType::kVoiceCall || node.type == domain::NodeType::kSms)
       windows.emplace(node.id, domain::effective_calling_window(node.config, settings));

@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "domain/consent.h"
 #include "domain/graph_index.h"
 #include "domain/node_config.h"
 #include "domain/suppression.h"
@@ -26,7 +27,8 @@ struct CompiledWorkflow {
   std::unordered_map<std::string, domain::TimeConfig> delays;            // by node id
   // The calling window of each VOICE_CALL and SMS node (nullopt: switched off).
   std::unordered_map<std::string, std::optional<domain::CallingWindow>> windows;
-  domain::OptOutRule opt_out;  // settings.opt_out
+  domain::OptOutRule opt_out;                            // settings.opt_out
+  std::optional<domain::ConsentLevel> required_consent;  // settings.require_consent
 };
 
 using CompiledWorkflowPtr = std::shared_ptr<const CompiledWorkflow>;

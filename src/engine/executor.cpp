@@ -134,6 +134,9 @@ class LeadStep {
                            due_.call->outcome && due_.call->node_id == node.id;
     if (!call_done) {
       if (const auto* entry = blocking_entry()) return drop_suppressed(node, *entry);
+      if (wf_.required_consent)
+        if (auto shortfall = domain::consent_shortfall(lead_.consent, *wf_.required_consent))
+          return drop_by_rule(node, "consent", *shortfall, {});
       if (window_open(node)) place_call(node, config);
       return {};
     }
@@ -407,15 +410,23 @@ class LeadStep {
   // A call or text came due for a number on the do-not-call list: the lead ends dropped,
   // and its history and event name the entry.
   NodeResult drop_suppressed(const Node& node, const domain::Suppression& entry) {
-    history(node, "dropped", std::nullopt, std::nullopt, std::nullopt,
-            domain::suppression_reason(entry));
+    lead_.context["suppression_id"] = entry.id;
+    return drop_by_rule(node, "suppressed", domain::suppression_reason(entry),
+                        {{"suppression_id", entry.id}});
+  }
+
+  // A compliance rule forbids the call or text that came due: the lead ends dropped with
+  // `drop_reason`, its history says why, and workflow.lead.dropped carries both.
+  NodeResult drop_by_rule(const Node& node, const std::string& drop_reason, const std::string& why,
+                          Json extra) {
+    history(node, "dropped", std::nullopt, std::nullopt, std::nullopt, why);
     lead_.status = LeadStatus::kDropped;
     lead_.wait_kind = WaitKind::kNone;
     lead_.next_action_at.reset();
-    lead_.context["drop_reason"] = "suppressed";
-    lead_.context["suppression_id"] = entry.id;
-    emit(EventType::kLeadDropped, &node,
-         {{"drop_reason", "suppressed"}, {"suppression_id", entry.id}});
+    lead_.context["drop_reason"] = drop_reason;
+    extra["drop_reason"] = drop_reason;
+    extra["reason"] = why;
+    emit(EventType::kLeadDropped, &node, std::move(extra));
     return {NodeResult::kEnd, "", std::nullopt};
   }
 

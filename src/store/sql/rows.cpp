@@ -14,8 +14,8 @@ using domain::Lead;
 constexpr std::string_view kInsertLeadRow =
     "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, status, "
     "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
-    "entered_at, enrolled_at, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "entered_at, enrolled_at, created_at, updated_at, consent) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // An update that finds its row by key (seq: no look-up in the index of the text ids) when
 // the transaction read the row, else by id.
 struct RowUpdate {
@@ -48,10 +48,10 @@ const RowUpdate kUpdateCallResult(
 constexpr std::string_view kInsertLeads =
     "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, status, "
     "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
-    "entered_at, enrolled_at, created_at, updated_at) "
+    "entered_at, enrolled_at, created_at, updated_at, consent) "
     "SELECT id, org_id, workflow_id, phone_number, variables, status, current_node_id, stalled, "
     "wait_kind, attempt, call_id, call_count, context, next_action_at, entered_at, enrolled_at, "
-    "created_at, updated_at FROM json_populate_recordset(NULL::leads, ?::json)";
+    "created_at, updated_at, consent FROM json_populate_recordset(NULL::leads, ?::json)";
 constexpr std::string_view kUpdateLeadStates =
     "UPDATE leads l SET status = v.status, current_node_id = v.current_node_id, "
     "stalled = v.stalled, wait_kind = v.wait_kind, attempt = v.attempt, call_id = v.call_id, "
@@ -133,6 +133,7 @@ void insert_lead_row(Connection& conn, const Lead& l) {
       .bind(16, l.enrolled_at)
       .bind(17, l.created_at)
       .bind(18, l.updated_at)
+      .bind(19, dump_or_null(l.consent))
       .exec();
 }
 
@@ -239,6 +240,8 @@ Lead read_lead(const Statement& s, int i) {
   l.enrolled_at = s.integer(i + 15);
   l.created_at = s.integer(i + 16);
   l.updated_at = s.integer(i + 17);
+  if (auto consent = s.opt_text(i + 18)) l.consent = Json::parse(*consent, nullptr, false);
+  if (l.consent.is_discarded()) l.consent = nullptr;
   return l;
 }
 
@@ -299,7 +302,8 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
                 {"entered_at", opt(l->entered_at)},
                 {"enrolled_at", l->enrolled_at},
                 {"created_at", l->created_at},
-                {"updated_at", l->updated_at}};
+                {"updated_at", l->updated_at},
+                {"consent", opt(dump_or_null(l->consent))}};
   });
 }
 

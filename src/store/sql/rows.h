@@ -17,8 +17,8 @@ namespace leadline::store::sql {
 inline constexpr std::string_view kLeadColumns =
     "l.id, l.org_id, l.workflow_id, l.phone_number, l.variables, l.status, l.current_node_id, "
     "l.stalled, l.wait_kind, l.attempt, l.call_id, l.call_count, l.context, l.next_action_at, "
-    "l.entered_at, l.enrolled_at, l.created_at, l.updated_at";
-inline constexpr int kLeadColumnCount = 18;
+    "l.entered_at, l.enrolled_at, l.created_at, l.updated_at, l.consent";
+inline constexpr int kLeadColumnCount = 19;
 domain::Lead read_lead(const Statement& s, int first = 0);
 
 // Call columns, prefixed "c.".
