@@ -46,6 +46,8 @@ Response lead_projection(const Request& request, Services& services) {
   input.lead = lead;
   if (lead.call_id) input.call = services.store.find_call(request.org_id, *lead.call_id);
   input.now = services.clock.now();
+  input.suppression = services.store.blocking_suppression(request.org_id, workflow.id,
+                                                          lead.phone_number, input.now);
   input.call_millis = services.projected_call_millis;
   const engine::CompiledWorkflow compiled(
       workflow.id, workflow.version, services.store.load_graph(workflow.id), workflow.settings);

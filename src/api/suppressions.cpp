@@ -1,5 +1,8 @@
 // Routes of the do-not-call list (compliance extension, spec §7a): an organization's
 // suppressed numbers, added one at a time, in lists or from a CSV/XLSX file, and read back.
+#include <algorithm>
+#include <cctype>
+
 #include "api/input.h"
 #include "api/lead_input.h"
 #include "api/routes.h"
@@ -170,8 +173,10 @@ EntryRows read_file_entries(const Request& request, Services& services) {
 }
 
 Response add_suppressions(const Request& request, Services& services) {
-  const std::string_view type = request.header("content-type");
-  const bool upload = type.find("multipart/form-data") != std::string_view::npos;
+  std::string type(request.header("content-type"));
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool upload = type.starts_with("multipart/form-data");
   EntryRows rows =
       upload ? read_file_entries(request, services) : read_json_entries(request, services);
   Json invalid = Json::array();

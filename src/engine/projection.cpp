@@ -47,6 +47,8 @@ Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& wo
     }
     if (at - input.now > kHorizon) break;
     store::DueLead due{lead, domain::WorkflowStatus::kActive, workflow.version, call};
+    if (input.suppression && domain::suppresses(*input.suppression, lead, at))
+      due.suppression = input.suppression;
     store::StepWrites writes;
     std::vector<HttpJob> jobs;
     executor.step(due, workflow, at, writes, jobs);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/lead.h"
+#include "domain/suppression.h"
 #include "engine/compiled_workflow.h"
 #include "util/time.h"
 
@@ -35,6 +36,8 @@ struct ProjectionInput {
   std::vector<std::string> outcomes;  // of the lead's next calls, in order
   util::Millis now = 0;
   std::int64_t call_millis = 30'000;  // how long a call lasts before its outcome
+  // The do-not-call entry that stops the lead's number now (it counts while it lasts).
+  std::optional<domain::Suppression> suppression;
 };
 
 Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& workflow);

@@ -46,6 +46,10 @@ TEST_F(SuppressionEngine, AnEntryAddedWhileALeadWaitsStopsItsNextCall) {
 
   const std::string entry =
       suppress({{"phone_number", "+14155550123"}, {"reason", "asked not to be called"}});
+  // The projection (the engine's own step code) says so before it happens.
+  const Json projected =
+      api().get("/v1/workflows/" + wf + "/leads/" + id + "/projection?outcomes=COMPLETED").json();
+  EXPECT_EQ(projected["ends"], "dropped") << projected.dump();
   advance(days(1));
   const Json l = lead(wf, id);
   EXPECT_EQ(l["status"], "dropped");
