@@ -91,6 +91,17 @@ constexpr Operation kOperations[] = {
     {"GET", "/v1/workflows/{id}/leads/{leadId}/eligibility", "leads",
      "Whether the lead may be called now; if not, every rule that blocks it and until when", 200,
      false, false},
+    {"GET", "/v1/eligibility", "compliance",
+     "Whether a number may be called now (phone_number, workflow_id): do-not-call list, state "
+     "rule, contact caps",
+     200, false, false},
+    {"GET", "/v1/organization", "compliance",
+     "The organization, with the settings its workflows inherit (contact_caps, opt_out, "
+     "state_rules)",
+     200, false, false},
+    {"PATCH", "/v1/organization", "compliance",
+     "Rename the organization or change its settings (merged key by key; null restores a default)",
+     200, true, false},
     {"POST", "/v1/suppressions", "suppressions",
      "Add numbers to the do-not-call list: one entry, {\"entries\": [...]} or a CSV/XLSX file "
      "(skip_invalid=true adds the valid rows)",

@@ -85,6 +85,7 @@ void register_all_routes(http::Router& router, Services& services) {
   register_webhook_routes(router, services);
   register_suppression_routes(router, services);
   register_eligibility_routes(router, services);
+  register_organization_routes(router, services);
   register_call_event_routes(router, services);
 }
 

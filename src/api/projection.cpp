@@ -4,6 +4,7 @@
 #include "api/input.h"
 #include "api/render.h"
 #include "api/routes.h"
+#include "domain/contact_caps.h"
 #include "domain/lead_timezone.h"
 #include "domain/outcomes.h"
 #include "domain/text.h"
@@ -49,6 +50,11 @@ Response lead_projection(const Request& request, Services& services) {
   input.suppression = services.store.blocking_suppression(request.org_id, workflow.id,
                                                           lead.phone_number, input.now);
   input.call_millis = services.projected_call_millis;
+  if (auto org = services.store.find_organization(request.org_id))
+    input.org_settings = std::make_shared<const Json>(std::move(org->settings));
+  input.contacts =
+      services.store.contact_times(request.org_id, lead.phone_number,
+                                   input.now - util::Millis{domain::kMaxCapHours} * 3'600'000);
   const engine::CompiledWorkflow compiled(
       workflow.id, workflow.version, services.store.load_graph(workflow.id), workflow.settings);
   const auto projection = engine::project_lead(input, compiled);

@@ -18,6 +18,7 @@ void register_api_key_routes(http::Router& router, Services& services);
 void register_webhook_routes(http::Router& router, Services& services);
 void register_suppression_routes(http::Router& router, Services& services);
 void register_eligibility_routes(http::Router& router, Services& services);
+void register_organization_routes(http::Router& router, Services& services);
 void register_ops_routes(http::Router& router, Services& services);
 
 void register_all_routes(http::Router& router, Services& services);

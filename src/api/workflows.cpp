@@ -2,6 +2,7 @@
 #include "api/input.h"
 #include "api/render.h"
 #include "api/routes.h"
+#include "domain/call_policy.h"
 #include "domain/calling_window.h"
 #include "domain/consent.h"
 #include "domain/graph_rules.h"
@@ -51,6 +52,7 @@ void check_settings(const Json& settings, FieldErrors& errors) {
     domain::check_opt_out(*it, problems);
   if (auto it = settings.find("require_consent"); it != settings.end())
     domain::check_require_consent(*it, problems);
+  domain::check_workflow_call_policy(settings, problems);
   for (auto& message : problems.take()) errors.add(std::move(message));
 }
 

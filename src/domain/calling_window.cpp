@@ -193,4 +193,23 @@ std::optional<util::Millis> next_window_opening(const CallingWindow& window,
   return std::nullopt;
 }
 
+std::optional<util::Millis> next_opening_in_both(const CallingWindow* first,
+                                                 const CallingWindow* second,
+                                                 const util::TimeZone& zone, util::Millis now) {
+  // Each round moves to the next opening of one window, then of the other, until a moment is
+  // inside both. Two windows that open once a day meet within a few rounds; the bound only
+  // ends the search for two that never overlap.
+  constexpr int kMaxRounds = 64;
+  util::Millis at = now;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    auto in_first = first ? next_window_opening(*first, zone, at) : std::optional(at);
+    if (!in_first) return std::nullopt;
+    auto in_second = second ? next_window_opening(*second, zone, *in_first) : in_first;
+    if (!in_second) return std::nullopt;
+    if (*in_second == *in_first) return in_first;
+    at = *in_second;
+  }
+  return std::nullopt;
+}
+
 }  // namespace leadline::domain

@@ -49,4 +49,11 @@ std::optional<CallingWindow> effective_calling_window(const Json& node_config,
 std::optional<util::Millis> next_window_opening(const CallingWindow& window,
                                                 const util::TimeZone& zone, util::Millis now);
 
+// The first instant at or after `now` inside both windows (a null one does not limit), read
+// in `zone`: a workflow's window intersected with a state's lawful hours. nullopt when they
+// share no time within the next 400 days.
+std::optional<util::Millis> next_opening_in_both(const CallingWindow* first,
+                                                 const CallingWindow* second,
+                                                 const util::TimeZone& zone, util::Millis now);
+
 }  // namespace leadline::domain

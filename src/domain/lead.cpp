@@ -14,13 +14,14 @@ constexpr std::array<std::pair<LeadStatus, std::string_view>, 7> kLeadStatuses =
     {LeadStatus::kCancelled, "cancelled"},
     {LeadStatus::kFailed, "failed"},
 }};
-constexpr std::array<std::pair<WaitKind, std::string_view>, 6> kWaitKinds = {{
+constexpr std::array<std::pair<WaitKind, std::string_view>, 7> kWaitKinds = {{
     {WaitKind::kNone, "none"},
     {WaitKind::kDelay, "delay"},
     {WaitKind::kCall, "call"},
     {WaitKind::kCallDetached, "call_detached"},
     {WaitKind::kHttp, "http"},
     {WaitKind::kWindow, "window"},
+    {WaitKind::kContactCap, "contact_cap"},
 }};
 }  // namespace
 

@@ -28,6 +28,9 @@ enum class WaitKind {
   // The next opening of the calling window, for a call or text that came due outside it.
   // Not shifted by a pause: the window is checked again whenever the step runs.
   kWindow,
+  // The moment a contact cap (organization, workflow or state rule) allows the next call to
+  // the lead's number. Checked again when it comes: other leads may have called meanwhile.
+  kContactCap,
 };
 std::string_view to_string(WaitKind kind);
 WaitKind wait_kind_from_string(std::string_view text);

@@ -8,7 +8,6 @@ CompiledWorkflow::CompiledWorkflow(std::string workflow_id, std::int64_t workflo
       version(workflow_version),
       index(std::move(graph)),
       settings(std::move(workflow_settings)),
-      opt_out(domain::opt_out_rule(settings)),
       required_consent(domain::required_consent(settings)) {
   for (const auto& node : index.graph().nodes) {
     if (node.type == domain::NodeType::kVoiceCall || node.type == domain::NodeType::kSms)

@@ -8,7 +8,6 @@
 #include "domain/consent.h"
 #include "domain/graph_index.h"
 #include "domain/node_config.h"
-#include "domain/suppression.h"
 #include "util/json.h"
 
 namespace leadline::engine {
@@ -27,7 +26,6 @@ struct CompiledWorkflow {
   std::unordered_map<std::string, domain::TimeConfig> delays;            // by node id
   // The calling window of each VOICE_CALL and SMS node (nullopt: switched off).
   std::unordered_map<std::string, std::optional<domain::CallingWindow>> windows;
-  domain::OptOutRule opt_out;                            // settings.opt_out
   std::optional<domain::ConsentLevel> required_consent;  // settings.require_consent
 };
 

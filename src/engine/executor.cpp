@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "domain/call_policy.h"
 #include "domain/callback_time.h"
 #include "domain/conditions.h"
 #include "domain/edge_choice.h"
+#include "domain/eligibility.h"
 #include "domain/event.h"
 #include "domain/lead_timezone.h"
 #include "domain/template.h"
@@ -137,7 +139,7 @@ class LeadStep {
       if (wf_.required_consent)
         if (auto shortfall = domain::consent_shortfall(lead_.consent, *wf_.required_consent))
           return drop_by_rule(node, "consent", *shortfall, {});
-      if (window_open(node)) place_call(node, config);
+      if (window_open(node) && cap_allows(node)) place_call(node, config);
       return {};
     }
     const domain::Call& call = *due_.call;
@@ -228,7 +230,8 @@ class LeadStep {
     writes_.finished_calls.push_back(call);
     // Recorded here, so its opt-out is added in the same transaction (a provider's report
     // adds it in record_call_report).
-    if (domain::asked_not_to_be_called(wf_.opt_out, call.postcall_analysis, call.end_reason))
+    const auto rule = domain::applicable_opt_out_rule(wf_.settings, org_settings());
+    if (domain::asked_not_to_be_called(rule, call.postcall_analysis, call.end_reason))
       writes_.suppressions.push_back(domain::opt_out_entry(call, now_));
     return true;
   }
@@ -275,25 +278,54 @@ class LeadStep {
     wait(WaitKind::kDelay, *until);
   }
 
-  // True when the node's calling window is open now in the lead's zone; otherwise the
-  // lead waits for the next opening and the history says so.
+  // True when the node's calling window, and the lawful hours of the number's state when a
+  // state rule applies, are open now in the lead's zone; otherwise the lead waits for the
+  // next moment both are and the history says so.
   bool window_open(const Node& node) {
     auto it = wf_.windows.find(node.id);
-    if (it == wf_.windows.end() || !it->second) return true;
-    const domain::CallingWindow& window = *it->second;
+    const domain::CallingWindow* window =
+        it != wf_.windows.end() && it->second ? &*it->second : nullptr;
+    const domain::StateRule* state =
+        domain::applicable_state_rule(wf_.settings, org_settings(), lead_.phone_number);
+    if (!window && !state) return true;
     const auto& lead_zone_info = lead_zone();
-    const auto opening = domain::next_window_opening(window, lead_zone_info.zone, now_);
+    const auto opening = domain::next_opening_in_both(window, state ? &state->hours : nullptr,
+                                                      lead_zone_info.zone, now_);
     if (opening == now_) return true;
+    const std::string hours = domain::describe_hours(window, state);
     if (!opening) {
-      fail("its calling window (" + window.describe() + ") does not open in the next 400 days");
+      fail("its calling hours (" + hours + ") do not open in the next 400 days");
       return false;
     }
     history(node, "waiting", std::nullopt, std::nullopt, std::nullopt,
-            "outside the calling window " + window.describe() + " in " +
-                lead_zone_info.zone.name() + " (from " + lead_zone_info.source +
-                "); waiting until " + lead_zone_info.zone.format(*opening));
+            "outside " + hours + " in " + lead_zone_info.zone.name() + " (from " +
+                lead_zone_info.source + "); waiting until " + lead_zone_info.zone.format(*opening));
     wait(WaitKind::kWindow, *opening);
     return false;
+  }
+
+  // True when every contact cap on the lead's number (organization or workflow, and its
+  // state's) has room for one more call now, counting the calls read with the batch and those
+  // this batch placed; otherwise the lead waits until the cap that holds longest has room.
+  bool cap_allows(const Node& node) {
+    const auto caps =
+        domain::applicable_contact_caps(wf_.settings, org_settings(), lead_.phone_number);
+    if (caps.empty()) return true;
+    std::vector<util::Millis> contacts = due_.contacts;
+    for (const auto& call : writes_.new_calls)
+      if (call.to_phone_number == lead_.phone_number && call.org_id == lead_.org_id)
+        contacts.push_back(call.created_at);
+    const auto held = domain::cap_wait(caps, contacts, now_);
+    if (!held) return true;
+    history(node, "waiting", std::nullopt, std::nullopt, std::nullopt,
+            domain::cap_wait_reason(*held, lead_zone().zone));
+    wait(WaitKind::kContactCap, held->until);
+    return false;
+  }
+
+  const Json& org_settings() const {
+    static const Json kNone = Json::object();
+    return due_.org_settings ? *due_.org_settings : kNone;
   }
 
   const domain::LeadTimezone& lead_zone() {

@@ -31,6 +31,7 @@ Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& wo
   };
   domain::Lead lead = input.lead;
   std::optional<domain::Call> call = input.call;
+  std::vector<util::Millis> contacts = input.contacts;
   // A call under way without a result takes the first given outcome.
   const bool ringing = call && !call->outcome && lead.call_id == call->id;
   const std::int64_t known_calls = lead.call_count - (ringing ? 1 : 0);
@@ -49,6 +50,8 @@ Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& wo
     store::DueLead due{lead, domain::WorkflowStatus::kActive, workflow.version, call};
     if (input.suppression && domain::suppresses(*input.suppression, lead, at))
       due.suppression = input.suppression;
+    due.org_settings = input.org_settings;
+    due.contacts = contacts;
     store::StepWrites writes;
     std::vector<HttpJob> jobs;
     executor.step(due, workflow, at, writes, jobs);
@@ -67,6 +70,7 @@ Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& wo
         entry.label = node->label;
       }
       out.steps.push_back({at, std::move(entry), true});
+      contacts.push_back(placed.created_at);
       call = std::move(placed);
       if (lead.call_count > last_given_call) return stop("needs_outcome");
     }

@@ -4,6 +4,7 @@
 // calling windows, callback times, call durations), writing nothing. Because it is the
 // same code that runs the lead, the projection is what then happens, as long as the
 // graph, settings and outcomes stay as given.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ struct ProjectionInput {
   std::int64_t call_millis = 30'000;  // how long a call lasts before its outcome
   // The do-not-call entry that stops the lead's number now (it counts while it lasts).
   std::optional<domain::Suppression> suppression;
+  // The organization's settings (contact caps, state rules, opt-out; null: none) and the
+  // times of its earlier calls to the number, which its caps count with the projected ones.
+  std::shared_ptr<const Json> org_settings;
+  std::vector<util::Millis> contacts;
 };
 
 Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& workflow);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "domain/call_policy.h"
 #include "engine/http_job_runner.h"
 
 namespace leadline::engine {
@@ -59,25 +60,34 @@ std::size_t Scheduler::run_batch(util::Millis now) {
   std::vector<util::Millis> lateness;  // observed only once the batch commits
   const auto started = std::chrono::steady_clock::now();
   try {
-    claimed = store_.run_due_steps(now, limit, [&](std::vector<store::DueLead>& batch) {
-      store::StepWrites writes;
-      writes.leads.reserve(batch.size());
-      jobs.clear();
-      single_lead = batch.size() == 1 ? batch.front().lead.id : std::string();
-      lateness.clear();
-      for (const auto& due : batch)
-        if (due.lead.next_action_at) lateness.push_back(now - *due.lead.next_action_at);
-      for (auto& due : batch) {
-        const auto& workflow = workflow_for(due);
-        if (due.lead.id == alone_.poisoned_lead) {
-          Executor::fail_lead(due, workflow, due.lead.current_node_id, now,
-                              "its step could not be saved: " + alone_.poison_reason, writes);
-        } else {
-          executor_.step(due, workflow, now, writes, jobs);
-        }
-      }
-      return writes;
-    });
+    claimed = store_.run_due_steps(
+        now, limit,
+        [&](std::vector<store::DueLead>& batch) {
+          store::StepWrites writes;
+          writes.leads.reserve(batch.size());
+          jobs.clear();
+          single_lead = batch.size() == 1 ? batch.front().lead.id : std::string();
+          lateness.clear();
+          for (const auto& due : batch)
+            if (due.lead.next_action_at) lateness.push_back(now - *due.lead.next_action_at);
+          for (auto& due : batch) {
+            const auto& workflow = workflow_for(due);
+            if (due.lead.id == alone_.poisoned_lead) {
+              Executor::fail_lead(due, workflow, due.lead.current_node_id, now,
+                                  "its step could not be saved: " + alone_.poison_reason, writes);
+            } else {
+              executor_.step(due, workflow, now, writes, jobs);
+            }
+          }
+          return writes;
+        },
+        [&](const store::DueLead& due) {
+          // The calls its step may count: within the longest contact cap on its number.
+          static const Json kNoSettings = Json::object();
+          return domain::longest_cap_window(domain::applicable_contact_caps(
+              workflow_for(due).settings, due.org_settings ? *due.org_settings : kNoSettings,
+              due.lead.phone_number));
+        });
   } catch (const std::exception& e) {
     ++failures_;
     if (dynamic_cast<const store::StoreError*>(&e) != nullptr) ++database_errors_;

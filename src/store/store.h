@@ -29,6 +29,15 @@ struct Organization {
   std::string id;
   std::string name;
   util::Millis created_at = 0;
+  // Compliance settings every workflow of the organization inherits (domain/call_policy.h).
+  Json settings = Json::object();
+  std::optional<util::Millis> updated_at;
+};
+
+// A change to an organization; absent fields stay as they are.
+struct OrganizationPatch {
+  std::optional<std::string> name;
+  std::optional<Json> settings;  // the whole new settings object
 };
 
 struct ApiKey {
@@ -105,7 +114,16 @@ struct DueLead {
   // The do-not-call entry that stops calls and texts to the lead now, read in the claiming
   // transaction (nullopt: none does).
   std::optional<domain::Suppression> suppression = std::nullopt;
+  // Its organization's settings (never null once claimed; shared by the batch's leads).
+  std::shared_ptr<const Json> org_settings = nullptr;
+  // The times of earlier calls to the lead's number in its organization, within the window
+  // the engine asked for (ContactLookback); empty when none or not asked.
+  std::vector<util::Millis> contacts = {};
 };
+
+// How far back the calls to a claimed lead's number matter to its step (the longest contact
+// cap on it, in milliseconds; 0: none, its calls need not be read).
+using ContactLookback = std::function<util::Millis(const DueLead&)>;
 
 // Everything one batch of steps writes; applied in the transaction that claimed the batch.
 struct StepWrites {
@@ -261,6 +279,24 @@ class KeyStore {
                               util::Millis now) = 0;
 };
 
+// An organization's own record and settings (GET/PATCH /v1/organization), and what its
+// contact caps count.
+class OrganizationStore {
+ public:
+  virtual ~OrganizationStore() = default;
+  virtual std::optional<Organization> find_organization(std::string_view org_id) = 0;
+  // Applies the patch; throws ConflictError when another organization has the new name. Leads
+  // of the organization waiting for a calling window or a contact cap are made due, so new
+  // caps or state rules apply to them at once. nullopt when absent.
+  virtual std::optional<Organization> update_organization(std::string_view org_id,
+                                                          const OrganizationPatch& patch,
+                                                          util::Millis now) = 0;
+  // The times of the organization's calls to `phone` since `since` that count against
+  // contact caps, oldest first.
+  virtual std::vector<util::Millis> contact_times(std::string_view org_id, std::string_view phone,
+                                                  util::Millis since) = 0;
+};
+
 // Workflows and their graphs, with the lead counts the graph view shows.
 class DefinitionStore {
  public:
@@ -358,8 +394,11 @@ class ExecutionStore {
   // plus leads of any workflow waiting on a call, so calls finish), passes them to `step`,
   // and applies what it returns. A throw from `step` rolls everything back. Answers the
   // number of leads claimed.
+  // `lookback` says which leads' earlier calls to read (DueLead::contacts); on PostgreSQL
+  // their numbers stay locked until the batch commits, so caps hold across processes.
   using StepFunction = std::function<StepWrites(std::vector<DueLead>& batch)>;
-  virtual size_t run_due_steps(util::Millis now, size_t limit, const StepFunction& step) = 0;
+  virtual size_t run_due_steps(util::Millis now, size_t limit, const StepFunction& step,
+                               const ContactLookback& lookback = {}) = 0;
   // The earliest next_action_at among leads that run_due_steps could claim (nullopt: none).
   virtual std::optional<util::Millis> next_due_at() = 0;
   // Records the answer of a WEBHOOK / http.request step in the lead's context
@@ -478,6 +517,7 @@ class CallOutbox {
 
 class Store : public OpsStore,
               public KeyStore,
+              public OrganizationStore,
               public DefinitionStore,
               public LeadStore,
               public ExecutionStore,

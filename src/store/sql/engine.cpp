@@ -14,6 +14,7 @@
 // UNIQUE), so they exist once per committed step, whichever process ran it.
 #include <unordered_map>
 
+#include "store/sql/contacts.h"
 #include "store/sql/lead_counts.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
@@ -112,7 +113,8 @@ CountDeltas count_moves(const std::vector<DueLead>& batch,
 }
 }  // namespace
 
-size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunction& step) {
+size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunction& step,
+                               const ContactLookback& lookback) {
   const size_t stepped = pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
@@ -144,6 +146,10 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       }
       if (batch.empty()) return size_t{0};
       attach_calls(*conn, batch, call_rows);
+      attach_org_settings(*conn, batch);
+      // Locks the capped numbers on PostgreSQL, so before the do-not-call list is read: an
+      // opt-out committed by a batch that held one of them is seen.
+      attach_contacts(*conn, batch, lookback, now);
       attach_suppressions(*conn, batch, now);
       const auto subscribers = load_subscribers(*conn);
       set_event_masks(batch, subscribers);

@@ -14,7 +14,7 @@ constexpr std::string_view kCountLeads =
     "INSERT INTO lead_counts (workflow_id, status, node_id, class, n) "
     "SELECT workflow_id, status, coalesce(current_node_id, ''), "
     "CASE WHEN status <> 'active' THEN 0 WHEN stalled = 1 THEN 2 "
-    "WHEN wait_kind IN ('delay', 'window') THEN 1 ELSE 0 END, count(*) "
+    "WHEN wait_kind IN ('delay', 'window', 'contact_cap') THEN 1 ELSE 0 END, count(*) "
     "FROM leads WHERE workflow_id = ? GROUP BY 1, 2, 3, 4";
 // Rows of transactions not yet committed are not seen by the DELETE and stay. A second fold
 // running at once waits for the rows the first deletes, then skips them: nothing counts twice.
@@ -29,7 +29,9 @@ int lead_class(const domain::Lead& lead) {
   using domain::WaitKind;
   if (lead.status != domain::LeadStatus::kActive) return 0;
   if (lead.stalled) return 2;
-  return lead.wait_kind == WaitKind::kDelay || lead.wait_kind == WaitKind::kWindow ? 1 : 0;
+  const bool waiting = lead.wait_kind == WaitKind::kDelay || lead.wait_kind == WaitKind::kWindow ||
+                       lead.wait_kind == WaitKind::kContactCap;
+  return waiting ? 1 : 0;
 }
 }  // namespace
 

@@ -36,6 +36,14 @@ class SqlStore final : public Store {
   std::vector<ApiKey> list_api_keys(std::string_view org_id) override;
   bool revoke_api_key(std::string_view org_id, std::string_view key_id, util::Millis now) override;
 
+  // organizations.cpp
+  std::optional<Organization> find_organization(std::string_view org_id) override;
+  std::optional<Organization> update_organization(std::string_view org_id,
+                                                  const OrganizationPatch& patch,
+                                                  util::Millis now) override;
+  std::vector<util::Millis> contact_times(std::string_view org_id, std::string_view phone,
+                                          util::Millis since) override;
+
   void insert_workflow(const domain::Workflow& workflow) override;
   std::optional<domain::Workflow> find_workflow(std::string_view org_id,
                                                 std::string_view workflow_id) override;
@@ -86,7 +94,8 @@ class SqlStore final : public Store {
   std::optional<domain::Call> find_call(std::string_view org_id, std::string_view call_id) override;
 
   // engine.cpp
-  size_t run_due_steps(util::Millis now, size_t limit, const StepFunction& step) override;
+  size_t run_due_steps(util::Millis now, size_t limit, const StepFunction& step,
+                       const ContactLookback& lookback) override;
   std::optional<util::Millis> next_due_at() override;
   bool record_action_result(std::string_view lead_id, std::string_view node_id, const Json& result,
                             util::Millis now) override;

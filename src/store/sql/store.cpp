@@ -81,6 +81,16 @@ void SqlStore::migrate() {
   });
 }
 
+namespace {
+Organization read_named(const Statement& s) {
+  Organization org;
+  org.id = s.text(0);
+  org.name = s.text(1);
+  org.created_at = s.integer(2);
+  return org;
+}
+}  // namespace
+
 bool SqlStore::has_organizations() {
   auto conn = pool_.acquire();
   return conn->prepare(kAnyOrganization).step();
@@ -91,7 +101,7 @@ Organization SqlStore::ensure_organization(std::string_view name, util::Millis n
   return in_transaction(*conn, [&] {
     {
       auto s = conn->prepare(kFindOrganizationByName).bind(1, name);
-      if (s.step()) return Organization{s.text(0), s.text(1), s.integer(2)};
+      if (s.step()) return read_named(s);
     }
     conn->prepare(kInsertOrganization)
         .bind(1, util::new_id("org"))
@@ -100,7 +110,7 @@ Organization SqlStore::ensure_organization(std::string_view name, util::Millis n
         .exec();
     auto s = conn->prepare(kFindOrganizationByName).bind(1, name);
     if (!s.step()) throw StoreError("organization vanished while it was created");
-    return Organization{s.text(0), s.text(1), s.integer(2)};
+    return read_named(s);
   });
 }
 

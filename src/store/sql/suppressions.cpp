@@ -2,6 +2,8 @@
 // claims and enrolment make inside their own transactions.
 #include "store/sql/suppressions.h"
 
+#include "domain/call_policy.h"
+
 #include <string>
 
 #include "store/sql/rows.h"
@@ -22,7 +24,9 @@ constexpr std::string_view kUpsert =
     "ON CONFLICT (phone_number, org_id, workflow_id) DO UPDATE SET reason = excluded.reason, "
     "source = excluded.source, expires_at = excluded.expires_at, "
     "updated_at = excluded.updated_at RETURNING id, created_at";
-constexpr std::string_view kWorkflowSettings = "SELECT settings FROM workflows WHERE id = ?";
+constexpr std::string_view kSettings =
+    "SELECT w.settings, o.settings FROM workflows w JOIN organizations o ON o.id = w.org_id "
+    "WHERE w.id = ?";
 constexpr std::string_view kDelete = "DELETE FROM suppressions WHERE org_id = ? AND id = ?";
 constexpr std::string_view kLive = "(s.expires_at IS NULL OR s.expires_at > ?)";
 // Numbers per enrolment look-up: the JSON array of one statement.
@@ -145,9 +149,11 @@ std::vector<SuppressionAdded> upsert_suppressions(Connection& conn,
 }
 
 void add_opt_out(Connection& conn, const domain::Call& call, util::Millis now) {
-  auto s = conn.prepare(kWorkflowSettings).bind(1, call.workflow_id);
-  const Json settings = s.step() ? Json::parse(s.text(0), nullptr, false) : Json::object();
-  const auto rule = domain::opt_out_rule(settings.is_object() ? settings : Json::object());
+  auto s = conn.prepare(kSettings).bind(1, call.workflow_id);
+  const bool found = s.step();
+  const Json workflow = found ? Json::parse(s.text(0), nullptr, false) : Json::object();
+  const Json org = found ? Json::parse(s.text(1), nullptr, false) : Json::object();
+  const auto rule = domain::applicable_opt_out_rule(workflow, org);
   if (domain::asked_not_to_be_called(rule, call.postcall_analysis, call.end_reason))
     upsert_suppressions(conn, {domain::opt_out_entry(call, now)});
 }

@@ -181,10 +181,10 @@ std::optional<Workflow> SqlStore::update_workflow(std::string_view org_id,
           .bind(1, patch.settings->dump())
           .bind(2, workflow_id)
           .exec();
-      // A new calling window or time zone applies to leads already waiting for a window.
+      // A new calling window, time zone or cap applies to leads already waiting for one.
       conn->prepare(
               "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND status = 'active' "
-              "AND wait_kind = 'window'")
+              "AND wait_kind IN ('window', 'contact_cap')")
           .bind(1, now)
           .bind(2, workflow_id)
           .exec();
