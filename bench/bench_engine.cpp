@@ -3,10 +3,13 @@
 //
 //   build/bench_engine [--leads N] [--batch B] [--db PATH | --db postgresql://...]
 //                      [--processes P] [--only steps|wave|windows] [--suppressions S]
+//                      [--caps C]
 //
 // --suppressions S puts S numbers on the organization's do-not-call list before enrolment
 // (none of them a lead's: the run measures what checking the list costs, every lead still
-// takes every step).
+// takes every step). --caps C gives the organization a contact cap of C calls per 24 hours
+// (each lead has its own number and at most two calls: with C >= 2 the cap is counted before
+// every call and never holds one, so the run measures what counting costs).
 //
 // With a PostgreSQL URL each run gets a fresh schema (dropped at the end). --processes P
 // (PostgreSQL only) forks P engine processes after the setup; each claims batches with
@@ -141,6 +144,7 @@ const std::vector<std::string> kZones = {
 enum class Shape { kSteps, kWave, kWindows };
 
 long g_suppressions = 0;  // --suppressions
+long g_caps = 0;          // --caps
 
 // Lists `count` numbers (none a lead's) on the organization's do-not-call list.
 void add_suppressions(store::Store& store, const std::string& org_id, long count,
@@ -166,6 +170,11 @@ Fixture setup(const std::string& url, Shape shape, long leads, util::Millis now)
   f.store = store::open_store({url});
   f.org_id = f.store->ensure_organization("Bench", now).id;
   if (g_suppressions > 0) add_suppressions(*f.store, f.org_id, g_suppressions, now);
+  if (g_caps > 0) {
+    store::OrganizationPatch caps;
+    caps.settings = Json{{"contact_caps", Json::array({{{"calls", g_caps}, {"hours", 24}}})}};
+    f.store->update_organization(f.org_id, caps, now);
+  }
   domain::Workflow w;
   w.id = util::new_id("wf");
   w.org_id = f.org_id;
@@ -398,16 +407,17 @@ int main(int argc, char** argv) {
   int processes = 1;
   for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
-    static const char* const kFlags[] = {"--leads", "--batch",     "--db",
-                                         "--only",  "--processes", "--suppressions"};
+    static const char* const kFlags[] = {"--leads",     "--batch",        "--db",  "--only",
+                                         "--processes", "--suppressions", "--caps"};
     if (i + 1 >= argc ||
         std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags)) {
       std::fprintf(stderr,
                    "usage: bench_engine [--leads N] [--batch B] [--db PATH|postgresql://...] "
-                   "[--processes P] [--only steps|wave|windows] [--suppressions S]\n");
+                   "[--processes P] [--only steps|wave|windows] [--suppressions S] [--caps C]\n");
       return 2;
     }
     if (flag == "--suppressions") g_suppressions = std::atol(argv[i + 1]);
+    if (flag == "--caps") g_caps = std::atol(argv[i + 1]);
     if (flag == "--leads") leads = std::atol(argv[i + 1]);
     if (flag == "--batch") batch = static_cast<size_t>(std::atol(argv[i + 1]));
     if (flag == "--db") path = argv[i + 1];

@@ -1,6 +1,10 @@
 #pragma once
 // Helpers shared by the end-to-end tests that run the real `leadline` binary: API keys
-// through the CLI, the crash-test workflow's expected outcomes, paging through lists.
+// through the CLI, the crash-test workflow's expected outcomes, paging through lists, SQL
+// run directly on a PostgreSQL test database.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -67,6 +71,23 @@ inline Json all_pages(HttpClient& api, const std::string& path) {
     for (auto& item : res["data"]) items.push_back(item);
     if (page >= res["meta"]["totalPages"].get<int>()) return items;
   }
+}
+
+// Answers the first column of each row of `sql`, run directly on the test's database.
+inline std::vector<std::string> query(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  std::vector<std::string> rows;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    ADD_FAILURE() << PQerrorMessage(conn);
+    PQfinish(conn);
+    return rows;
+  }
+  PGresult* result = PQexec(conn, sql.c_str());
+  if (PQresultStatus(result) != PGRES_TUPLES_OK) ADD_FAILURE() << PQerrorMessage(conn);
+  for (int i = 0; i < PQntuples(result); ++i) rows.emplace_back(PQgetvalue(result, i, 0));
+  PQclear(result);
+  PQfinish(conn);
+  return rows;
 }
 
 }  // namespace leadline::test

@@ -3,7 +3,6 @@
 // with exactly the calls its sim_outcomes imply, each call attempt must exist once, and no
 // history may show a step twice — whichever process stepped it.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <map>
 #include <memory>
@@ -17,23 +16,6 @@
 
 namespace leadline::test {
 namespace {
-
-// Answers the first column of each row of `sql`, run directly on the test's database.
-std::vector<std::string> query(const std::string& url, const std::string& sql) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  std::vector<std::string> rows;
-  if (PQstatus(conn) != CONNECTION_OK) {
-    ADD_FAILURE() << PQerrorMessage(conn);
-    PQfinish(conn);
-    return rows;
-  }
-  PGresult* result = PQexec(conn, sql.c_str());
-  if (PQresultStatus(result) != PGRES_TUPLES_OK) ADD_FAILURE() << PQerrorMessage(conn);
-  for (int i = 0; i < PQntuples(result); ++i) rows.emplace_back(PQgetvalue(result, i, 0));
-  PQclear(result);
-  PQfinish(conn);
-  return rows;
-}
 
 TEST(MultiInstance, ThreeProcessesOneKilledEveryLeadOnceEveryCallOnce) {
   TempDir dir;
