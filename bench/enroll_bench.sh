@@ -9,7 +9,9 @@
 #   run   name=enroll_request index=<i> seconds=<s> leads_enrolled=<n>
 #   result name=enroll_bulk leads=1000000 seconds=<total wall> per_request_median=<s>
 # Every answer must report leads_enrolled=100000, or the script fails.
-# Environment: PORT (18183), FILES (10), PER_FILE (100000), KEEP_FILES (unset: delete them).
+# Environment: PORT (18183), FILES (10), PER_FILE (100000), KEEP_FILES (unset: delete them),
+# SUPPRESSIONS (0): numbers put on the organization's do-not-call list first (none a lead's,
+# 10,000 per request, not timed), so enrolment looks every lead up in a list that size.
 set -euo pipefail
 
 leadline_bin=${1:?usage: enroll_bench.sh LEADLINE_BINARY}
@@ -72,6 +74,32 @@ created=$(curl -sS -f -X POST -H "$auth" -H 'Content-Type: application/json' \
   -d '{"title":"enroll-bench"}' "$base/workflows")
 workflow_id=$(sed -n 's/^{"id":"\([^"]*\)".*/\1/p' <<<"$created")
 [[ -n "$workflow_id" ]] || { echo "could not create a workflow: $created" >&2; exit 1; }
+
+suppressions=${SUPPRESSIONS:-0}
+if (( suppressions > 0 )); then
+  listed=$(date +%s.%N)
+  python3 - "$work" "$suppressions" <<'EOF'
+import json, sys
+work, count = sys.argv[1], int(sys.argv[2])
+# Area codes no lead uses; 10,000 numbers per (area code, exchange) block, as for the leads.
+blocks = [f"{a}{e}" for a in (718, 917, 404, 503, 602, 702, 801, 612, 314, 816)
+          for e in (555, 556, 557, 558, 559, 562, 563, 564, 565, 566)]
+for f in range((count + 9999) // 10000):
+    n0 = f * 10000
+    entries = [{"phone_number": f"+1{blocks[n // 10000]}{n % 10000:04d}", "reason": "bench"}
+               for n in range(n0, min(count, n0 + 10000))]
+    with open(f"{work}/suppressions_{f}.json", "w") as out:
+        json.dump({"entries": entries}, out, separators=(",", ":"))
+EOF
+  for f in "$work"/suppressions_*.json; do
+    code=$(curl -sS -o "$work/suppressions_answer.json" -w '%{http_code}' -X POST -H "$auth" \
+      -H 'Content-Type: application/json' --data-binary "@$f" "$base/suppressions")
+    [[ "$code" == 201 || "$code" == 200 ]] ||
+      { echo "suppressions refused ($code): $(head -c 400 "$work/suppressions_answer.json")" >&2; exit 1; }
+    rm -f "$f"
+  done
+  echo "setup suppressions=$suppressions seconds=$(awk -v a="$listed" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+fi
 
 python3 - "$work" "$files" "$per_file" "${blocks[@]:0:$blocks_needed}" <<'EOF'
 import json, sys
