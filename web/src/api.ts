@@ -176,7 +176,7 @@ export interface HistoryEntry {
   ended_at: string | null;
   reason: string | null;
 }
-export type WaitingFor = 'delay' | 'call' | 'http' | 'window' | 'contact_cap' | 'none';
+export type WaitingFor = 'delay' | 'call' | 'call_detached' | 'http' | 'window' | 'contact_cap' | 'none';
 export interface LeadHistory {
   lead: Lead;
   execution: {

@@ -297,6 +297,7 @@ try {
   await page.goto(`${server.base}/workflows/${blockedWf}/leads/${heldLead}`);
   const whyNot = page.getByTestId('why-not-now');
   await whyNot.getByRole('heading', { name: 'Why not now?' }).waitFor();
+  await page.locator('.facts').getByText(/waiting for a contact cap/).waitFor();
   const capItem = whyNot.locator('[data-rule=contact_cap]');
   assert.match(await capItem.textContent(), /^Contact cap \(organization\): /);
   await capItem.getByText(cap.detail, { exact: false }).waitFor();

@@ -4,6 +4,16 @@ import { Link } from '../router';
 import { TYPE_NAMES } from '../graph/NodeCard';
 import { DropReason, WhyNotNow, mayBeHeld } from './WhyNotNow';
 
+// execution.waiting_for in words; "none" (a lead that waits for nothing) says nothing.
+const WAITING_FOR: Record<string, string> = {
+  delay: 'a delay',
+  call: 'a call',
+  call_detached: 'a call',
+  http: 'an HTTP answer',
+  window: 'calling hours',
+  contact_cap: 'a contact cap',
+};
+
 function duration(from: string, to: string | null) {
   if (!to) return null;
   const ms = new Date(to).getTime() - new Date(from).getTime();
@@ -62,7 +72,9 @@ export function LeadTimeline({ workflowId, leadId }: { workflowId: string; leadI
         <dt>Now</dt>
         <dd>
           {history.execution.status}
-          {history.execution.waiting_for ? ` · waiting for ${history.execution.waiting_for}` : ''}
+          {history.execution.waiting_for && history.execution.waiting_for !== 'none'
+            ? ` · waiting for ${WAITING_FOR[history.execution.waiting_for] ?? history.execution.waiting_for}`
+            : ''}
           {history.execution.next_action_at ? ` · next action ${fmtTime(history.execution.next_action_at)}` : ''}
         </dd>
       </dl>
