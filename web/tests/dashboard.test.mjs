@@ -279,16 +279,24 @@ try {
   await server.api('POST', `/workflows/${firstWf}/activate`);
   await until('the first call to be placed', async () => (await server.api('GET', `/calls?workflow_id=${firstWf}`)).data.length > 0);
   const blockedWf = await oneCallWorkflow('Compliance: blocked calls');
+  const withoutConsent = '+14155552003';
   const enrolled = await server.api('POST', `/workflows/${blockedWf}/leads`, {
-    leads: [{ phone_number: capped }, { phone_number: listed }],
+    leads: [
+      { phone_number: capped, consent: { type: 'express_written', source: 'web form' } },
+      { phone_number: listed },
+      { phone_number: withoutConsent },
+    ],
   });
-  const [heldLead, listedLead] = enrolled.lead_ids;
+  const [heldLead, listedLead, noConsentLead] = enrolled.lead_ids;
+  // Both rules come after enrolment, which would have refused the two numbers otherwise.
   await server.api('POST', '/suppressions', { phone_number: listed, reason: 'Asked not to be called' });
+  await server.api('PATCH', `/workflows/${blockedWf}`, { settings: { require_consent: 'express' } });
   await server.api('POST', `/workflows/${blockedWf}/activate`);
   const historyOf = (lead) => server.api('GET', `/workflows/${blockedWf}/leads/${lead}/history`);
   await until('the capped lead to be held', async () => (await historyOf(heldLead)).execution.waiting_for === 'contact_cap');
   await until('the listed lead to be dropped', async () => (await historyOf(listedLead)).lead.drop_reason === 'suppressed');
-  log('compliance: one lead held by the contact cap, one dropped by the do-not-call list');
+  await until('the lead without consent to be dropped', async () => (await historyOf(noConsentLead)).lead.drop_reason === 'consent');
+  log('compliance: one lead held by the contact cap, one dropped by the do-not-call list, one for lack of consent');
 
   // The held lead's timeline says why it is not called now, as /eligibility does.
   const eligibility = await server.api('GET', `/workflows/${blockedWf}/leads/${heldLead}/eligibility`);
@@ -310,6 +318,8 @@ try {
   const droppedRow = (await historyOf(listedLead)).history.find((h) => h.status === 'dropped');
   await dropped.getByText(droppedRow.reason).waitFor();
   await shot('13-dropped-suppressed');
+  await page.goto(`${server.base}/workflows/${blockedWf}/leads/${noConsentLead}`);
+  await page.getByTestId('drop-reason').locator('.badge').getByText('No consent', { exact: true }).waitFor();
   log('compliance: why not now, and the drop reason');
   assert.deepEqual(consoleErrors, []);
   log('all passed');
