@@ -24,10 +24,14 @@ const DROP_REASONS: Record<string, string> = {
   consent: 'No consent',
 };
 
+// A step under way: its own call counts against the contact caps, so asking now would blame
+// the cap for a lead that is simply in its call.
+const IN_A_STEP = ['call', 'call_detached', 'http'];
+
 // Whether the timeline should ask the eligibility route at all: only an active lead can be
-// held back, and for the others the answer would only repeat their status.
+// held back (for the others the answer would only repeat their status), and not mid-step.
 export function mayBeHeld(history: LeadHistory) {
-  return history.lead.status === 'active';
+  return history.lead.status === 'active' && !IN_A_STEP.includes(history.execution.waiting_for ?? '');
 }
 
 // `version` changes whenever the lead does (the timeline polls it), so the answer follows the
