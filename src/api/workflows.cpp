@@ -253,18 +253,26 @@ Response get_graph(const Request& request, Services& services) {
   for (const auto& n : graph.nodes) nodes.push_back(to_json(n));
   for (const auto& e : graph.edges) edges.push_back(to_json(e));
   for (const auto& [node_id, counts] : services.store.lead_counts_by_node(workflow.id))
-    lead_counts[node_id] = {
-        {"active", counts.active}, {"waiting", counts.waiting}, {"stalled", counts.stalled}};
+    lead_counts[node_id] = {{"active", counts.active},
+                            {"waiting", counts.waiting},
+                            {"stalled", counts.stalled},
+                            {"blocked", counts.blocked}};
   for (auto status :
        {"pending", "active", "completed", "dropped", "removed", "cancelled", "failed"})
     status_counts[status] = 0;
   for (const auto& [status, count] : services.store.lead_counts_by_status(workflow.id))
     status_counts[status] = count;
+  const auto blocked = services.store.blocked_counts(workflow.id);
   return Response::json(200, {{"workflow", to_json(workflow)},
                               {"nodes", std::move(nodes)},
                               {"edges", std::move(edges)},
                               {"lead_counts", std::move(lead_counts)},
-                              {"status_counts", std::move(status_counts)}});
+                              {"status_counts", std::move(status_counts)},
+                              {"blocked_counts",
+                               {{"calling_window", blocked.calling_window},
+                                {"contact_cap", blocked.contact_cap},
+                                {"suppressed", blocked.suppressed},
+                                {"consent", blocked.consent}}}});
 }
 }  // namespace
 

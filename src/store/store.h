@@ -349,11 +349,20 @@ class DefinitionStore {
     std::int64_t active = 0;
     std::int64_t waiting = 0;
     std::int64_t stalled = 0;  // of the waiting: no edge applies (spec §5.4)
+    std::int64_t blocked = 0;  // of the waiting: for calling hours or a contact cap
   };
   virtual std::vector<std::pair<std::string, NodeCounts>> lead_counts_by_node(
       std::string_view workflow_id) = 0;
   virtual std::vector<std::pair<std::string, std::int64_t>> lead_counts_by_status(
       std::string_view workflow_id) = 0;
+  // The workflow's leads a compliance rule holds (active) or ended (dropped).
+  struct BlockedCounts {
+    std::int64_t calling_window = 0;  // waiting for the calling window or a state's hours
+    std::int64_t contact_cap = 0;     // waiting until a contact cap has room
+    std::int64_t suppressed = 0;      // dropped: the number is on the do-not-call list
+    std::int64_t consent = 0;         // dropped: not enough consent
+  };
+  virtual BlockedCounts blocked_counts(std::string_view workflow_id) = 0;
   // How many distinct leads have a finished visit of each node (the funnel).
   virtual std::vector<std::pair<std::string, std::int64_t>> visits_by_node(
       std::string_view workflow_id) = 0;

@@ -213,7 +213,7 @@ TEST_F(Engine, StallsWithoutAnEdgeAndMovesOnAfterAnEdit) {
   EXPECT_NE(h[0]["reason"].get<std::string>().find("BUSY"), std::string::npos);
   // The graph's per-node counts mark it stalled (among the waiting) for the dashboard.
   auto counts = api().get("/v1/workflows/" + wf + "/graph").json()["lead_counts"][call];
-  EXPECT_EQ(counts, Json({{"active", 0}, {"waiting", 1}, {"stalled", 1}}));
+  EXPECT_EQ(counts, Json({{"active", 0}, {"waiting", 1}, {"stalled", 1}, {"blocked", 0}}));
   // An unrelated edit does not move it, nor add history.
   create_node(wf, "DROPPED");
   settle();

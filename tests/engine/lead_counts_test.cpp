@@ -12,27 +12,43 @@ class LeadCounts : public EngineTest {
  protected:
   // The graph's counts as the previous release computed them: a scan of the workflow's leads.
   Json scanned(const std::string& wf) {
+    const std::string where = "FROM leads WHERE workflow_id = '" + wf + "'";
+    const std::string waits = "wait_kind IN ('delay', 'window', 'contact_cap') OR stalled = 1";
+    const std::string blocked = "stalled = 0 AND wait_kind IN ('window', 'contact_cap')";
     Json lead_counts = Json::object();
-    for (const auto& row : db_.rows(
-             "SELECT current_node_id, sum(CASE WHEN wait_kind IN ('delay', 'window') OR stalled "
-             "= 1 THEN 0 ELSE 1 END), sum(CASE WHEN wait_kind IN ('delay', 'window') OR stalled "
-             "= 1 THEN 1 ELSE 0 END), sum(stalled) FROM leads WHERE workflow_id = '" +
-             wf + "' AND status = 'active' AND current_node_id IS NOT NULL GROUP BY 1"))
+    for (const auto& row :
+         db_.rows("SELECT current_node_id, sum(CASE WHEN " + waits + " THEN 0 ELSE 1 END), " +
+                  "sum(CASE WHEN " + waits + " THEN 1 ELSE 0 END), sum(stalled), sum(CASE WHEN " +
+                  blocked + " THEN 1 ELSE 0 END) " + where +
+                  " AND status = 'active' AND current_node_id IS NOT NULL GROUP BY 1"))
       lead_counts[row[0]] = {{"active", std::stoll(row[1])},
                              {"waiting", std::stoll(row[2])},
-                             {"stalled", std::stoll(row[3])}};
+                             {"stalled", std::stoll(row[3])},
+                             {"blocked", std::stoll(row[4])}};
     Json status_counts = Json::object();
     for (auto status :
          {"pending", "active", "completed", "dropped", "removed", "cancelled", "failed"})
       status_counts[status] = 0;
-    for (const auto& row : db_.rows("SELECT status, count(*) FROM leads WHERE workflow_id = '" +
-                                    wf + "' GROUP BY status"))
+    for (const auto& row : db_.rows("SELECT status, count(*) " + where + " GROUP BY status"))
       status_counts[row[0]] = std::stoll(row[1]);
-    return {{"lead_counts", lead_counts}, {"status_counts", status_counts}};
+    auto count = [&](const std::string& condition) {
+      return std::stoll(db_.rows("SELECT count(*) " + where + " AND " + condition)[0][0]);
+    };
+    const Json blocked_counts = {
+        {"calling_window", count("status = 'active' AND stalled = 0 AND wait_kind = 'window'")},
+        {"contact_cap", count("status = 'active' AND stalled = 0 AND wait_kind = 'contact_cap'")},
+        {"suppressed",
+         count("status = 'dropped' AND context LIKE '%\"drop_reason\":\"suppressed\"%'")},
+        {"consent", count("status = 'dropped' AND context LIKE '%\"drop_reason\":\"consent\"%'")}};
+    return {{"lead_counts", lead_counts},
+            {"status_counts", status_counts},
+            {"blocked_counts", blocked_counts}};
   }
   Json answered(const std::string& wf) {
     auto graph = api().get("/v1/workflows/" + wf + "/graph").json();
-    return {{"lead_counts", graph["lead_counts"]}, {"status_counts", graph["status_counts"]}};
+    return {{"lead_counts", graph["lead_counts"]},
+            {"status_counts", graph["status_counts"]},
+            {"blocked_counts", graph["blocked_counts"]}};
   }
   // Asserts /graph agrees with the scan, before and after the counts are folded.
   void expect_counts_right(const std::string& wf, const std::string& when) {
@@ -105,6 +121,51 @@ TEST_F(LeadCounts, FollowEveryWriteThatMovesALead) {
   ASSERT_GT(count_rows(wf), 0);
   ASSERT_EQ(api().del("/v1/workflows/" + wf).status, 200);
   EXPECT_EQ(count_rows(wf), 0);  // the counts went with the workflow
+}
+
+TEST_F(LeadCounts, TellApartTheLeadsComplianceRulesHoldOrDrop) {
+  auto patch = [&](const std::string& path, const Json& settings) {
+    auto res = api().patch(path, {{"settings", settings}});
+    ASSERT_EQ(res.status, 200) << res.body;
+  };
+  patch("/v1/organization", {{"contact_caps", Json::array({{{"calls", 1}, {"hours", 24}}})}});
+  // A call in another workflow fills the cap of +14155553000.
+  const auto elsewhere = create_valid_workflow();
+  enroll(elsewhere, {{"sim_outcomes", "COMPLETED"}}, "+14155553000");
+  activate(elsewhere);
+  settle();
+
+  const auto wf = create_valid_workflow();      // held by the cap, listed, and one called
+  const auto night = create_valid_workflow();   // its window is closed now (13:26 there)
+  const auto strict = create_valid_workflow();  // consent is required after enrolment
+  patch("/v1/workflows/" + wf, {{"calling_window", nullptr}});
+  patch("/v1/workflows/" + night, {{"calling_window", {{"start", "06:00"}, {"end", "07:00"}}}});
+  for (const auto& [flow, phone] :
+       std::vector<std::pair<std::string, std::string>>{{wf, "+14155553000"},
+                                                        {wf, "+14155553001"},
+                                                        {wf, "+14155553002"},
+                                                        {night, "+14155553003"},
+                                                        {strict, "+14155553004"}})
+    enroll(flow, {{"sim_outcomes", "COMPLETED"}}, phone);
+  ASSERT_EQ(api().post("/v1/suppressions", {{"phone_number", "+14155553001"}}).status, 201);
+  patch("/v1/workflows/" + strict, {{"calling_window", nullptr}, {"require_consent", "express"}});
+  for (const auto& flow : {wf, night, strict}) activate(flow);
+  settle();
+  for (const auto& flow : {wf, night, strict}) expect_counts_right(flow, "blocked");
+  const Json expected = {
+      {"calling_window", 0}, {"contact_cap", 1}, {"suppressed", 1}, {"consent", 0}};
+  EXPECT_EQ(answered(wf)["blocked_counts"], expected);
+  EXPECT_EQ(answered(night)["blocked_counts"]["calling_window"], 1);
+  EXPECT_EQ(answered(strict)["blocked_counts"]["consent"], 1);
+  const Json counts = answered(wf)["lead_counts"];
+  ASSERT_EQ(counts.size(), 1u) << counts.dump();  // the call node: one called, one held
+  EXPECT_EQ(counts.begin().value()["blocked"], 1);
+
+  advance(hours(24));  // the cap lifts: the held lead is called
+  settle();
+  advance(seconds(31));
+  for (const auto& flow : {wf, night, strict}) expect_counts_right(flow, "a day later");
+  EXPECT_EQ(answered(wf)["blocked_counts"]["contact_cap"], 0);
 }
 
 TEST_F(LeadCounts, FoldingLeavesOneRowPerKey) {

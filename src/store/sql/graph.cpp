@@ -45,13 +45,16 @@ constexpr std::string_view kWakeStalled =
 // PostgreSQL a few per node and transaction since the last fold, never one per lead.
 constexpr std::string_view kCountsByNode =
     "SELECT node_id, sum(CASE WHEN class = 0 THEN n ELSE 0 END), "
-    "sum(CASE WHEN class > 0 THEN n ELSE 0 END), sum(CASE WHEN class = 2 THEN n ELSE 0 END) "
+    "sum(CASE WHEN class > 0 THEN n ELSE 0 END), sum(CASE WHEN class = 2 THEN n ELSE 0 END), "
+    "sum(CASE WHEN class IN (3, 4) THEN n ELSE 0 END) "
     "FROM lead_counts WHERE workflow_id = ? AND status = 'active' AND node_id <> '' "
     "GROUP BY node_id HAVING sum(n) <> 0";
 // Not counted ahead: only the demo asks, on a small workflow.
 constexpr std::string_view kVisitsByNode =
     "SELECT node_id, count(DISTINCT lead_id) FROM lead_history WHERE workflow_id = ? "
     "GROUP BY node_id";
+constexpr std::string_view kBlockedCounts =
+    "SELECT class, sum(n) FROM lead_counts WHERE workflow_id = ? AND class >= 3 GROUP BY class";
 constexpr std::string_view kCountsByStatus =
     "SELECT status, sum(n) FROM lead_counts WHERE workflow_id = ? GROUP BY status "
     "HAVING sum(n) <> 0";
@@ -182,7 +185,34 @@ std::vector<std::pair<std::string, Store::NodeCounts>> SqlStore::lead_counts_by_
   std::vector<std::pair<std::string, NodeCounts>> counts;
   auto s = conn->prepare(kCountsByNode).bind(1, workflow_id);
   while (s.step())
-    counts.emplace_back(s.text(0), NodeCounts{s.integer(1), s.integer(2), s.integer(3)});
+    counts.emplace_back(s.text(0),
+                        NodeCounts{s.integer(1), s.integer(2), s.integer(3), s.integer(4)});
+  return counts;
+}
+
+Store::BlockedCounts SqlStore::blocked_counts(std::string_view workflow_id) {
+  auto conn = pool_.acquire();
+  BlockedCounts counts;
+  auto s = conn->prepare(kBlockedCounts).bind(1, workflow_id);
+  while (s.step()) {
+    const auto n = s.integer(1);
+    switch (s.integer(0)) {
+      case kWaitingForHours:
+        counts.calling_window = n;
+        break;
+      case kHeldByCap:
+        counts.contact_cap = n;
+        break;
+      case kDroppedSuppressed:
+        counts.suppressed = n;
+        break;
+      case kDroppedNoConsent:
+        counts.consent = n;
+        break;
+      default:
+        break;
+    }
+  }
   return counts;
 }
 

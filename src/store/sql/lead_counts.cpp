@@ -10,12 +10,19 @@ const SqlText kAddCount([](const Dialect& d) {
   return sql;
 });
 constexpr std::string_view kDeleteCounts = "DELETE FROM lead_counts WHERE workflow_id = ?";
-constexpr std::string_view kCountLeads =
-    "INSERT INTO lead_counts (workflow_id, status, node_id, class, n) "
-    "SELECT workflow_id, status, coalesce(current_node_id, ''), "
-    "CASE WHEN status <> 'active' THEN 0 WHEN stalled = 1 THEN 2 "
-    "WHEN wait_kind IN ('delay', 'window', 'contact_cap') THEN 1 ELSE 0 END, count(*) "
-    "FROM leads WHERE workflow_id = ? GROUP BY 1, 2, 3, 4";
+// lead_class in SQL; migration 0006 recounts every workflow with the same CASE.
+const SqlText kCountLeads([](const Dialect& d) {
+  const std::string drop_reason = d.postgres() ? "(context::jsonb ->> 'drop_reason')"
+                                               : "json_extract(context, '$.drop_reason')";
+  return "INSERT INTO lead_counts (workflow_id, status, node_id, class, n) "
+         "SELECT workflow_id, status, coalesce(current_node_id, ''), "
+         "CASE WHEN status = 'dropped' AND " +
+         drop_reason + " = 'suppressed' THEN 5 WHEN status = 'dropped' AND " + drop_reason +
+         " = 'consent' THEN 6 WHEN status <> 'active' THEN 0 WHEN stalled = 1 THEN 2 "
+         "WHEN wait_kind = 'window' THEN 3 WHEN wait_kind = 'contact_cap' THEN 4 "
+         "WHEN wait_kind = 'delay' THEN 1 ELSE 0 END, count(*) "
+         "FROM leads WHERE workflow_id = ? GROUP BY 1, 2, 3, 4";
+});
 // Rows of transactions not yet committed are not seen by the DELETE and stay. A second fold
 // running at once waits for the rows the first deletes, then skips them: nothing counts twice.
 constexpr std::string_view kFoldCounts =
@@ -25,13 +32,27 @@ constexpr std::string_view kFoldCounts =
     "HAVING sum(n) <> 0";
 constexpr std::int64_t kFoldLock = 7306127;
 
-int lead_class(const domain::Lead& lead) {
+LeadClass lead_class(const domain::Lead& lead) {
   using domain::WaitKind;
-  if (lead.status != domain::LeadStatus::kActive) return 0;
-  if (lead.stalled) return 2;
-  const bool waiting = lead.wait_kind == WaitKind::kDelay || lead.wait_kind == WaitKind::kWindow ||
-                       lead.wait_kind == WaitKind::kContactCap;
-  return waiting ? 1 : 0;
+  if (lead.status == domain::LeadStatus::kDropped) {
+    const auto reason = lead.context.find("drop_reason");
+    if (reason == lead.context.end() || !reason->is_string()) return kOther;
+    if (*reason == "suppressed") return kDroppedSuppressed;
+    if (*reason == "consent") return kDroppedNoConsent;
+    return kOther;
+  }
+  if (lead.status != domain::LeadStatus::kActive) return kOther;
+  if (lead.stalled) return kStalled;
+  switch (lead.wait_kind) {
+    case WaitKind::kDelay:
+      return kWaiting;
+    case WaitKind::kWindow:
+      return kWaitingForHours;
+    case WaitKind::kContactCap:
+      return kHeldByCap;
+    default:
+      return kOther;
+  }
 }
 }  // namespace
 
@@ -56,7 +77,7 @@ void CountDeltas::write(Connection& conn) const {
 
 void recount_leads(Connection& conn, std::string_view workflow_id) {
   conn.prepare(kDeleteCounts).bind(1, workflow_id).exec();
-  conn.prepare(kCountLeads).bind(1, workflow_id).exec();
+  conn.prepare(kCountLeads(conn.dialect())).bind(1, workflow_id).exec();
 }
 
 void fold_lead_counts(Connection& conn) {

@@ -1,8 +1,7 @@
 #pragma once
 // The graph's lead counts (table lead_counts, migration 0004): leads per workflow, status,
-// current node and class, where class splits active leads as the graph shows them (0 working:
-// ready, in a call or an action; 1 waiting: a delay or a calling window; 2 stalled). Leads of
-// other statuses are class 0; node_id is '' for a lead at no node.
+// current node and class (LeadClass below: how the graph and its blocked counts see a lead);
+// node_id is '' for a lead at no node.
 //
 // Each transaction that moves leads writes the sum of its moves per key with its other
 // changes, so /graph reads a few rows instead of scanning the workflow's leads. SQLite's single
@@ -19,6 +18,19 @@
 #include "store/sql/driver.h"
 
 namespace leadline::store::sql {
+
+// Active leads are working, waiting (for a delay, or blocked: for calling hours or a contact
+// cap) or stalled; leads the do-not-call list or missing consent dropped are told apart for
+// the blocked counts (migration 0006); other leads are kOther.
+enum LeadClass : int {
+  kOther = 0,  // also: active and working (ready, in a call or an action)
+  kWaiting = 1,
+  kStalled = 2,
+  kWaitingForHours = 3,
+  kHeldByCap = 4,
+  kDroppedSuppressed = 5,
+  kDroppedNoConsent = 6,
+};
 
 class CountDeltas {
  public:

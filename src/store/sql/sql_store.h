@@ -73,6 +73,7 @@ class SqlStore final : public Store {
                    util::Millis now) override;
   std::vector<std::pair<std::string, NodeCounts>> lead_counts_by_node(
       std::string_view workflow_id) override;
+  BlockedCounts blocked_counts(std::string_view workflow_id) override;
   std::vector<std::pair<std::string, std::int64_t>> lead_counts_by_status(
       std::string_view workflow_id) override;
   std::vector<std::pair<std::string, std::int64_t>> visits_by_node(

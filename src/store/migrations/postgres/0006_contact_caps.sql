@@ -16,3 +16,17 @@ CREATE TABLE contact_numbers (
   org_id TEXT NOT NULL,
   PRIMARY KEY (phone_number, org_id)
 );
+-- The graph's lead counts tell apart the leads a compliance rule holds or ended (the blocked
+-- counts of GET /workflows/{id}/graph): class 3 waits for calling hours and 4 for a contact cap
+-- (both were class 1), 5 and 6 were dropped by the do-not-call list or for lack of consent
+-- (were 0). Recounted whole, with the CASE of lead_counts.cpp's recount.
+DELETE FROM lead_counts;
+INSERT INTO lead_counts (workflow_id, status, node_id, class, n)
+SELECT workflow_id, status, coalesce(current_node_id, ''),
+  CASE WHEN status = 'dropped' AND (context::jsonb ->> 'drop_reason') = 'suppressed' THEN 5
+       WHEN status = 'dropped' AND (context::jsonb ->> 'drop_reason') = 'consent' THEN 6
+       WHEN status <> 'active' THEN 0 WHEN stalled = 1 THEN 2
+       WHEN wait_kind = 'window' THEN 3 WHEN wait_kind = 'contact_cap' THEN 4
+       WHEN wait_kind = 'delay' THEN 1 ELSE 0 END,
+  count(*)
+FROM leads GROUP BY 1, 2, 3, 4;
