@@ -298,6 +298,28 @@ try {
   await until('the lead without consent to be dropped', async () => (await historyOf(noConsentLead)).lead.drop_reason === 'consent');
   log('compliance: one lead held by the contact cap, one dropped by the do-not-call list, one for lack of consent');
 
+  // The workflow page counts them (/graph's blocked_counts), the call node its held lead, and
+  // the dropped kinds link to the dropped leads, each marked with its rule.
+  await page.goto(`${server.base}/workflows/${blockedWf}`);
+  const blockedStrip = page.getByTestId('blocked-counts');
+  await blockedStrip.waitFor();
+  const blockedCounts = async () => {
+    const counts = {};
+    for (const item of await blockedStrip.locator('li').all())
+      counts[await item.getAttribute('data-blocked')] = Number((await item.locator('strong').textContent()).replace(/\D/g, ''));
+    return counts;
+  };
+  assert.deepEqual(await blockedCounts(), { calling_window: 0, contact_cap: 1, suppressed: 1, consent: 1 });
+  assert.match(await blockedStrip.textContent(), /Waiting for calling hours.*Held by contact cap.*Suppressed \(do-not-call\).*No consent/);
+  await nodeCard('Only call').locator('[data-count=blocked]').getByText('1 blocked').waitFor();
+  await shot('12-blocked-counts');
+  await blockedStrip.locator('[data-blocked=suppressed]').getByRole('link').click();
+  await page.getByText('Page 1 of 1 · 2 total').waitFor();
+  const droppedRows = page.getByTestId('lead-table').locator('tbody tr');
+  assert.deepEqual((await droppedRows.locator('td:nth-child(3)').allTextContents()).sort(), ['droppedconsent', 'droppedsuppressed']);
+  assert.equal(await blockedStrip.locator('[data-blocked=contact_cap] a').count(), 0, 'the lead table has no filter for held leads');
+  log('compliance: blocked counts on the workflow page');
+
   // The held lead's timeline says why it is not called now, as /eligibility does.
   const eligibility = await server.api('GET', `/workflows/${blockedWf}/leads/${heldLead}/eligibility`);
   const cap = eligibility.blocked_by.find((b) => b.rule === 'contact_cap');
@@ -310,14 +332,14 @@ try {
   assert.match(await capItem.textContent(), /^Contact cap \(organization\): /);
   await capItem.getByText(cap.detail, { exact: false }).waitFor();
   assert.match(await whyNot.textContent(), /Next eligible at: \d/);
-  await shot('12-why-not-now');
+  await shot('13-why-not-now');
   // The listed lead's timeline names the rule that dropped it and the history's reason.
   await page.goto(`${server.base}/workflows/${blockedWf}/leads/${listedLead}`);
   const dropped = page.getByTestId('drop-reason');
   await dropped.locator('.badge').getByText('Do-not-call list', { exact: true }).waitFor();
   const droppedRow = (await historyOf(listedLead)).history.find((h) => h.status === 'dropped');
   await dropped.getByText(droppedRow.reason).waitFor();
-  await shot('13-dropped-suppressed');
+  await shot('14-dropped-suppressed');
   await page.goto(`${server.base}/workflows/${blockedWf}/leads/${noConsentLead}`);
   await page.getByTestId('drop-reason').locator('.badge').getByText('No consent', { exact: true }).waitFor();
   log('compliance: why not now, and the drop reason');
