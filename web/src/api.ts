@@ -118,6 +118,14 @@ export interface NodeCounts {
   active: number;
   waiting: number;
   stalled?: number;
+  blocked?: number; // (compliance) of `waiting`: held by a calling window or a contact cap
+}
+// (compliance) Leads a rule keeps from being called; absent from servers that predate it.
+export interface BlockedCounts {
+  calling_window: number; // active, waiting for a calling window or a state's lawful hours
+  contact_cap: number; // active, held by a contact cap
+  suppressed: number; // dropped: the number is on the do-not-call list
+  consent: number; // dropped: not enough consent
 }
 export interface GraphResponse {
   workflow: Workflow;
@@ -125,6 +133,7 @@ export interface GraphResponse {
   edges: WfEdge[];
   lead_counts: Record<string, NodeCounts>;
   status_counts: Record<string, number>;
+  blocked_counts?: BlockedCounts;
   counting?: boolean; // drawn from nodes and edges alone; the counts are still on their way
 }
 export interface Issue {
@@ -150,6 +159,8 @@ export interface Lead {
   created_at: string;
   updated_at: string;
   stalled?: boolean;
+  // Why a rule (not a DROPPED node) ended a dropped lead, e.g. "suppressed" or "consent".
+  drop_reason?: string | null;
 }
 export interface HistoryEntry {
   node_id: string;
@@ -165,10 +176,34 @@ export interface HistoryEntry {
   ended_at: string | null;
   reason: string | null;
 }
+export type WaitingFor = 'delay' | 'call' | 'call_detached' | 'http' | 'window' | 'contact_cap' | 'none';
 export interface LeadHistory {
   lead: Lead;
-  execution: { current_node_id: string | null; status: string; entered_at: string | null; next_action_at: string | null };
+  execution: {
+    current_node_id: string | null;
+    status: string;
+    entered_at: string | null;
+    next_action_at: string | null;
+    waiting_for?: WaitingFor;
+  };
   history: HistoryEntry[];
+}
+// (compliance, spec §7a) GET /workflows/{id}/leads/{leadId}/eligibility
+export type BlockRule = 'lead_status' | 'suppression' | 'consent' | 'calling_window' | 'state_rule' | 'contact_cap';
+export interface Block {
+  rule: BlockRule | string;
+  source?: string; // contact caps: "organization", "workflow" or "state:XX"
+  detail: string;
+  until: string | null;
+  suppression_id?: string;
+}
+export interface Eligibility {
+  lead_id: string;
+  phone_number: string;
+  eligible: boolean;
+  now: string;
+  blocked_by: Block[];
+  next_eligible_at: string | null;
 }
 export interface Call {
   id: string;

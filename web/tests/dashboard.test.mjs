@@ -32,6 +32,26 @@ async function raw(p) {
   return { status: res.status, headers: res.headers, body: await res.text() };
 }
 const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+// Polls fn (which reads the API) until it returns something truthy: the engine runs on a
+// real clock, so states are waited for, not slept for.
+async function until(what, fn, ms = 10000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+// An active-any-hour workflow of one call, then Converted, made through the API.
+async function oneCallWorkflow(title) {
+  const wf = await server.api('POST', '/workflows', { title, settings: { calling_window: null } });
+  const config = { agent_id: 'agent_sales', from_phone_number: '+14155550100' };
+  const call = await server.api('POST', `/workflows/${wf.id}/nodes`, { node_type: 'VOICE_CALL', label: 'Only call', config });
+  const done = await server.api('POST', `/workflows/${wf.id}/nodes`, { node_type: 'CONVERTED', label: 'Done' });
+  await server.api('POST', `/workflows/${wf.id}/edges`, { from_node_id: call.id, to_node_id: done.id });
+  return wf.id;
+}
 const nodeCard = (label) => page.locator('[data-testid="wf-node"]', { has: page.locator('.wf-node-label', { hasText: label }) });
 
 let failed = false;
@@ -247,6 +267,82 @@ try {
   // --- refresh keeps the dashboard route (SPA fallback), key kept in sessionStorage ---
   await page.reload();
   await nodeCard('First call').waitFor();
+
+  // --- compliance: one number called once already is held by the organization's contact cap
+  // in a second workflow; another number on the do-not-call list is dropped there ---
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await server.api('PATCH', '/organization', { settings: { contact_caps: [{ calls: 1, hours: 24 }] } });
+  const capped = '+14155552001';
+  const listed = '+14155552002';
+  const firstWf = await oneCallWorkflow('Compliance: first call');
+  await server.api('POST', `/workflows/${firstWf}/leads`, { phone_number: capped, dynamic_variables: { sim_outcomes: 'COMPLETED' } });
+  await server.api('POST', `/workflows/${firstWf}/activate`);
+  await until('the first call to be placed', async () => (await server.api('GET', `/calls?workflow_id=${firstWf}`)).data.length > 0);
+  const blockedWf = await oneCallWorkflow('Compliance: blocked calls');
+  const withoutConsent = '+14155552003';
+  const enrolled = await server.api('POST', `/workflows/${blockedWf}/leads`, {
+    leads: [
+      { phone_number: capped, consent: { type: 'express_written', source: 'web form' } },
+      { phone_number: listed },
+      { phone_number: withoutConsent },
+    ],
+  });
+  const [heldLead, listedLead, noConsentLead] = enrolled.lead_ids;
+  // Both rules come after enrolment, which would have refused the two numbers otherwise.
+  await server.api('POST', '/suppressions', { phone_number: listed, reason: 'Asked not to be called' });
+  await server.api('PATCH', `/workflows/${blockedWf}`, { settings: { require_consent: 'express' } });
+  await server.api('POST', `/workflows/${blockedWf}/activate`);
+  const historyOf = (lead) => server.api('GET', `/workflows/${blockedWf}/leads/${lead}/history`);
+  await until('the capped lead to be held', async () => (await historyOf(heldLead)).execution.waiting_for === 'contact_cap');
+  await until('the listed lead to be dropped', async () => (await historyOf(listedLead)).lead.drop_reason === 'suppressed');
+  await until('the lead without consent to be dropped', async () => (await historyOf(noConsentLead)).lead.drop_reason === 'consent');
+  log('compliance: one lead held by the contact cap, one dropped by the do-not-call list, one for lack of consent');
+
+  // The workflow page counts them (/graph's blocked_counts), the call node its held lead, and
+  // the dropped kinds link to the dropped leads, each marked with its rule.
+  await page.goto(`${server.base}/workflows/${blockedWf}`);
+  const blockedStrip = page.getByTestId('blocked-counts');
+  await blockedStrip.waitFor();
+  const blockedCounts = async () => {
+    const counts = {};
+    for (const item of await blockedStrip.locator('li').all())
+      counts[await item.getAttribute('data-blocked')] = Number((await item.locator('strong').textContent()).replace(/\D/g, ''));
+    return counts;
+  };
+  assert.deepEqual(await blockedCounts(), { calling_window: 0, contact_cap: 1, suppressed: 1, consent: 1 });
+  assert.match(await blockedStrip.textContent(), /Waiting for calling hours.*Held by contact cap.*Suppressed \(do-not-call\).*No consent/);
+  await nodeCard('Only call').locator('[data-count=blocked]').getByText('1 blocked').waitFor();
+  await shot('12-blocked-counts');
+  await blockedStrip.locator('[data-blocked=suppressed]').getByRole('link').click();
+  await page.getByText('Page 1 of 1 · 2 total').waitFor();
+  const droppedRows = page.getByTestId('lead-table').locator('tbody tr');
+  assert.deepEqual((await droppedRows.locator('td:nth-child(3)').allTextContents()).sort(), ['droppedconsent', 'droppedsuppressed']);
+  assert.equal(await blockedStrip.locator('[data-blocked=contact_cap] a').count(), 0, 'the lead table has no filter for held leads');
+  log('compliance: blocked counts on the workflow page');
+
+  // The held lead's timeline says why it is not called now, as /eligibility does.
+  const eligibility = await server.api('GET', `/workflows/${blockedWf}/leads/${heldLead}/eligibility`);
+  const cap = eligibility.blocked_by.find((b) => b.rule === 'contact_cap');
+  assert.ok(cap && !eligibility.eligible, JSON.stringify(eligibility));
+  await page.goto(`${server.base}/workflows/${blockedWf}/leads/${heldLead}`);
+  const whyNot = page.getByTestId('why-not-now');
+  await whyNot.getByRole('heading', { name: 'Why not now?' }).waitFor();
+  await page.locator('.facts').getByText(/waiting for a contact cap/).waitFor();
+  const capItem = whyNot.locator('[data-rule=contact_cap]');
+  assert.match(await capItem.textContent(), /^Contact cap \(organization\): /);
+  await capItem.getByText(cap.detail, { exact: false }).waitFor();
+  assert.match(await whyNot.textContent(), /Next eligible at: \d/);
+  await shot('13-why-not-now');
+  // The listed lead's timeline names the rule that dropped it and the history's reason.
+  await page.goto(`${server.base}/workflows/${blockedWf}/leads/${listedLead}`);
+  const dropped = page.getByTestId('drop-reason');
+  await dropped.locator('.badge').getByText('Do-not-call list', { exact: true }).waitFor();
+  const droppedRow = (await historyOf(listedLead)).history.find((h) => h.status === 'dropped');
+  await dropped.getByText(droppedRow.reason).waitFor();
+  await shot('14-dropped-suppressed');
+  await page.goto(`${server.base}/workflows/${blockedWf}/leads/${noConsentLead}`);
+  await page.getByTestId('drop-reason').locator('.badge').getByText('No consent', { exact: true }).waitFor();
+  log('compliance: why not now, and the drop reason');
   assert.deepEqual(consoleErrors, []);
   log('all passed');
 } catch (e) {

@@ -52,6 +52,7 @@ function sameData(a: NodeData, b: NodeData) {
     a.counts?.active === b.counts?.active &&
     a.counts?.waiting === b.counts?.waiting &&
     a.counts?.stalled === b.counts?.stalled &&
+    a.counts?.blocked === b.counts?.blocked &&
     a.entry === b.entry &&
     a.terminal === b.terminal &&
     a.counting === b.counting &&

@@ -29,12 +29,14 @@ function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
   const active = counts?.active ?? 0;
   const stalled = counts?.stalled ?? 0;
   const waiting = (counts?.waiting ?? 0) - stalled;
+  // Part of `waiting`: leads a calling window or a contact cap holds (absent on older servers).
+  const blocked = counts?.blocked ?? 0;
   const cls = ['wf-node', `type-${node.node_type}`, errors.length ? 'has-errors' : warnings.length ? 'has-warnings' : '', selected ? 'selected' : '']
     .filter(Boolean)
     .join(' ');
   const summary = `${TYPE_NAMES[node.node_type] ?? node.node_type} node ${node.label}: ${active} active, ${waiting} waiting${
-    stalled ? `, ${stalled} stalled` : ''
-  }${errors.length ? `, ${errors.length} validation errors` : ''}`;
+    blocked ? ` (${blocked} blocked by calling hours or a contact cap)` : ''
+  }${stalled ? `, ${stalled} stalled` : ''}${errors.length ? `, ${errors.length} validation errors` : ''}`;
   return (
     <div className={cls} data-node-id={node.id} data-testid="wf-node" aria-label={summary} title={summary}>
       {!entry && <Handle type="target" position={Position.Top} />}
@@ -54,6 +56,11 @@ function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
         <span className="count-waiting" data-count="waiting" title="Leads waiting on this node">
           {fmtNum(waiting)} waiting
         </span>
+        {blocked > 0 && (
+          <span className="count-blocked" data-count="blocked" title="Of the waiting leads: held by calling hours or a contact cap">
+            {fmtNum(blocked)} blocked
+          </span>
+        )}
         {stalled > 0 && (
           <span className="count-stalled" data-count="stalled" title="Stalled: no edge applies to these leads' outcome">
             ⚠ {fmtNum(stalled)} stalled

@@ -101,6 +101,11 @@ export function LeadTable({ workflowId, nodes }: { workflowId: string; nodes: Wf
                     <td>
                       <StatusBadge status={l.status} />
                       {l.stalled && <span className="badge badge-stalled">stalled</span>}
+                      {l.drop_reason && (
+                        <span className="badge" title="The compliance rule that dropped this lead">
+                          {l.drop_reason}
+                        </span>
+                      )}
                     </td>
                     <td>{l.current_node_id ? byId.get(l.current_node_id)?.label ?? l.current_node_id : '—'}</td>
                     <td>{fmtTime(l.next_action_at)}</td>

@@ -2,6 +2,17 @@ import { api, fmtTime, qs, type Call, type LeadHistory, type Page } from '../api
 import { Empty, ErrorBox, Loading, PageTitle, StatusBadge, useLoad, usePolling } from '../common';
 import { Link } from '../router';
 import { TYPE_NAMES } from '../graph/NodeCard';
+import { DropReason, WhyNotNow, mayBeHeld } from './WhyNotNow';
+
+// execution.waiting_for in words; "none" (a lead that waits for nothing) says nothing.
+const WAITING_FOR: Record<string, string> = {
+  delay: 'a delay',
+  call: 'a call',
+  call_detached: 'a call',
+  http: 'an HTTP answer',
+  window: 'calling hours',
+  contact_cap: 'a contact cap',
+};
 
 function duration(from: string, to: string | null) {
   if (!to) return null;
@@ -61,12 +72,20 @@ export function LeadTimeline({ workflowId, leadId }: { workflowId: string; leadI
         <dt>Now</dt>
         <dd>
           {history.execution.status}
-          {(history.execution as { waiting_for?: unknown }).waiting_for
-            ? ` · waiting for ${String((history.execution as { waiting_for?: unknown }).waiting_for)}`
+          {history.execution.waiting_for && history.execution.waiting_for !== 'none'
+            ? ` · waiting for ${WAITING_FOR[history.execution.waiting_for] ?? history.execution.waiting_for}`
             : ''}
           {history.execution.next_action_at ? ` · next action ${fmtTime(history.execution.next_action_at)}` : ''}
         </dd>
       </dl>
+      <DropReason history={history} />
+      {mayBeHeld(history) && (
+        <WhyNotNow
+          workflowId={workflowId}
+          leadId={leadId}
+          version={`${lead.updated_at}|${history.execution.next_action_at}|${history.execution.waiting_for}`}
+        />
+      )}
       <h2>Timeline</h2>
       {history.history.length === 0 ? (
         <Empty>

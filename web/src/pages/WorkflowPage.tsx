@@ -3,6 +3,7 @@ import { api, fmtNum, type GraphResponse, type WfEdge, type WfNode, type Workflo
 import { ErrorBox, Loading, PageTitle, StatusBadge, usePolling } from '../common';
 import { Link, navigate } from '../router';
 import { GraphEditor } from '../graph/GraphEditor';
+import { BlockedCounts } from './BlockedCounts';
 import { LeadTable } from './LeadTable';
 import { LeadUpload } from './LeadUpload';
 import { WorkflowSettings } from './WorkflowSettings';
@@ -164,6 +165,7 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
           </li>
         ))}
       </ul>
+      <BlockedCounts workflowId={id} counts={graph.blocked_counts} />
       <nav className="tabs" aria-label="Workflow views">
         {tabs.map((t) => (
           <Link key={t.key} to={`/workflows/${id}${t.key === 'graph' ? '' : `/${t.key}`}`} aria-current={tab === t.key ? 'page' : undefined}>
