@@ -172,7 +172,8 @@ Fixture setup(const std::string& url, Shape shape, long leads, util::Millis now)
   if (g_suppressions > 0) add_suppressions(*f.store, f.org_id, g_suppressions, now);
   if (g_caps > 0) {
     store::OrganizationPatch caps;
-    caps.settings = Json{{"contact_caps", Json::array({{{"calls", g_caps}, {"hours", 24}}})}};
+    caps.settings_changes =
+        Json{{"contact_caps", Json::array({{{"calls", g_caps}, {"hours", 24}}})}};
     f.store->update_organization(f.org_id, caps, now);
   }
   domain::Workflow w;

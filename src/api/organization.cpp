@@ -31,8 +31,9 @@ Response get_organization(const Request& request, Services& services) {
   return Response::json(200, to_json(require_organization(request, services)));
 }
 
-// A patch merges into the stored settings key by key; a key set to null is removed, so the
-// default applies again (no caps, the default opt-out rule, state rules on).
+// A patch merges into the stored settings key by key (in the store, under the row's lock); a
+// key set to null is removed, so the default applies again (no caps, the default opt-out rule,
+// state rules on).
 Response patch_organization(const Request& request, Services& services) {
   const Json body = request.json();
   FieldErrors errors;
@@ -43,21 +44,11 @@ Response patch_organization(const Request& request, Services& services) {
   store::OrganizationPatch patch;
   patch.name = read_string(body, "name", errors);
   if (patch.name) check_length(*patch.name, "name", 1, kMaxName, errors);
-  const auto current = require_organization(request, services);
   if (auto it = body.find("settings"); it != body.end()) {
     domain::ConfigProblems problems("settings");
     domain::check_organization_settings(*it, problems);
     for (auto& message : problems.take()) errors.add(std::move(message));
-    if (it->is_object()) {
-      Json merged = current.settings;
-      for (const auto& [key, value] : it->items()) {
-        if (value.is_null())
-          merged.erase(key);
-        else
-          merged[key] = value;
-      }
-      patch.settings = std::move(merged);
-    }
+    if (it->is_object()) patch.settings_changes = *it;
   }
   errors.throw_if_any();
   auto updated = services.store.update_organization(request.org_id, patch, services.clock.now());

@@ -37,7 +37,9 @@ struct Organization {
 // A change to an organization; absent fields stay as they are.
 struct OrganizationPatch {
   std::optional<std::string> name;
-  std::optional<Json> settings;  // the whole new settings object
+  // Keys to set in the settings, merged into the stored object under the row's lock (so two
+  // patches of different keys both land); a key set to null is removed.
+  std::optional<Json> settings_changes;
 };
 
 struct ApiKey {

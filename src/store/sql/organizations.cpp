@@ -53,8 +53,15 @@ std::optional<Organization> SqlStore::update_organization(std::string_view org_i
         throw ConflictError("Another organization is named \"" + *patch.name + "\"");
       conn->prepare(kSetName).bind(1, *patch.name).bind(2, org_id).exec();
     }
-    if (patch.settings) {
-      conn->prepare(kSetSettings).bind(1, patch.settings->dump()).bind(2, org_id).exec();
+    if (patch.settings_changes) {
+      Json settings = find_in(*conn, org_id)->settings;
+      for (const auto& [key, value] : patch.settings_changes->items()) {
+        if (value.is_null())
+          settings.erase(key);
+        else
+          settings[key] = value;
+      }
+      conn->prepare(kSetSettings).bind(1, settings.dump()).bind(2, org_id).exec();
       conn->prepare(kWakeWaiting).bind(1, now).bind(2, org_id).exec();
     }
     conn->prepare(kTouch).bind(1, now).bind(2, org_id).exec();
