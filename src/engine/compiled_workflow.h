@@ -4,9 +4,11 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "domain/consent.h"
 #include "domain/graph_index.h"
+#include "domain/lead.h"
 #include "domain/node_config.h"
 #include "util/json.h"
 
@@ -27,6 +29,18 @@ struct CompiledWorkflow {
   // The calling window of each VOICE_CALL and SMS node (nullopt: switched off).
   std::unordered_map<std::string, std::optional<domain::CallingWindow>> windows;
   std::optional<domain::ConsentLevel> required_consent;  // settings.require_consent
+
+  // Whether the lead's next step may place a call: its node is a VOICE_CALL it has not
+  // placed yet, or the step leaves its node (a call's result, an answer, a delay's end) along
+  // edges that reach one through nodes that do not wait (a TIME node ends the search). Lets
+  // the engine skip reading, and locking, the calls of numbers no step calls; a step that
+  // calls anyway defers the call to the next batch (Executor), so a wrong "no" costs a batch.
+  bool may_place_call(const domain::Lead& lead) const;
+
+ private:
+  // Nodes where a lead may place a call without waiting: VOICE_CALL nodes, and nodes that do
+  // not wait and have an edge to one of these.
+  std::unordered_set<std::string> calls_at_once_;
 };
 
 using CompiledWorkflowPtr = std::shared_ptr<const CompiledWorkflow>;

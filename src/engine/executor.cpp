@@ -311,6 +311,12 @@ class LeadStep {
     const auto caps =
         domain::applicable_contact_caps(wf_.settings, org_settings(), lead_.phone_number);
     if (caps.empty()) return true;
+    // The scheduler judged this step would place no call (CompiledWorkflow::may_place_call)
+    // and read no calls: count them in the next batch rather than guess.
+    if (!due_.contacts_read) {
+      wait(WaitKind::kContactCap, now_);
+      return false;
+    }
     std::vector<util::Millis> contacts = due_.contacts;
     for (const auto& call : writes_.new_calls)
       if (call.to_phone_number == lead_.phone_number && call.org_id == lead_.org_id)

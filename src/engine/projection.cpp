@@ -52,6 +52,7 @@ Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& wo
       due.suppression = input.suppression;
     due.org_settings = input.org_settings;
     due.contacts = contacts;
+    due.contacts_read = true;
     store::StepWrites writes;
     std::vector<HttpJob> jobs;
     executor.step(due, workflow, at, writes, jobs);

@@ -121,10 +121,12 @@ struct DueLead {
   // The times of earlier calls to the lead's number in its organization, within the window
   // the engine asked for (ContactLookback); empty when none or not asked.
   std::vector<util::Millis> contacts = {};
+  bool contacts_read = false;  // whether `contacts` was read (asked for), even if empty
 };
 
 // How far back the calls to a claimed lead's number matter to its step (the longest contact
-// cap on it, in milliseconds; 0: none, its calls need not be read).
+// cap on it, in milliseconds; 0: none, or its step will not place a call: its calls need not
+// be read, nor on PostgreSQL its number locked).
 using ContactLookback = std::function<util::Millis(const DueLead&)>;
 
 // Everything one batch of steps writes; applied in the transaction that claimed the batch.

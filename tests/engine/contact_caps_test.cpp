@@ -191,6 +191,30 @@ TEST_F(ContactCaps, ACapThatLiftsOutsideTheWindowWaitsForItsOpening) {
   EXPECT_EQ(calls_of(held).size(), 1u);
 }
 
+TEST_F(ContactCaps, ACallStraightAfterAnotherCallsResultIsCappedToo) {
+  set_org_settings({{"contact_caps", Json::array({{{"calls", 1}, {"hours", 24}}})}});
+  // call -(NO_ANSWER)-> call again at once: the second call comes in the step that records
+  // the first one's result, so that step must count the number's calls too.
+  auto res = api().post("/v1/workflows",
+                        {{"title", "Twice"}, {"settings", {{"calling_window", nullptr}}}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  const std::string wf = res.json()["id"];
+  const auto first = create_node(wf, "VOICE_CALL", call_config());
+  const auto again = create_node(wf, "VOICE_CALL", call_config());
+  create_edge(wf, first, again, "NO_ANSWER");
+  create_edge(wf, first, create_node(wf, "CONVERTED"), "COMPLETED");
+  create_edge(wf, again, create_node(wf, "DROPPED"));
+  activate(wf);
+  const auto id = enroll(wf, {{"sim_outcomes", "NO_ANSWER"}}, kCalifornia);
+  settle();
+  advance(minutes(5));  // the first call has ended
+  EXPECT_EQ(calls_of(id).size(), 1u);
+  EXPECT_EQ(waiting_for(wf, id), "contact_cap");
+  EXPECT_EQ(lead(wf, id)["current_node_id"], again);
+  advance(hours(24));
+  EXPECT_EQ(calls_of(id).size(), 2u);
+}
+
 TEST_F(ContactCaps, OrganizationSettingsAreCheckedAndBadOnesChangeNothing) {
   set_org_settings({{"contact_caps", Json::array({{{"calls", 3}, {"hours", 24}}})}});
   for (const Json& bad :

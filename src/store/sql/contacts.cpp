@@ -91,9 +91,12 @@ void attach_contacts(Connection& conn, std::vector<DueLead>& batch, const Contac
                .bind(1, phones.dump())
                .bind(2, now - longest);
   while (s.step()) found[{s.text(0), s.text(1)}].push_back(s.integer(2));
-  for (auto& due : batch)
+  for (auto& due : batch) {
+    if (!numbers.contains({due.lead.phone_number, due.lead.org_id})) continue;
+    due.contacts_read = true;
     if (auto it = found.find({due.lead.phone_number, due.lead.org_id}); it != found.end())
       due.contacts = it->second;
+  }
 }
 
 std::vector<util::Millis> contact_times(Connection& conn, std::string_view org_id,
