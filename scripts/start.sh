@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh build
+LEADLINE_TARGETS=leadline scripts/build.sh build
 exec build/leadline serve "$@"

@@ -21,7 +21,7 @@ Json iso_or_null(const std::optional<util::Millis>& at) {
   return at ? Json(util::format_iso(*at)) : Json(nullptr);
 }
 
-const util::Millis kLongestCapMillis = util::Millis{domain::kMaxCapHours} * 3'600'000;
+constexpr util::Millis kDayMillis = 24 * 3'600'000;
 
 // The number's state rule, caps and earlier calls, from the organization's settings and the
 // workflow's (`workflow_settings`, an empty object for none).
@@ -31,7 +31,7 @@ void add_number_rules(const Request& request, Services& services, const Json& wo
   const Json org_settings = org ? org->settings : Json::object();
   rules.state = domain::applicable_state_rule(workflow_settings, org_settings, phone);
   rules.caps = domain::applicable_contact_caps(workflow_settings, org_settings, phone);
-  rules.contacts = services.store.contact_times(request.org_id, phone, now - kLongestCapMillis);
+  rules.contacts = services.store.contact_times(request.org_id, phone, now - domain::kMaxCapMillis);
 }
 
 Response answer(const domain::Eligibility& result, const std::optional<domain::Suppression>& entry,
@@ -104,7 +104,7 @@ Response number_eligibility(const Request& request, Services& services) {
                  {"workflow_id", workflow_id.empty() ? Json(nullptr) : Json(workflow_id)},
                  {"calls_in_last_24_hours",
                   std::count_if(rules.contacts.begin(), rules.contacts.end(),
-                                [&](util::Millis at) { return at > now - 24 * 3'600'000; })}});
+                                [&](util::Millis at) { return at > now - kDayMillis; })}});
 }
 }  // namespace
 

@@ -52,9 +52,8 @@ Response lead_projection(const Request& request, Services& services) {
   input.call_millis = services.projected_call_millis;
   if (auto org = services.store.find_organization(request.org_id))
     input.org_settings = std::make_shared<const Json>(std::move(org->settings));
-  input.contacts =
-      services.store.contact_times(request.org_id, lead.phone_number,
-                                   input.now - util::Millis{domain::kMaxCapHours} * 3'600'000);
+  input.contacts = services.store.contact_times(request.org_id, lead.phone_number,
+                                                input.now - domain::kMaxCapMillis);
   const engine::CompiledWorkflow compiled(
       workflow.id, workflow.version, services.store.load_graph(workflow.id), workflow.settings);
   const auto projection = engine::project_lead(input, compiled);

@@ -16,6 +16,7 @@ namespace leadline::domain {
 
 // 30 days: how far back the engine reads earlier contacts, so no window may be longer.
 inline constexpr int kMaxCapHours = 720;
+inline constexpr util::Millis kMaxCapMillis = util::Millis{kMaxCapHours} * 3'600'000;
 
 // The most calls to one number per rolling window ("3 calls per 24 hours").
 struct ContactCap {

@@ -230,7 +230,7 @@ class LeadStep {
     writes_.finished_calls.push_back(call);
     // Recorded here, so its opt-out is added in the same transaction (a provider's report
     // adds it in record_call_report).
-    const auto rule = domain::applicable_opt_out_rule(wf_.settings, org_settings());
+    const auto rule = domain::applicable_opt_out_rule(wf_.settings, due_.organization_settings());
     if (domain::asked_not_to_be_called(rule, call.postcall_analysis, call.end_reason))
       writes_.suppressions.push_back(domain::opt_out_entry(call, now_));
     return true;
@@ -285,8 +285,8 @@ class LeadStep {
     auto it = wf_.windows.find(node.id);
     const domain::CallingWindow* window =
         it != wf_.windows.end() && it->second ? &*it->second : nullptr;
-    const domain::StateRule* state =
-        domain::applicable_state_rule(wf_.settings, org_settings(), lead_.phone_number);
+    const domain::StateRule* state = domain::applicable_state_rule(
+        wf_.settings, due_.organization_settings(), lead_.phone_number);
     if (!window && !state) return true;
     const auto& lead_zone_info = lead_zone();
     const auto opening = domain::next_opening_in_both(window, state ? &state->hours : nullptr,
@@ -308,8 +308,8 @@ class LeadStep {
   // state's) has room for one more call now, counting the calls read with the batch and those
   // this batch placed; otherwise the lead waits until the cap that holds longest has room.
   bool cap_allows(const Node& node) {
-    const auto caps =
-        domain::applicable_contact_caps(wf_.settings, org_settings(), lead_.phone_number);
+    const auto caps = domain::applicable_contact_caps(wf_.settings, due_.organization_settings(),
+                                                      lead_.phone_number);
     if (caps.empty()) return true;
     // The scheduler judged this step would place no call (CompiledWorkflow::may_place_call)
     // and read no calls: count them in the next batch rather than guess.
@@ -327,11 +327,6 @@ class LeadStep {
             domain::cap_wait_reason(*held, lead_zone().zone));
     wait(WaitKind::kContactCap, held->until);
     return false;
-  }
-
-  const Json& org_settings() const {
-    static const Json kNone = Json::object();
-    return due_.org_settings ? *due_.org_settings : kNone;
   }
 
   const domain::LeadTimezone& lead_zone() {

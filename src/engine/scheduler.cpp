@@ -84,12 +84,10 @@ std::size_t Scheduler::run_batch(util::Millis now) {
         [&](const store::DueLead& due) {
           // The calls its step may count: within the longest contact cap on its number, if
           // the step may place a call at all.
-          static const Json kNoSettings = Json::object();
           const CompiledWorkflow& workflow = workflow_for(due);
           if (!workflow.may_place_call(due.lead)) return util::Millis{0};
           return domain::longest_cap_window(domain::applicable_contact_caps(
-              workflow.settings, due.org_settings ? *due.org_settings : kNoSettings,
-              due.lead.phone_number));
+              workflow.settings, due.organization_settings(), due.lead.phone_number));
         });
   } catch (const std::exception& e) {
     ++failures_;

@@ -118,6 +118,11 @@ struct DueLead {
   std::optional<domain::Suppression> suppression = std::nullopt;
   // Its organization's settings (never null once claimed; shared by the batch's leads).
   std::shared_ptr<const Json> org_settings = nullptr;
+  // org_settings, or no settings (an empty object) while they are not read yet.
+  const Json& organization_settings() const {
+    static const Json kNone = Json::object();
+    return org_settings ? *org_settings : kNone;
+  }
   // The times of earlier calls to the lead's number in its organization, within the window
   // the engine asked for (ContactLookback); empty when none or not asked.
   std::vector<util::Millis> contacts = {};
