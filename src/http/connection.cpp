@@ -66,6 +66,7 @@ void Connection::run() {
     auto refused = self->context_->counter.open(self->client_address_);
     if (refused) {
       self->linger_ = true;
+      self->context_->dispatcher.count_rejection(RequestMetrics::Rejection::kTooManyConnections);
       return self->send(Dispatcher::error_response(503, *refused, 11));
     }
     self->counted_ = true;
@@ -90,12 +91,15 @@ bool Connection::handle_read_error(beast::error_code ec) {
     do_close();
   } else if (ec == bhttp::error::body_limit) {
     linger_ = true;
+    context_->dispatcher.count_rejection(RequestMetrics::Rejection::kBodyTooLarge);
     send(Dispatcher::error_response(413, "Request body is too large", 11));
   } else if (ec == bhttp::error::header_limit) {
     linger_ = true;
+    context_->dispatcher.count_rejection(RequestMetrics::Rejection::kHeadersTooLarge);
     send(Dispatcher::error_response(400, "Request headers are too large", 11));
   } else if (is_http_parse_error(ec) && ec != bhttp::error::partial_message) {
     linger_ = true;
+    context_->dispatcher.count_rejection(RequestMetrics::Rejection::kMalformed);
     send(Dispatcher::error_response(400, "Malformed HTTP request", 11));
   } else if (ec != beast::error::timeout && ec != net::error::operation_aborted) {
     // Resets, a client gone mid-message: nobody to answer. Dropping the last reference

@@ -59,6 +59,10 @@ class Dispatcher {
   // An error-shaped answer for failures found before a request could be dispatched
   // (malformed HTTP, body over the limit); it asks the client to close the connection.
   static BeastResponse error_response(int status, std::string_view message, unsigned version);
+  // Counts such a refusal in the request metrics (when there are any).
+  void count_rejection(RequestMetrics::Rejection why) const {
+    if (metrics_) metrics_->reject(why);
+  }
 
  private:
   void route(const BeastHeader& header, Admission& admission) const;

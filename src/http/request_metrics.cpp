@@ -23,6 +23,10 @@ void RequestMetrics::observe(std::size_t route_index, int status, double seconds
   slot.latency.observe(seconds);
 }
 
+void RequestMetrics::reject(Rejection why) {
+  rejected_[static_cast<std::size_t>(why)].fetch_add(1, std::memory_order_relaxed);
+}
+
 void RequestMetrics::write(util::MetricsWriter& out) const {
   constexpr std::string_view kRequests = "leadline_http_requests_total";
   constexpr std::string_view kDuration = "leadline_http_request_duration_seconds";
@@ -47,6 +51,14 @@ void RequestMetrics::write(util::MetricsWriter& out) const {
     if (total == 0) continue;
     out.histogram(kDuration, {{"method", slot->method}, {"route", slot->route}}, slot->latency);
   }
+  constexpr std::string_view kRejected = "leadline_http_rejected_total";
+  out.family(kRejected, "counter",
+             "Requests refused before routing (answered 503, 413 or 400), by reason.");
+  static constexpr std::array<std::string_view, kRejections> kReasons = {
+      "too_many_connections", "body_too_large", "headers_too_large", "malformed"};
+  for (std::size_t i = 0; i < kRejections; ++i)
+    out.sample(kRejected, {{"reason", std::string(kReasons[i])}},
+               static_cast<double>(rejected_[i].load(std::memory_order_relaxed)));
 }
 
 }  // namespace leadline::http

@@ -24,10 +24,17 @@ class RequestMetrics {
   std::size_t fallback_index() const { return slots_.size() - 2; }
   std::size_t unmatched_index() const { return slots_.size() - 1; }
 
-  // leadline_http_requests_total and leadline_http_request_duration_seconds.
+  // Requests the connection layer refused before any route saw them.
+  enum class Rejection { kTooManyConnections, kBodyTooLarge, kHeadersTooLarge, kMalformed };
+  void reject(Rejection why);
+
+  // leadline_http_requests_total, leadline_http_request_duration_seconds and
+  // leadline_http_rejected_total.
   void write(util::MetricsWriter& out) const;
 
  private:
+  static constexpr std::size_t kRejections = 4;
+  std::array<std::atomic<std::uint64_t>, kRejections> rejected_{};
   static constexpr int kFirstStatus = 100;
   static constexpr int kStatuses = 500;  // 100..599
   struct Slot {

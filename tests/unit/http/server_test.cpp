@@ -12,6 +12,8 @@
 #include <boost/beast/http.hpp>
 
 #include "http/errors.h"
+#include "http/request_metrics.h"
+#include "util/metrics.h"
 
 namespace leadline::http {
 namespace {
@@ -369,6 +371,55 @@ TEST_F(ServerTest, CapsConnectionsPerAddress) {
     if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(status, 200);
+}
+
+TEST_F(ServerTest, RefusalsBeforeRoutingAreCountedByReason) {
+  auto metrics = std::make_shared<RequestMetrics>(Router{});
+  ServerOptions options;
+  options.metrics = metrics;
+  options.body_limit = 1024;
+  options.max_connections_per_address = 1;
+  start(options);
+  auto rejected = [&](const std::string& reason) {
+    util::MetricsWriter out;
+    metrics->write(out);
+    const std::string series = "leadline_http_rejected_total{reason=\"" + reason + "\"} ";
+    const auto at = out.text().find(series);
+    if (at == std::string::npos) return -1;
+    return std::stoi(out.text().substr(at + series.size()));
+  };
+  {
+    Client held(server_->port());
+    EXPECT_EQ(held.send(bhttp::verb::get, "/health", "", "").result_int(), 200);
+    Client refused(server_->port());
+    EXPECT_EQ(refused.read().result_int(), 503);
+  }
+  // Each on a connection of its own, once the server has seen the last one close.
+  auto answer_to = [&](const std::string& raw) {
+    for (int i = 0; i < 200; ++i) {
+      try {
+        Client client(server_->port());
+        client.write_raw(raw);
+        const int status = client.read().result_int();
+        if (status != 503) return status;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return 0;
+  };
+  EXPECT_EQ(answer_to("POST /v1/things HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k1:s1\r\n"
+                      "Content-Type: application/json\r\nContent-Length: 2048\r\n\r\n" +
+                      std::string(2048, ' ')),
+            413);
+  EXPECT_EQ(answer_to("GET /health HTTP/1.1\r\nBad Header Without Colon\r\n\r\n"), 400);
+  EXPECT_EQ(answer_to("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') +
+                      "\r\n\r\n"),
+            400);
+  EXPECT_GE(rejected("too_many_connections"), 1);
+  EXPECT_EQ(rejected("body_too_large"), 1);
+  EXPECT_EQ(rejected("malformed"), 1);
+  EXPECT_EQ(rejected("headers_too_large"), 1);
 }
 
 TEST_F(ServerTest, NoRateLimitHeadersWhenDisabled) {
