@@ -1,6 +1,7 @@
 // Outbound webhooks end to end (spec §7): events written by the engine and the lifecycle,
 // delivered by the WebhookDeliverer to a real HTTP receiver on loopback, signed, in order
 // per lead, retried with backoff, and given up after 24 hours.
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -431,6 +432,54 @@ TEST_F(WebhooksTest, ASlowReceiverOfOneOrganizationDoesNotHoldUpAnother) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
   EXPECT_LT(slow.request_count(), 13u);  // Acme's backlog is still being worked through
   deliverer.stop();
+}
+
+TEST_F(WebhooksTest, OneOrganizationsBurstDoesNotHoldBackAnothersDeliveries) {
+  const Json completed = Json::array({"workflow.lead.completed"});
+  const std::string acme_hook = create_webhook(peer_.url(), completed);
+  auto acme = create_workflow("Burst");
+  create_node(acme, "CONVERTED");
+  activate(acme);
+  Json leads = Json::array();
+  for (int i = 0; i < 600; ++i)
+    leads.push_back({{"phone_number", "+1415555" + std::to_string(2000 + i)}});
+  ASSERT_EQ(api().post("/v1/workflows/" + acme + "/leads", {{"leads", leads}}).status, 201);
+  settle();
+  ASSERT_EQ(pending(acme_hook), 600);
+  // Beta's three events come due a second after Acme's six hundred.
+  clock_->advance(std::chrono::seconds(1));
+  HttpClient beta(port_, new_org_key("Beta"));
+  const std::string beta_hook =
+      beta.post("/v1/user-webhooks",
+                {{"url", peer_.url()}, {"events", completed}, {"secret", kSecret}})
+          .json()
+          .value("id", "");
+  auto wf = beta.post("/v1/workflows", {{"title", "Beta"}}).json().value("id", "");
+  beta.post("/v1/workflows/" + wf + "/nodes", {{"node_type", "CONVERTED"}});
+  ASSERT_EQ(beta.post("/v1/workflows/" + wf + "/activate").status, 200);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(beta.post("/v1/workflows/" + wf + "/leads",
+                        {{"phone_number", "+1415555" + std::to_string(3000 + i)}})
+                  .status,
+              201);
+  settle();
+
+  // One batch of 256 takes all three of Beta's; the rest is Acme's, oldest first.
+  auto& store = app_->store();
+  const auto batch = store.claim_deliveries(clock_->now(), 256, "owner-a", 60'000);
+  ASSERT_EQ(batch.size(), 256u);
+  const auto of = [](const std::vector<store::ClaimedDelivery>& claimed, const std::string& id) {
+    return std::count_if(claimed.begin(), claimed.end(),
+                         [&](const auto& c) { return c.delivery.webhook_id == id; });
+  };
+  EXPECT_EQ(of(batch, beta_hook), 3);
+  EXPECT_EQ(of(batch, acme_hook), 253);
+  // With Beta served, Acme alone has the next batches whole, in due order.
+  const auto next = store.claim_deliveries(clock_->now(), 256, "owner-a", 60'000);
+  EXPECT_EQ(of(next, acme_hook), 256);
+  for (size_t i = 1; i < next.size(); ++i)
+    EXPECT_LE(next[i - 1].delivery.next_attempt_at, next[i].delivery.next_attempt_at);
+  EXPECT_EQ(store.claim_deliveries(clock_->now(), 256, "owner-a", 60'000).size(), 91u);
 }
 
 TEST_F(WebhooksTest, AReceiverAnsweringBytesThatAreNotUtf8IsRecordedAndRetried) {

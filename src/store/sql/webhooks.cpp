@@ -6,7 +6,11 @@
 // LOCKED and writes a lease (owner, until) before it commits, so no other process takes them
 // while the lease runs, and a process that dies mid-delivery leaves them to be claimed again
 // once the lease expires. Results are recorded only by the lease's owner.
+#include <algorithm>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
@@ -41,20 +45,33 @@ constexpr std::string_view kDeliveryColumns =
     "e.payload";
 constexpr int kDeliveryColumnCount = 13;
 // Due, not leased (or the lease expired), of an active webhook, and no earlier delivery of
-// the same webhook and lead still pending.
-const SqlText kClaim([](const Dialect& d) {
+// the same webhook and lead still pending; `which` picks the webhooks (its parameters come
+// first), the parameters after it are now, now and the limit.
+std::string claim_sql(const Dialect& d, std::string_view which) {
   return "SELECT " + std::string(kDeliveryColumns) +
          ", w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-         "JOIN webhook_events e ON e.id = d.event_id "
-         "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
+         "JOIN webhook_events e ON e.id = d.event_id WHERE " +
+         std::string(which) +
+         " AND d.status = 'pending' AND d.next_attempt_at <= ? "
          "AND (d.lease_until IS NULL OR d.lease_until <= ?) AND w.is_active = 1 "
-         "AND (d.webhook_id IN (" +
-         d.json_strings("?") +
-         ")) = (? = 1) "
          "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id "
          "AND p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq) "
          "ORDER BY d.next_attempt_at, d.seq LIMIT ?" +
          d.for_update_skip_locked("d");
+}
+// Parameters: the scope's webhook ids (JSON) and whether only those.
+const SqlText kClaim([](const Dialect& d) {
+  return claim_sql(d, "(d.webhook_id IN (" + d.json_strings("?") + ")) = (? = 1)");
+});
+const SqlText kClaimOfWebhook([](const Dialect& d) { return claim_sql(d, "d.webhook_id = ?"); });
+// The webhooks of the scope with a claimable delivery, and when the oldest came due (NULL:
+// none). One probe of webhook_deliveries_pending per webhook.
+const SqlText kDueWebhooks([](const Dialect& d) {
+  return "SELECT w.id, w.org_id, (SELECT d.next_attempt_at FROM webhook_deliveries d "
+         "WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= ? "
+         "AND (d.lease_until IS NULL OR d.lease_until <= ?) ORDER BY d.next_attempt_at LIMIT 1) "
+         "FROM webhooks w WHERE w.is_active = 1 AND (w.id IN (" +
+         d.json_strings("?") + ")) = (? = 1)";
 });
 constexpr std::string_view kLease =
     "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?";
@@ -67,6 +84,44 @@ constexpr std::string_view kNextDelivery =
     "SELECT min(CASE WHEN d.lease_until > d.next_attempt_at THEN d.lease_until "
     "ELSE d.next_attempt_at END) FROM webhook_deliveries d JOIN webhooks w "
     "ON w.id = d.webhook_id WHERE d.status = 'pending' AND w.is_active = 1";
+
+// How many deliveries of each webhook a batch of `limit` takes first: nothing when at most
+// one organization has claimable deliveries (the batch then goes in due order); otherwise
+// limit / organizations for each (at least one), split evenly among its webhooks, in the
+// order the organizations' oldest claimable deliveries came due.
+std::vector<std::pair<std::string, size_t>> fair_shares(Connection& conn, util::Millis now,
+                                                        const std::string& scope_ids,
+                                                        bool only_these, size_t limit) {
+  struct Waiting {
+    util::Millis oldest = 0;
+    std::vector<std::string> webhooks;
+  };
+  std::map<std::string, Waiting> by_org;
+  {
+    auto s = conn.prepare(kDueWebhooks(conn.dialect()))
+                 .bind(1, now)
+                 .bind(2, now)
+                 .bind(3, scope_ids)
+                 .bind(4, only_these ? 1 : 0);
+    while (s.step()) {
+      if (s.is_null(2)) continue;
+      auto it = by_org.try_emplace(s.text(1), Waiting{s.integer(2), {}}).first;
+      it->second.oldest = std::min(it->second.oldest, s.integer(2));
+      it->second.webhooks.push_back(s.text(0));
+    }
+  }
+  std::vector<std::pair<std::string, size_t>> shares;
+  if (by_org.size() < 2) return shares;
+  std::vector<const Waiting*> orgs;
+  for (const auto& [org, waiting] : by_org) orgs.push_back(&waiting);
+  std::stable_sort(orgs.begin(), orgs.end(),
+                   [](const Waiting* a, const Waiting* b) { return a->oldest < b->oldest; });
+  const size_t org_share = std::max<size_t>(1, limit / orgs.size());
+  for (const Waiting* org : orgs)
+    for (const auto& webhook : org->webhooks)
+      shares.emplace_back(webhook, std::max<size_t>(1, org_share / org->webhooks.size()));
+  return shares;
+}
 
 Webhook read_webhook(const Statement& s) {
   Webhook w;
@@ -235,25 +290,45 @@ std::vector<ClaimedDelivery> SqlStore::claim_deliveries(util::Millis now, size_t
                                                         util::Millis lease_millis,
                                                         const WebhookScope& scope) {
   auto conn = pool_.acquire();
+  const std::string scope_ids = Json(scope.webhook_ids).dump();
   return in_transaction(*conn, [&] {
     std::vector<ClaimedDelivery> claimed;
-    {
-      auto s = conn->prepare(kClaim(conn->dialect()))
-                   .bind(1, now)
-                   .bind(2, now)
-                   .bind(3, Json(scope.webhook_ids).dump())
-                   .bind(4, scope.only_these ? 1 : 0)
-                   .bind(5, static_cast<std::int64_t>(limit));
+    // Claims and leases at once, so the claims after it in this transaction pass them by.
+    auto take = [&](Statement& s) {
+      const size_t first = claimed.size();
       while (s.step())
         claimed.push_back(
             {read_delivery(s), s.text(kDeliveryColumnCount), s.text(kDeliveryColumnCount + 1)});
+      for (size_t i = first; i < claimed.size(); ++i)
+        conn->prepare(kLease)
+            .bind(1, owner)
+            .bind(2, now + lease_millis)
+            .bind(3, claimed[i].delivery.id)
+            .exec();
+    };
+    // With several organizations waiting, each first takes an equal share of the batch,
+    // oldest waiting first, split among its webhooks: one organization's burst of a million
+    // events does not hold back another's next delivery for the minutes it takes to send.
+    const auto shares = fair_shares(*conn, now, scope_ids, scope.only_these, limit);
+    for (const auto& [webhook_id, share] : shares) {
+      if (claimed.size() >= limit) break;
+      auto s = conn->prepare(kClaimOfWebhook(conn->dialect()))
+                   .bind(1, webhook_id)
+                   .bind(2, now)
+                   .bind(3, now)
+                   .bind(4, static_cast<std::int64_t>(std::min(share, limit - claimed.size())));
+      take(s);
     }
-    for (const auto& c : claimed)
-      conn->prepare(kLease)
-          .bind(1, owner)
-          .bind(2, now + lease_millis)
-          .bind(3, c.delivery.id)
-          .exec();
+    // The rest of the batch in due order, whoever it belongs to.
+    if (claimed.size() < limit) {
+      auto s = conn->prepare(kClaim(conn->dialect()))
+                   .bind(1, scope_ids)
+                   .bind(2, scope.only_these ? 1 : 0)
+                   .bind(3, now)
+                   .bind(4, now)
+                   .bind(5, static_cast<std::int64_t>(limit - claimed.size()));
+      take(s);
+    }
     return claimed;
   });
 }
