@@ -7,6 +7,7 @@
 
 #include "api/input.h"
 #include "api/routes.h"
+#include "domain/render.h"
 #include "http/errors.h"
 #include "util/crypto.h"
 #include "util/ids.h"
@@ -24,7 +25,7 @@ Json to_json(const store::ApiKey& key) {
   j["id"] = key.id;
   j["name"] = key.name;
   j["created_at"] = util::format_iso(key.created_at);
-  j["revoked_at"] = key.revoked_at ? Json(util::format_iso(*key.revoked_at)) : Json(nullptr);
+  j["revoked_at"] = domain::iso_or_null(key.revoked_at);
   return j;
 }
 

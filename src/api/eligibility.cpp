@@ -9,6 +9,7 @@
 #include "api/input.h"
 #include "api/routes.h"
 #include "domain/call_policy.h"
+#include "domain/render.h"
 #include "http/errors.h"
 #include "util/phone.h"
 
@@ -17,9 +18,7 @@ namespace {
 using http::Request;
 using http::Response;
 
-Json iso_or_null(const std::optional<util::Millis>& at) {
-  return at ? Json(util::format_iso(*at)) : Json(nullptr);
-}
+using domain::iso_or_null;
 
 constexpr util::Millis kDayMillis = 24 * 3'600'000;
 

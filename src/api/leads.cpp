@@ -7,6 +7,7 @@
 #include "api/lead_input.h"
 #include "api/render.h"
 #include "api/routes.h"
+#include "domain/render.h"
 #include "http/errors.h"
 
 namespace leadline::api {
@@ -217,9 +218,8 @@ Response lead_history(const Request& request, Services& services) {
   Json execution = {
       {"current_node_id", lead.current_node_id ? Json(*lead.current_node_id) : Json(nullptr)},
       {"status", to_string(lead.status)},
-      {"entered_at", lead.entered_at ? Json(util::format_iso(*lead.entered_at)) : Json(nullptr)},
-      {"next_action_at",
-       lead.next_action_at ? Json(util::format_iso(*lead.next_action_at)) : Json(nullptr)},
+      {"entered_at", domain::iso_or_null(lead.entered_at)},
+      {"next_action_at", domain::iso_or_null(lead.next_action_at)},
       // delay, call, http, window (a calling window's opening) or none.
       {"waiting_for", to_string(lead.wait_kind)}};
   return Response::json(200, {{"lead", to_json(lead, workflow.settings)},

@@ -33,15 +33,8 @@ Json to_json(const domain::Edge& e) {
   return j;
 }
 
-namespace {
-template <typename T>
-Json or_null(const std::optional<T>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
-Json iso_or_null(const std::optional<util::Millis>& ms) {
-  return ms ? Json(format_iso(*ms)) : Json(nullptr);
-}
-}  // namespace
+using domain::iso_or_null;
+using domain::or_null;
 
 Json to_json(const domain::Lead& l, const Json& workflow_settings) {
   return domain::lead_json(l, workflow_settings);

@@ -6,6 +6,7 @@
 #include "api/input.h"
 #include "api/lead_input.h"
 #include "api/routes.h"
+#include "domain/render.h"
 #include "http/errors.h"
 #include "util/ids.h"
 #include "util/phone.h"
@@ -26,7 +27,7 @@ Json to_json(const Suppression& e) {
           {"reason", e.reason ? Json(*e.reason) : Json(nullptr)},
           {"source", to_string(e.source)},
           {"workflow_id", e.workflow_id ? Json(*e.workflow_id) : Json(nullptr)},
-          {"expires_at", e.expires_at ? Json(util::format_iso(*e.expires_at)) : Json(nullptr)},
+          {"expires_at", domain::iso_or_null(e.expires_at)},
           {"created_at", util::format_iso(e.created_at)},
           {"updated_at", util::format_iso(e.updated_at)}};
 }

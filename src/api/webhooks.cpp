@@ -4,6 +4,7 @@
 #include "api/input.h"
 #include "api/routes.h"
 #include "domain/event.h"
+#include "domain/render.h"
 #include "domain/template.h"
 #include "http/errors.h"
 #include "providers/target_check.h"
@@ -39,9 +40,6 @@ Json to_json(const Webhook& w) {
 }
 
 Json to_json(const store::WebhookDelivery& d) {
-  auto iso = [](const std::optional<util::Millis>& ms) {
-    return ms ? Json(util::format_iso(*ms)) : Json(nullptr);
-  };
   return {
       {"id", d.id},
       {"webhook_id", d.webhook_id},
@@ -52,9 +50,9 @@ Json to_json(const store::WebhookDelivery& d) {
       {"attempts", d.attempts},
       {"last_status_code", d.last_status_code ? Json(*d.last_status_code) : Json(nullptr)},
       {"last_error", d.last_error ? Json(*d.last_error) : Json(nullptr)},
-      {"next_attempt_at", iso(d.next_attempt_at)},
+      {"next_attempt_at", domain::iso_or_null(d.next_attempt_at)},
       {"created_at", util::format_iso(d.created_at)},
-      {"delivered_at", iso(d.delivered_at)},
+      {"delivered_at", domain::iso_or_null(d.delivered_at)},
       {"payload", d.payload}};
 }
 

@@ -3,17 +3,11 @@
 #include "domain/lead_timezone.h"
 
 namespace leadline::domain {
-namespace {
 using util::format_iso;
 
-template <typename T>
-Json or_null(const std::optional<T>& value) {
-  return value ? Json(*value) : Json(nullptr);
+Json iso_or_null(const std::optional<util::Millis>& at) {
+  return at ? Json(format_iso(*at)) : Json(nullptr);
 }
-Json iso_or_null(const std::optional<util::Millis>& ms) {
-  return ms ? Json(format_iso(*ms)) : Json(nullptr);
-}
-}  // namespace
 
 Json workflow_json(const Workflow& w) {
   Json j;

@@ -164,11 +164,12 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       return batch.size();
     });
   });
-  // Every few hundred batches (seconds when busy, none when idle: nothing to fold then). The
-  // batch is committed whatever happens here: a fold that fails leaves the counts right (readers
-  // sum every row), only longer, and the next one folds them.
+  // On PostgreSQL (SQLite writes the counts in place), every few hundred batches: seconds when
+  // busy, none when idle (nothing to fold then). The batch is committed whatever happens here:
+  // a fold that fails leaves the counts right (readers sum every row), only longer, and the
+  // next one folds them.
   constexpr std::uint64_t kBatchesPerFold = 256;
-  if (stepped > 0 && ++batches_since_fold_ >= kBatchesPerFold) {
+  if (pool_.dialect().postgres() && stepped > 0 && ++batches_since_fold_ >= kBatchesPerFold) {
     batches_since_fold_ = 0;
     try {
       fold_counts();

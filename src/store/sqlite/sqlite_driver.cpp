@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_driver.h"
 
+#include <mutex>
+
 #include "store/store_errors.h"
 
 namespace leadline::store::sqlite {
@@ -61,7 +63,14 @@ class SqliteStatement final : public sql::PreparedStatement {
 };
 }  // namespace
 
+// All of the process's SQLite page caches together (each connection may cache up to 64 MB,
+// and the pool holds 16): past this, SQLite recycles clean pages of any connection instead of
+// growing, so the server's memory stays level as the database grows.
+constexpr sqlite3_int64 kPageCacheBudget = 256LL << 20;
+
 Connection::Connection(const std::string& path) {
+  static std::once_flag budget_set;
+  std::call_once(budget_set, [] { sqlite3_soft_heap_limit64(kPageCacheBudget); });
   int rc =
       sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
