@@ -24,7 +24,9 @@ class CallProviderTest : public EngineTest {
     o.provider_secret = kSecret;
     o.provider_max_concurrent = max_concurrent_;
     o.call_timeout_seconds = 600;
-    o.provider_request_timeout = std::chrono::milliseconds(400);
+    // Short, so the timeout test is quick; long enough for a loaded machine (the slow reply
+    // below takes 1.5 s).
+    o.provider_request_timeout = std::chrono::milliseconds(1000);
     return o;
   }
 
