@@ -104,9 +104,12 @@ pids+=($!)
 (
   end=$((SECONDS + duration))
   while [ $SECONDS -lt $end ]; do
-    rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+    # RSS, and its parts: anonymous (the heap: what the process holds) and file-backed (the
+    # database's pages that SQLite reads through its memory map; the kernel's page cache).
+    read -r rss anon file < <(awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} /^RssFile/ {f=$2}
+      END {print r, a, f}' "/proc/$server/status")
     fds=$(ls "/proc/$server/fd" | wc -l)
-    echo "t=$SECONDS rss_kb=$rss fds=$fds enrolled=$(cat "$enrolled_file")"
+    echo "t=$SECONDS rss_kb=$rss anon_kb=$anon file_kb=$file fds=$fds enrolled=$(cat "$enrolled_file")"
     sleep 10
   done
 ) >"$work/samples" &
@@ -119,7 +122,7 @@ sleep 12
 
 echo "== soak: ${duration}s, database $db"
 grep '^wrk_result' "$work/wrk.out" | sed 's/^/reads at 64 connections: /'
-echo "samples (RSS kB, open descriptors):"
+echo "samples (RSS kB, its anonymous and file-backed parts, open descriptors):"
 cat "$work/samples"
 enrolled=$(cat "$enrolled_file")
 counted=$(curl -s "${auth[@]}" "$api/workflows/$wf/leads?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["meta"]["total"])')
