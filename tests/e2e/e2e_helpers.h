@@ -1,17 +1,20 @@
 #pragma once
 // Helpers shared by the end-to-end tests that run the real `leadline` binary: API keys
 // through the CLI, the crash-test workflow's expected outcomes, paging through lists, SQL
-// run directly on a PostgreSQL test database.
+// run directly on a PostgreSQL test database, and several processes on one database.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/http_client.h"
+#include "support/server_process.h"
 
 namespace leadline::test {
 
@@ -88,6 +91,66 @@ inline std::vector<std::string> query(const std::string& url, const std::string&
   PQclear(result);
   PQfinish(conn);
   return rows;
+}
+
+// Why a test that needs several processes on one database skips on SQLite.
+inline constexpr const char* kSeveralProcessesNeedPostgres =
+    "several processes share work only on PostgreSQL; set LEADLINE_TEST_DATABASE_URL "
+    "(scripts/test.sh does)";
+
+// `leadline serve` processes on one database, each with a client for the same key.
+struct Fleet {
+  Fleet(const std::filesystem::path& dir, const std::vector<std::string>& flags,
+        const std::string& key, int processes = 3) {
+    for (int i = 0; i < processes; ++i) {
+      servers.push_back(std::make_unique<ServerProcess>(dir, flags));
+      apis.push_back(std::make_unique<HttpClient>(servers.back()->port(), key));
+    }
+  }
+
+  // Activates the workflows through every process at once (workflow i through process
+  // i mod n), so each process's batches hold leads of every workflow.
+  void activate_across(const std::vector<std::string>& workflows) {
+    std::vector<std::thread> activations;
+    for (size_t p = 0; p < apis.size(); ++p)
+      activations.emplace_back([&, p] {
+        for (size_t w = p; w < workflows.size(); w += apis.size())
+          EXPECT_EQ(apis[p]->post("/v1/workflows/" + workflows[w] + "/activate").status, 200);
+      });
+    for (auto& t : activations) t.join();
+  }
+
+  std::vector<std::unique_ptr<ServerProcess>> servers;
+  std::vector<std::unique_ptr<HttpClient>> apis;
+};
+
+// A workflow that calls every lead once, at any hour (after `delay_minutes` if that is not
+// 0): COMPLETED goes to CONVERTED, any other outcome to DROPPED. `leads` are enrolled.
+inline std::string one_call_workflow(HttpClient& api, const std::string& title, const Json& leads,
+                                     int delay_minutes = 0) {
+  const std::string wf =
+      api.post("/v1/workflows", {{"title", title}, {"settings", {{"calling_window", nullptr}}}})
+          .json()["id"];
+  auto node = [&](const Json& body) {
+    return api.post("/v1/workflows/" + wf + "/nodes", body).json()["id"].get<std::string>();
+  };
+  auto edge = [&](const std::string& from, const std::string& to, const Json& label) {
+    EXPECT_EQ(api.post("/v1/workflows/" + wf + "/edges",
+                       {{"from_node_id", from}, {"to_node_id", to}, {"label", label}})
+                  .status,
+              201);
+  };
+  std::string delay;
+  if (delay_minutes > 0)
+    delay = node({{"node_type", "TIME"}, {"config", {{"delay_minutes", delay_minutes}}}});
+  const auto call =
+      node({{"node_type", "VOICE_CALL"},
+            {"config", {{"agent_id", "agt"}, {"from_phone_number", "+14155550100"}}}});
+  if (!delay.empty()) edge(delay, call, nullptr);
+  edge(call, node({{"node_type", "CONVERTED"}}), "COMPLETED");
+  edge(call, node({{"node_type", "DROPPED"}}), nullptr);
+  EXPECT_EQ(api.post("/v1/workflows/" + wf + "/leads", {{"leads", leads}}).status, 201);
+  return wf;
 }
 
 }  // namespace leadline::test

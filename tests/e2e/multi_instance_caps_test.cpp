@@ -9,7 +9,6 @@
 
 #include "e2e/e2e_helpers.h"
 #include "support/http_client.h"
-#include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
 
@@ -19,22 +18,15 @@ namespace {
 TEST(MultiInstanceCaps, ThreeProcessesCallEachCappedNumberOnce) {
   TempDir dir;
   TestDatabase db(dir.path());
-  if (!db.postgres())
-    GTEST_SKIP() << "several processes share work only on PostgreSQL; set "
-                    "LEADLINE_TEST_DATABASE_URL (scripts/test.sh does)";
+  if (!db.postgres()) GTEST_SKIP() << kSeveralProcessesNeedPostgres;
   const std::string key = create_key(db.url());
   ASSERT_NE(key.find(':'), std::string::npos) << key;
   const std::vector<std::string> flags = {"--database", db.url(),       "--sim-call-seconds",
                                           "1",          "--rate-limit", "0"};
   constexpr int kWorkflows = 12, kNumbers = 150;
 
-  std::vector<std::unique_ptr<ServerProcess>> servers;
-  std::vector<std::unique_ptr<HttpClient>> apis;
-  for (int i = 0; i < 3; ++i) {
-    servers.push_back(std::make_unique<ServerProcess>(dir.path(), flags));
-    apis.push_back(std::make_unique<HttpClient>(servers.back()->port(), key));
-  }
-  HttpClient& api = *apis[0];
+  Fleet fleet(dir.path(), flags, key);
+  HttpClient& api = *fleet.apis[0];
   ASSERT_EQ(
       api.patch("/v1/organization",
                 {{"settings", {{"contact_caps", Json::array({{{"calls", 1}, {"hours", 24}}})}}}})
@@ -45,37 +37,10 @@ TEST(MultiInstanceCaps, ThreeProcessesCallEachCappedNumberOnce) {
     leads.push_back({{"phone_number", "+1212555" + std::to_string(1000 + n)},
                      {"dynamic_variables", {{"sim_outcomes", "COMPLETED"}}}});
   std::vector<std::string> workflows;
-  for (int w = 0; w < kWorkflows; ++w) {
-    const std::string wf = api.post("/v1/workflows", {{"title", "Capped " + std::to_string(w)},
-                                                      {"settings", {{"calling_window", nullptr}}}})
-                               .json()["id"];
-    auto node = [&](const Json& body) {
-      return api.post("/v1/workflows/" + wf + "/nodes", body).json()["id"].get<std::string>();
-    };
-    const auto call =
-        node({{"node_type", "VOICE_CALL"},
-              {"config", {{"agent_id", "agt"}, {"from_phone_number", "+14155550100"}}}});
-    const auto won = node({{"node_type", "CONVERTED"}});
-    const auto lost = node({{"node_type", "DROPPED"}});
-    ASSERT_EQ(api.post("/v1/workflows/" + wf + "/edges",
-                       {{"from_node_id", call}, {"to_node_id", won}, {"label", "COMPLETED"}})
-                  .status,
-              201);
-    ASSERT_EQ(
-        api.post("/v1/workflows/" + wf + "/edges", {{"from_node_id", call}, {"to_node_id", lost}})
-            .status,
-        201);
-    ASSERT_EQ(api.post("/v1/workflows/" + wf + "/leads", {{"leads", leads}}).status, 201);
-    workflows.push_back(wf);
-  }
+  for (int w = 0; w < kWorkflows; ++w)
+    workflows.push_back(one_call_workflow(api, "Capped " + std::to_string(w), leads));
   // Activated at once through all three processes, so their batches overlap.
-  std::vector<std::thread> activations;
-  for (int i = 0; i < 3; ++i)
-    activations.emplace_back([&, i] {
-      for (int w = i; w < kWorkflows; w += 3)
-        EXPECT_EQ(apis[i]->post("/v1/workflows/" + workflows[w] + "/activate").status, 200);
-    });
-  for (auto& t : activations) t.join();
+  fleet.activate_across(workflows);
 
   // Settled: every number's one call done, every other lead held by the cap.
   auto settled = [&] {

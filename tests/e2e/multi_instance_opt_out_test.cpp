@@ -7,11 +7,8 @@
 // call placed.
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include "e2e/e2e_helpers.h"
 #include "support/http_client.h"
-#include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
 
@@ -21,9 +18,7 @@ namespace {
 TEST(MultiInstanceOptOut, AnOptOutRecordedByOneProcessStopsTheNumberInEveryProcess) {
   TempDir dir;
   TestDatabase db(dir.path());
-  if (!db.postgres())
-    GTEST_SKIP() << "several processes share work only on PostgreSQL; set "
-                    "LEADLINE_TEST_DATABASE_URL (scripts/test.sh does)";
+  if (!db.postgres()) GTEST_SKIP() << kSeveralProcessesNeedPostgres;
   const std::string key = create_key(db.url());
   ASSERT_NE(key.find(':'), std::string::npos) << key;
   // 30x: a minute of delay is two seconds. Each process's clock starts with the process, so
@@ -32,51 +27,18 @@ TEST(MultiInstanceOptOut, AnOptOutRecordedByOneProcessStopsTheNumberInEveryProce
                                           "--sim-call-seconds", "30",     "--rate-limit", "0"};
   constexpr int kWorkflows = 6, kNumbers = 100;
 
-  std::vector<std::unique_ptr<ServerProcess>> servers;
-  std::vector<std::unique_ptr<HttpClient>> apis;
-  for (int i = 0; i < 3; ++i) {
-    servers.push_back(std::make_unique<ServerProcess>(dir.path(), flags));
-    apis.push_back(std::make_unique<HttpClient>(servers.back()->port(), key));
-  }
-  HttpClient& api = *apis[0];
+  Fleet fleet(dir.path(), flags, key);
+  HttpClient& api = *fleet.apis[0];
   Json leads = Json::array();
   for (int n = 0; n < kNumbers; ++n)
     leads.push_back(
         {{"phone_number", "+1212555" + std::to_string(1000 + n)},
          {"dynamic_variables", {{"sim_outcomes", "COMPLETED"}, {"sim_analysis", "opt_out=yes"}}}});
   std::vector<std::string> workflows;
-  for (int w = 0; w < kWorkflows; ++w) {
-    const std::string wf = api.post("/v1/workflows", {{"title", "Opt-out " + std::to_string(w)},
-                                                      {"settings", {{"calling_window", nullptr}}}})
-                               .json()["id"];
-    auto node = [&](const Json& body) {
-      return api.post("/v1/workflows/" + wf + "/nodes", body).json()["id"].get<std::string>();
-    };
-    auto edge = [&](const std::string& from, const std::string& to, const Json& label) {
-      ASSERT_EQ(api.post("/v1/workflows/" + wf + "/edges",
-                         {{"from_node_id", from}, {"to_node_id", to}, {"label", label}})
-                    .status,
-                201);
-    };
-    std::string first;
-    if (w > 0) first = node({{"node_type", "TIME"}, {"config", {{"delay_minutes", w + 1}}}});
-    const auto call =
-        node({{"node_type", "VOICE_CALL"},
-              {"config", {{"agent_id", "agt"}, {"from_phone_number", "+14155550100"}}}});
-    if (w > 0) edge(first, call, nullptr);
-    edge(call, node({{"node_type", "CONVERTED"}}), "COMPLETED");
-    edge(call, node({{"node_type", "DROPPED"}}), nullptr);
-    ASSERT_EQ(api.post("/v1/workflows/" + wf + "/leads", {{"leads", leads}}).status, 201);
-    workflows.push_back(wf);
-  }
-  // Activated through all three processes, so each steps leads of every workflow.
-  std::vector<std::thread> activations;
-  for (int i = 0; i < 3; ++i)
-    activations.emplace_back([&, i] {
-      for (int w = i; w < kWorkflows; w += 3)
-        EXPECT_EQ(apis[i]->post("/v1/workflows/" + workflows[w] + "/activate").status, 200);
-    });
-  for (auto& t : activations) t.join();
+  for (int w = 0; w < kWorkflows; ++w)
+    workflows.push_back(
+        one_call_workflow(api, "Opt-out " + std::to_string(w), leads, w == 0 ? 0 : w + 1));
+  fleet.activate_across(workflows);
 
   auto ended = [&] {
     int total = 0;

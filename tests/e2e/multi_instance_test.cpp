@@ -20,9 +20,7 @@ namespace {
 TEST(MultiInstance, ThreeProcessesOneKilledEveryLeadOnceEveryCallOnce) {
   TempDir dir;
   TestDatabase db(dir.path());
-  if (!db.postgres())
-    GTEST_SKIP() << "several processes share work only on PostgreSQL; set "
-                    "LEADLINE_TEST_DATABASE_URL (scripts/test.sh does)";
+  if (!db.postgres()) GTEST_SKIP() << kSeveralProcessesNeedPostgres;
   const std::string key = create_key(db.url());
   ASSERT_NE(key.find(':'), std::string::npos) << key;
   // 600x: a 30 s call lasts 50 ms of real time, a one-minute delay 100 ms.
