@@ -3,13 +3,14 @@
 //
 //   build/bench_engine [--leads N] [--batch B] [--db PATH | --db postgresql://...]
 //                      [--processes P] [--only steps|wave|windows] [--suppressions S]
-//                      [--caps C]
+//                      [--caps C] [--exit-rules R]
 //
 // --suppressions S puts S numbers on the organization's do-not-call list before enrolment
 // (none of them a lead's: the run measures what checking the list costs, every lead still
 // takes every step). --caps C gives the organization a contact cap of C calls per 24 hours
 // (each lead has its own number and at most two calls: with C >= 2 the cap is counted before
-// every call and never holds one, so the run measures what counting costs).
+// every call and never holds one, so the run measures what counting costs). --exit-rules R
+// gives the workflow R exit rules (events no lead receives: what configuring them costs).
 //
 // With a PostgreSQL URL each run gets a fresh schema (dropped at the end). --processes P
 // (PostgreSQL only) forks P engine processes after the setup; each claims batches with
@@ -146,6 +147,7 @@ enum class Shape { kSteps, kWave, kWindows };
 
 long g_suppressions = 0;  // --suppressions
 long g_caps = 0;          // --caps
+long g_exit_rules = 0;    // --exit-rules
 
 // Lists `count` numbers (none a lead's) on the organization's do-not-call list.
 void add_suppressions(store::Store& store, const std::string& org_id, long count,
@@ -182,6 +184,9 @@ Fixture setup(const std::string& url, Shape shape, long leads, util::Millis now)
   w.org_id = f.org_id;
   w.title = "bench";
   w.settings = {{"calling_window", nullptr}};
+  for (long i = 0; i < g_exit_rules; ++i)
+    w.settings["exit_rules"].push_back(
+        {{"event", "event_" + std::to_string(i)}, {"status", i % 2 ? "dropped" : "completed"}});
   if (shape == Shape::kWindows)
     w.settings["calling_window"] = {
         {"days", {"mon", "tue", "wed", "thu", "fri"}}, {"start", "08:00"}, {"end", "20:00"}};
@@ -417,17 +422,19 @@ int main(int argc, char** argv) {
   int processes = 1;
   for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
-    static const char* const kFlags[] = {"--leads",     "--batch",        "--db",  "--only",
-                                         "--processes", "--suppressions", "--caps"};
+    static const char* const kFlags[] = {"--leads",     "--batch",        "--db",   "--only",
+                                         "--processes", "--suppressions", "--caps", "--exit-rules"};
     if (i + 1 >= argc ||
         std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags)) {
       std::fprintf(stderr,
                    "usage: bench_engine [--leads N] [--batch B] [--db PATH|postgresql://...] "
-                   "[--processes P] [--only steps|wave|windows] [--suppressions S] [--caps C]\n");
+                   "[--processes P] [--only steps|wave|windows] [--suppressions S] [--caps C] "
+                   "[--exit-rules R]\n");
       return 2;
     }
     if (flag == "--suppressions") g_suppressions = std::atol(argv[i + 1]);
     if (flag == "--caps") g_caps = std::atol(argv[i + 1]);
+    if (flag == "--exit-rules") g_exit_rules = std::atol(argv[i + 1]);
     if (flag == "--leads") leads = std::atol(argv[i + 1]);
     if (flag == "--batch") batch = static_cast<size_t>(std::atol(argv[i + 1]));
     if (flag == "--db") path = argv[i + 1];

@@ -8,6 +8,8 @@ function(leadline_embed_migrations backend out_var)
   foreach(f ${files})
     get_filename_component(name ${f} NAME)
     string(SUBSTRING ${name} 0 4 number)
+    # "0008" would be an (invalid) octal literal in C++: the version as a plain decimal.
+    math(EXPR number "${number}" OUTPUT_FORMAT DECIMAL)
     file(READ ${f} sql)
     string(APPEND body "    {${number}, \"${name}\", R\"LEADLINE_SQL(${sql})LEADLINE_SQL\"},\n")
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${f})

@@ -102,6 +102,11 @@ constexpr Operation kOperations[] = {
     {"PATCH", "/v1/organization", "compliance",
      "Rename the organization or change its settings (merged key by key; null restores a default)",
      200, true, false},
+    {"POST", "/v1/events", "events",
+     "Report an event about a lead or a number (or {\"events\": [...]}, up to 10,000)", 201, true,
+     false},
+    {"GET", "/v1/workflows/{id}/leads/{leadId}/events", "events",
+     "The events that reached a lead, oldest first", 200, false, true},
     {"POST", "/v1/suppressions", "suppressions",
      "Add numbers to the do-not-call list: one entry, {\"entries\": [...]} or a CSV/XLSX file "
      "(skip_invalid=true adds the valid rows)",

@@ -87,6 +87,7 @@ void register_all_routes(http::Router& router, Services& services) {
   register_eligibility_routes(router, services);
   register_organization_routes(router, services);
   register_call_event_routes(router, services);
+  register_event_routes(router, services);
 }
 
 }  // namespace leadline::api

@@ -1,10 +1,14 @@
 // GET /v1/workflows/{id}/leads/{leadId}/projection (ext): when each future step of a lead
 // would run, given the outcomes of its next calls. Changes nothing.
 #include "engine/projection.h"
+
+#include <algorithm>
+#include <cstdlib>
 #include "api/input.h"
 #include "api/render.h"
 #include "api/routes.h"
 #include "domain/contact_caps.h"
+#include "domain/flow_nodes.h"
 #include "domain/lead_timezone.h"
 #include "domain/outcomes.h"
 #include "domain/text.h"
@@ -39,6 +43,48 @@ std::vector<std::string> read_outcomes(const Request& request) {
   return outcomes;
 }
 
+Json events_json(const std::vector<engine::AssumedEvent>& events) {
+  Json out = Json::array();
+  for (const auto& e : events) out.push_back({{"type", e.type}, {"at", util::format_iso(e.at)}});
+  return out;
+}
+
+// "replied:60, meeting_booked:2880" → events of those types that many minutes from now, in
+// time order; 400 for anything else.
+std::vector<engine::AssumedEvent> read_events(const Request& request, util::Millis now) {
+  std::vector<engine::AssumedEvent> events;
+  std::vector<std::string> errors;
+  const auto raw = request.query_param("events").value_or("");
+  size_t start = 0;
+  while (start < raw.size()) {
+    size_t comma = raw.find(',', start);
+    if (comma == std::string::npos) comma = raw.size();
+    const std::string item = trim(std::string_view(raw).substr(start, comma - start));
+    start = comma + 1;
+    if (item.empty()) continue;
+    const size_t colon = item.rfind(':');
+    const std::string type = colon == std::string::npos ? item : item.substr(0, colon);
+    double minutes = 0;
+    const std::string after = colon == std::string::npos ? "0" : item.substr(colon + 1);
+    char* end = nullptr;
+    minutes = std::strtod(after.c_str(), &end);
+    if (!domain::is_event_type_name(type) || end == after.c_str() || *end != '\0' ||
+        !(minutes >= 0) || minutes > 366.0 * 24 * 60) {
+      errors.push_back("events: '" + item +
+                       "' is not TYPE:MINUTES (an event type name and the minutes from now, "
+                       "0 to 527040)");
+      continue;
+    }
+    events.push_back({type, now + static_cast<util::Millis>(minutes * 60'000.0)});
+  }
+  if (events.size() > kMaxOutcomes)
+    errors.push_back("events may list at most " + std::to_string(kMaxOutcomes) + " events");
+  if (!errors.empty()) throw http::bad_request(errors);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return a.at < b.at; });
+  return events;
+}
+
 Response lead_projection(const Request& request, Services& services) {
   const auto workflow = require_workflow(request, services);
   const auto lead = require_lead(request, services, workflow.id);
@@ -47,6 +93,7 @@ Response lead_projection(const Request& request, Services& services) {
   input.lead = lead;
   if (lead.call_id) input.call = services.store.find_call(request.org_id, *lead.call_id);
   input.now = services.clock.now();
+  input.events = read_events(request, input.now);
   input.suppression = services.store.blocking_suppression(request.org_id, workflow.id,
                                                           lead.phone_number, input.now);
   input.call_millis = services.projected_call_millis;
@@ -72,6 +119,7 @@ Response lead_projection(const Request& request, Services& services) {
   return Response::json(200, {{"lead_id", lead.id},
                               {"timezone", zone.zone.name()},
                               {"outcomes", input.outcomes},
+                              {"events", events_json(input.events)},
                               {"steps", std::move(steps)},
                               {"ends", projection.ends}});
 }

@@ -20,6 +20,7 @@ void register_suppression_routes(http::Router& router, Services& services);
 void register_eligibility_routes(http::Router& router, Services& services);
 void register_organization_routes(http::Router& router, Services& services);
 void register_ops_routes(http::Router& router, Services& services);
+void register_event_routes(http::Router& router, Services& services);
 
 void register_all_routes(http::Router& router, Services& services);
 

@@ -5,10 +5,13 @@
 #include "domain/call_policy.h"
 #include "domain/calling_window.h"
 #include "domain/consent.h"
+#include "domain/flow_nodes.h"
 #include "domain/graph_rules.h"
+#include "domain/inbound_event.h"
 #include "domain/suppression.h"
 #include "http/errors.h"
 #include "util/ids.h"
+#include "util/text.h"
 #include "util/timezone.h"
 
 namespace leadline::api {
@@ -50,6 +53,8 @@ void check_settings(const Json& settings, FieldErrors& errors) {
     domain::check_calling_window(*it, problems);
   if (auto it = settings.find("opt_out"); it != settings.end())
     domain::check_opt_out(*it, problems);
+  if (auto it = settings.find("exit_rules"); it != settings.end())
+    domain::check_exit_rules(*it, problems);
   if (auto it = settings.find("require_consent"); it != settings.end())
     domain::check_require_consent(*it, problems);
   domain::check_workflow_call_policy(settings, problems);
@@ -245,6 +250,27 @@ Response get_validation(const Request& request, Services& services) {
       200, domain::to_json(domain::validate_graph(services.store.load_graph(workflow.id))));
 }
 
+// A SPLIT node's variants in its config's order, with the leads that took each and the share
+// of those that reached a CONVERTED node.
+Json variant_counts(const std::string& workflow_id, const domain::Node& node, Services& services) {
+  const auto counts = services.store.split_counts(workflow_id, node.id);
+  Json out = Json::array();
+  for (const auto& variant : domain::parse_split_config(node.config).variants) {
+    std::int64_t leads = 0, converted = 0;
+    for (const auto& count : counts)
+      if (util::iequals(count.label, variant.label)) {
+        leads += count.leads;
+        converted += count.converted;
+      }
+    out.push_back({{"label", variant.label},
+                   {"weight", variant.weight},
+                   {"leads", leads},
+                   {"converted", converted},
+                   {"conversion_rate", leads > 0 ? double(converted) / double(leads) : 0.0}});
+  }
+  return out;
+}
+
 Response get_graph(const Request& request, Services& services) {
   const Workflow workflow = require_workflow(request, services);
   const domain::Graph graph = services.store.load_graph(workflow.id);
@@ -263,6 +289,10 @@ Response get_graph(const Request& request, Services& services) {
   for (const auto& [status, count] : services.store.lead_counts_by_status(workflow.id))
     status_counts[status] = count;
   const auto blocked = services.store.blocked_counts(workflow.id);
+  Json split_variants = Json::object();
+  for (const auto& n : graph.nodes)
+    if (n.type == domain::NodeType::kSplit)
+      split_variants[n.id] = variant_counts(workflow.id, n, services);
   return Response::json(200, {{"workflow", to_json(workflow)},
                               {"nodes", std::move(nodes)},
                               {"edges", std::move(edges)},
@@ -272,7 +302,8 @@ Response get_graph(const Request& request, Services& services) {
                                {{"calling_window", blocked.calling_window},
                                 {"contact_cap", blocked.contact_cap},
                                 {"suppressed", blocked.suppressed},
-                                {"consent", blocked.consent}}}});
+                                {"consent", blocked.consent}}},
+                              {"split_variants", std::move(split_variants)}});
 }
 }  // namespace
 

@@ -80,6 +80,23 @@ int compare(std::string_view a, std::string_view b) {
   return to_lower(trim(a)).compare(to_lower(trim(b)));
 }
 
+// "<type>.count" or "<type>.data[.<path>]" of the events a lead received. A type name may hold
+// dots itself, so the field's end decides where the type ends.
+std::optional<std::string> event_field(const Json* events, std::string_view rest) {
+  constexpr std::string_view kCount = ".count";
+  if (rest.size() > kCount.size() && rest.substr(rest.size() - kCount.size()) == kCount) {
+    const Json* count = child(child(events, rest.substr(0, rest.size() - kCount.size())), "count");
+    return text_of(count).value_or("0");
+  }
+  const auto data = rest.find(".data");
+  if (data == std::string_view::npos || data == 0) return std::nullopt;
+  const std::string_view after = rest.substr(data + 5);
+  const Json* value = child(child(events, rest.substr(0, data)), "data");
+  if (after.empty()) return text_of(value);
+  if (after.front() != '.') return std::nullopt;
+  return text_of(at_path(value, after.substr(1)));
+}
+
 bool contains_text(std::string_view haystack, std::string_view needle) {
   return to_lower(trim(haystack)).find(to_lower(trim(needle))) != std::string::npos;
 }
@@ -102,6 +119,7 @@ std::optional<std::string> lookup_field(const ConditionContext& context, std::st
   const Json* response = child(context.app_result, "response");
   if (field == "app.response") return text_of(response);
   if (starts_with(field, "app.response.", rest)) return text_of(at_path(response, rest));
+  if (starts_with(field, "events.", rest)) return event_field(context.events, rest);
   if (auto value = text_of(child(analysis, field))) return value;
   return text_of(child(context.variables, field));
 }

@@ -22,12 +22,16 @@ struct ConditionContext {
   std::int64_t call_attempts = 0;
   // The latest APPLICATION/WEBHOOK result: {"status": "success"|"failure", "response": ...}.
   const Json* app_result = nullptr;
+  // Events the lead received (POST /v1/events): {"<type>": {"count": n, "data": {...}}}, the
+  // data of the latest of each type.
+  const Json* events = nullptr;
 };
 
 // The field's value as text, or nullopt when it is missing (or JSON null). Fields:
 // call_status (alias call.status, call.outcome), call.end_reason, call.duration,
 // call.attempts, postcall_analysis.<name>, lead.<name>, app.status,
-// app.response[.<a.b>] (objects and arrays rendered as JSON), and a bare name, looked
+// app.response[.<a.b>] (objects and arrays rendered as JSON), events.<type>.count (0 when none
+// came), events.<type>.data[.<a.b>] (of the latest), and a bare name, looked
 // up in the latest call's analysis, then in the lead's variables.
 std::optional<std::string> lookup_field(const ConditionContext& context, std::string_view field);
 

@@ -27,7 +27,8 @@ const std::vector<std::string>& event_type_names() {
                                                   "call.completed",
                                                   "call.failed",
                                                   "call.no_answer",
-                                                  "workflow.status_changed"};
+                                                  "workflow.status_changed",
+                                                  "workflow.lead.event"};
   return kNames;
 }
 

@@ -25,8 +25,9 @@ enum class EventType {
   kCallFailed,
   kCallNoAnswer,
   kWorkflowStatusChanged,
+  kLeadEvent,  // an event a client reported about the lead (POST /v1/events)
 };
-inline constexpr int kEventTypeCount = 9;
+inline constexpr int kEventTypeCount = 10;
 std::string_view to_string(EventType type);
 std::optional<EventType> event_type_from_string(std::string_view text);
 // Every type name, in the order above ("workflow.lead.completed", ...).

@@ -12,7 +12,7 @@ struct TypeInfo {
 };
 
 // Spec order (§3.2); valid_node_types() lists them in this order.
-constexpr std::array<TypeInfo, 8> kTypes{{
+constexpr std::array<TypeInfo, 10> kTypes{{
     {NodeType::kVoiceCall, "VOICE_CALL", "Voice call"},
     {NodeType::kTime, "TIME", "Time delay"},
     {NodeType::kConditional, "CONDITIONAL", "Conditional"},
@@ -21,6 +21,8 @@ constexpr std::array<TypeInfo, 8> kTypes{{
     {NodeType::kSms, "SMS", "SMS"},
     {NodeType::kConverted, "CONVERTED", "Converted"},
     {NodeType::kDropped, "DROPPED", "Dropped"},
+    {NodeType::kWaitForEvent, "WAIT_FOR_EVENT", "Wait for event"},
+    {NodeType::kSplit, "SPLIT", "A/B split"},
 }};
 
 const TypeInfo& info(NodeType type) {
@@ -63,8 +65,10 @@ bool is_waiting(NodeType type) {
     case NodeType::kApplication:
     case NodeType::kWebhook:
     case NodeType::kSms:
+    case NodeType::kWaitForEvent:
       return true;
     case NodeType::kConditional:
+    case NodeType::kSplit:
     case NodeType::kConverted:
     case NodeType::kDropped:
       return false;

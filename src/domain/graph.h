@@ -19,6 +19,9 @@ enum class NodeType {
   kSms,
   kConverted,
   kDropped,
+  // Extensions (not in spec §3.2).
+  kWaitForEvent,
+  kSplit,
 };
 
 std::string_view to_string(NodeType type);  // "VOICE_CALL", ...

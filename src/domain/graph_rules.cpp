@@ -190,7 +190,9 @@ std::vector<bool> reachable_from_entry(const GraphIndex& index) {
 }
 
 void check_coverage(const Node& node, const GraphIndex& index, ValidationReport& report) {
-  if (node.type != NodeType::kVoiceCall && node.type != NodeType::kConditional) return;
+  if (node.type != NodeType::kVoiceCall && node.type != NodeType::kConditional &&
+      node.type != NodeType::kWaitForEvent && node.type != NodeType::kSplit)
+    return;
   auto outgoing = index.outgoing(node.id);
   std::vector<std::string> uncovered;
   for (const auto& outcome : possible_outcomes(node)) {

@@ -14,7 +14,7 @@ constexpr std::array<std::pair<LeadStatus, std::string_view>, 7> kLeadStatuses =
     {LeadStatus::kCancelled, "cancelled"},
     {LeadStatus::kFailed, "failed"},
 }};
-constexpr std::array<std::pair<WaitKind, std::string_view>, 7> kWaitKinds = {{
+constexpr std::array<std::pair<WaitKind, std::string_view>, 8> kWaitKinds = {{
     {WaitKind::kNone, "none"},
     {WaitKind::kDelay, "delay"},
     {WaitKind::kCall, "call"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<WaitKind, std::string_view>, 7> kWaitKinds = {{
     {WaitKind::kHttp, "http"},
     {WaitKind::kWindow, "window"},
     {WaitKind::kContactCap, "contact_cap"},
+    {WaitKind::kEvent, "event"},
 }};
 }  // namespace
 

@@ -31,6 +31,8 @@ enum class WaitKind {
   // The moment a contact cap (organization, workflow or state rule) allows the next call to
   // the lead's number. Checked again when it comes: other leads may have called meanwhile.
   kContactCap,
+  // A WAIT_FOR_EVENT node: one of its event types, or its timeout (next_action_at).
+  kEvent,
 };
 std::string_view to_string(WaitKind kind);
 WaitKind wait_kind_from_string(std::string_view text);

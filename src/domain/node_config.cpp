@@ -7,6 +7,7 @@
 #include <limits>
 #include <string_view>
 
+#include "domain/flow_nodes.h"
 #include "domain/outcomes.h"
 #include "domain/template.h"
 #include "domain/text.h"
@@ -388,6 +389,12 @@ std::vector<std::string> validate_node_config(NodeType type, const Json& config)
       break;
     case NodeType::kSms:
       check_sms(config, problems);
+      break;
+    case NodeType::kWaitForEvent:
+      check_wait_for_event(config, problems);
+      break;
+    case NodeType::kSplit:
+      check_split(config, problems);
       break;
     case NodeType::kConverted:
     case NodeType::kDropped:

@@ -1,5 +1,6 @@
 #include "domain/outcomes.h"
 
+#include "domain/flow_nodes.h"
 #include "domain/node_config.h"
 #include "domain/text.h"
 
@@ -29,6 +30,17 @@ std::vector<std::string> possible_outcomes(const Node& node) {
     case NodeType::kWebhook:
     case NodeType::kSms:
       return {"success", "failure"};
+    case NodeType::kWaitForEvent: {
+      auto out = parse_wait_for_event_config(node.config).event_types;
+      out.emplace_back(kEventTimeout);
+      return out;
+    }
+    case NodeType::kSplit: {
+      std::vector<std::string> out;
+      for (const auto& variant : parse_split_config(node.config).variants)
+        out.push_back(variant.label);
+      return out;
+    }
     case NodeType::kTime:
     case NodeType::kConverted:
     case NodeType::kDropped:

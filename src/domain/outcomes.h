@@ -22,7 +22,8 @@ bool is_did_not_pick_up(std::string_view outcome);
 
 // VOICE_CALL: the five call outcomes; TIME: none (it follows its unlabelled edge);
 // CONDITIONAL: "true"/"false", or its branches then "default"; APPLICATION, WEBHOOK,
-// SMS: "success"/"failure"; terminals: none.
+// SMS: "success"/"failure"; WAIT_FOR_EVENT: its event types then "timeout"; SPLIT: its
+// variant labels; terminals: none.
 std::vector<std::string> possible_outcomes(const Node& node);
 
 // Whether an edge labelled `label` out of `node` can ever be followed: one of its

@@ -16,15 +16,21 @@ CompiledWorkflow::CompiledWorkflow(std::string workflow_id, std::int64_t workflo
       voice_calls.emplace(node.id, domain::parse_voice_call_config(node.config));
     else if (node.type == domain::NodeType::kTime)
       delays.emplace(node.id, domain::parse_time_config(node.config));
+    else if (node.type == domain::NodeType::kWaitForEvent)
+      event_waits.emplace(node.id, domain::parse_wait_for_event_config(node.config));
+    else if (node.type == domain::NodeType::kSplit)
+      splits.emplace(node.id, domain::parse_split_config(node.config));
   }
-  // Backwards from the VOICE_CALL nodes through the nodes that do not wait (all but TIME):
+  // Backwards from the VOICE_CALL nodes through the nodes a lead passes without waiting for
+  // time (all but TIME and WAIT_FOR_EVENT):
   // a fixed point, so cycles need no special care.
   for (bool grew = true; grew;) {
     grew = false;
     for (const auto& node : index.graph().nodes) {
       if (calls_at_once_.contains(node.id)) continue;
       bool calls = node.type == domain::NodeType::kVoiceCall;
-      if (!calls && node.type != domain::NodeType::kTime)
+      if (!calls && node.type != domain::NodeType::kTime &&
+          node.type != domain::NodeType::kWaitForEvent)
         for (const auto* edge : index.outgoing(node.id))
           calls = calls || calls_at_once_.contains(edge->to_node_id);
       if (calls) grew = calls_at_once_.insert(node.id).second;
@@ -39,7 +45,7 @@ bool CompiledWorkflow::may_place_call(const domain::Lead& lead) const {
   if (!node) return false;
   const bool leaves_node =
       lead.wait_kind == WaitKind::kCall || lead.wait_kind == WaitKind::kCallDetached ||
-      lead.wait_kind == WaitKind::kHttp ||
+      lead.wait_kind == WaitKind::kHttp || lead.wait_kind == WaitKind::kEvent ||
       (lead.wait_kind == WaitKind::kDelay && node->type == domain::NodeType::kTime);
   if (!leaves_node) return calls_at_once_.contains(node->id);
   for (const auto* edge : index.outgoing(node->id))

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "domain/consent.h"
+#include "domain/flow_nodes.h"
 #include "domain/graph_index.h"
 #include "domain/lead.h"
 #include "domain/node_config.h"
@@ -26,13 +27,16 @@ struct CompiledWorkflow {
   Json settings;
   std::unordered_map<std::string, domain::VoiceCallConfig> voice_calls;  // by node id
   std::unordered_map<std::string, domain::TimeConfig> delays;            // by node id
+  std::unordered_map<std::string, domain::EventWaitConfig> event_waits;  // by node id
+  std::unordered_map<std::string, domain::SplitConfig> splits;           // by node id
   // The calling window of each VOICE_CALL and SMS node (nullopt: switched off).
   std::unordered_map<std::string, std::optional<domain::CallingWindow>> windows;
   std::optional<domain::ConsentLevel> required_consent;  // settings.require_consent
 
   // Whether the lead's next step may place a call: its node is a VOICE_CALL it has not
-  // placed yet, or the step leaves its node (a call's result, an answer, a delay's end) along
-  // edges that reach one through nodes that do not wait (a TIME node ends the search). Lets
+  // placed yet, or the step leaves its node (a call's result, an answer, a delay's end, an
+  // event) along edges that reach one through nodes that do not wait (a TIME or WAIT_FOR_EVENT
+  // node ends the search). Lets
   // the engine skip reading, and locking, the calls of numbers no step calls; a step that
   // calls anyway defers the call to the next batch (Executor), so a wrong "no" costs a batch.
   bool may_place_call(const domain::Lead& lead) const;

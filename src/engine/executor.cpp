@@ -8,6 +8,8 @@
 #include "domain/edge_choice.h"
 #include "domain/eligibility.h"
 #include "domain/event.h"
+#include "domain/flow_nodes.h"
+#include "domain/inbound_event.h"
 #include "domain/lead_timezone.h"
 #include "domain/template.h"
 #include "util/ids.h"
@@ -73,6 +75,7 @@ class LeadStep {
     }
     if (!active || domain::is_terminal(lead_.status)) return save_unscheduled();
     delay_over_ = lead_.wait_kind == WaitKind::kDelay;
+    waited_for_event_ = lead_.wait_kind == WaitKind::kEvent;
     lead_.wait_kind = WaitKind::kNone;
 
     if (lead_.status == LeadStatus::kPending) {
@@ -122,6 +125,10 @@ class LeadStep {
         if (const auto* entry = blocking_entry()) return drop_suppressed(node, *entry);
         if (!window_open(node)) return {};
         return {NodeResult::kOutcome, "failure", "no SMS provider is configured"};
+      case NodeType::kWaitForEvent:
+        return run_wait_for_event(node);
+      case NodeType::kSplit:
+        return run_split(node);
       case NodeType::kConverted:
         return finish(node, LeadStatus::kCompleted);
       case NodeType::kDropped:
@@ -278,6 +285,38 @@ class LeadStep {
     wait(WaitKind::kDelay, *until);
   }
 
+  // WAIT_FOR_EVENT: leaves by the edge of the first awaited event that came after the lead
+  // entered (POST /v1/events makes it due), or by "timeout" when the timeout passes first.
+  NodeResult run_wait_for_event(const Node& node) {
+    const auto& config = wf_.event_waits.at(node.id);
+    const util::Millis deadline = lead_.entered_at.value_or(now_) + config.timeout_ms;
+    if (!waited_for_event_) {
+      // Just entered: only events from now on count.
+      lead_.context["event_wait_from"] = domain::latest_event_seq(lead_);
+    } else {
+      waited_for_event_ = false;
+      const std::int64_t from = lead_.context.value("event_wait_from", std::int64_t{0});
+      if (auto type = domain::event_after(lead_, config.event_types, from)) {
+        lead_.context.erase("event_wait_from");
+        return {NodeResult::kOutcome, *type, "event " + *type + " received"};
+      }
+      if (now_ >= deadline) {
+        lead_.context.erase("event_wait_from");
+        return {NodeResult::kOutcome, std::string(domain::kEventTimeout),
+                "no awaited event within the timeout"};
+      }
+    }
+    wait(WaitKind::kEvent, deadline);
+    return {};
+  }
+
+  // SPLIT: the variant the lead's id picks by weight, the same on every run.
+  NodeResult run_split(const Node& node) {
+    const auto* variant = domain::pick_variant(wf_.splits.at(node.id), lead_.id, node.id);
+    if (!variant) return {NodeResult::kOutcome, "", "the split has no variant"};
+    return {NodeResult::kOutcome, variant->label, std::nullopt};
+  }
+
   // True when the node's calling window, and the lawful hours of the number's state when a
   // state rule applies, are open now in the lead's zone; otherwise the lead waits for the
   // next moment both are and the history says so.
@@ -343,6 +382,8 @@ class LeadStep {
     if (app != lead_.context.end()) context.app_result = &*app;
     context.variables = &lead_.variables;
     context.call_attempts = lead_.call_count;
+    auto events = lead_.context.find("events");
+    if (events != lead_.context.end()) context.events = &*events;
     return domain::evaluate_conditional(node.config, context);
   }
 
@@ -589,6 +630,7 @@ class LeadStep {
   const providers::CallSimulator& simulator_;
   const CallPlacement& placement_;
   bool delay_over_ = false;
+  bool waited_for_event_ = false;  // the step began in a WAIT_FOR_EVENT wait
   std::optional<std::string> last_call_id_;
   std::optional<domain::LeadTimezone> zone_;
 };

@@ -1,5 +1,6 @@
 #include "engine/projection.h"
 
+#include "domain/inbound_event.h"
 #include "engine/executor.h"
 #include "providers/call_simulator.h"
 
@@ -40,7 +41,28 @@ Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& wo
 
   if (domain::is_terminal(lead.status)) return stop("not_running");
   util::Millis at = input.now;
+  size_t next_event = 0;
   for (int i = 0; i < kMaxProjectedSteps; ++i) {
+    // An assumed event that comes before the lead's next step is applied first, as
+    // POST /v1/events would: it may end the lead or wake it.
+    const bool scheduled = lead.status == domain::LeadStatus::kPending || lead.next_action_at;
+    const util::Millis step_at = lead.status == domain::LeadStatus::kPending
+                                     ? at
+                                     : std::max(at, lead.next_action_at.value_or(at));
+    if (next_event < input.events.size() &&
+        (!scheduled || input.events[next_event].at <= step_at)) {
+      const auto& assumed = input.events[next_event++];
+      at = std::max(at, assumed.at);
+      domain::InboundEvent event;
+      event.type = assumed.type;
+      event.created_at = at;
+      const domain::Node* node =
+          lead.current_node_id ? workflow.index.node(*lead.current_node_id) : nullptr;
+      auto applied = domain::apply_event(lead, event, workflow.settings, node, at);
+      for (auto& entry : applied.history) out.steps.push_back({at, std::move(entry), false});
+      if (applied.effect == domain::EventEffect::kExited) return stop("exited");
+      continue;
+    }
     if (lead.status != domain::LeadStatus::kPending) {
       if (lead.stalled) return stop("stalled");
       if (!lead.next_action_at) return stop("not_running");

@@ -26,9 +26,16 @@ struct Projection {
   std::vector<ProjectedStep> steps;
   // Why the projection stops: "completed", "dropped", "failed", "stalled" (no edge for an
   // outcome), "needs_outcome" (a call whose outcome was not given), "http" (a step that
-  // waits for an HTTP answer), "not_running" (the lead is not pending or active), or
+  // waits for an HTTP answer), "not_running" (the lead is not pending or active), "exited"
+  // (an assumed event ended it by an exit rule), or
   // "horizon" (more than kMaxSteps steps or a year ahead).
   std::string ends;
+};
+
+// An event assumed to come (POST /v1/events) at a time.
+struct AssumedEvent {
+  std::string type;
+  util::Millis at = 0;
 };
 
 struct ProjectionInput {
@@ -43,6 +50,7 @@ struct ProjectionInput {
   // times of its earlier calls to the number, which its caps count with the projected ones.
   std::shared_ptr<const Json> org_settings;
   std::vector<util::Millis> contacts;
+  std::vector<AssumedEvent> events;  // in time order
 };
 
 Projection project_lead(const ProjectionInput& input, const CompiledWorkflow& workflow);

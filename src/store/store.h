@@ -16,6 +16,7 @@
 #include "domain/call_report.h"
 #include "domain/event.h"
 #include "domain/graph.h"
+#include "domain/inbound_event.h"
 #include "domain/lead.h"
 #include "domain/suppression.h"
 #include "domain/workflow.h"
@@ -372,6 +373,15 @@ class DefinitionStore {
     std::int64_t consent = 0;         // dropped: not enough consent
   };
   virtual BlockedCounts blocked_counts(std::string_view workflow_id) = 0;
+  // A SPLIT node's variants as leads took them: how many leads went down each (by label as
+  // the history spells it), and how many of those ended on a CONVERTED node.
+  struct VariantCount {
+    std::string label;
+    std::int64_t leads = 0;
+    std::int64_t converted = 0;
+  };
+  virtual std::vector<VariantCount> split_counts(std::string_view workflow_id,
+                                                 std::string_view node_id) = 0;
   // How many distinct leads have a finished visit of each node (the funnel).
   virtual std::vector<std::pair<std::string, std::int64_t>> visits_by_node(
       std::string_view workflow_id) = 0;
@@ -424,6 +434,51 @@ class ExecutionStore {
   // otherwise (a late or repeated answer changes nothing).
   virtual bool record_action_result(std::string_view lead_id, std::string_view node_id,
                                     const Json& result, util::Millis now) = 0;
+};
+
+// What an event did to one lead it reached.
+struct EventTarget {
+  std::string lead_id;
+  std::string workflow_id;
+  domain::EventEffect effect = domain::EventEffect::kRecorded;
+};
+
+struct RecordedEvent {
+  domain::InboundEvent event;  // as first recorded (a repeat answers the first)
+  std::vector<EventTarget> leads;
+  bool repeated = false;  // its idempotency key had been recorded before: nothing changed
+};
+
+struct RecordEventsResult {
+  std::vector<RecordedEvent> events;  // in input order
+  // The input position of an event whose lead_id names no lead of the organization (in its
+  // workflow_id, when given): then nothing at all was recorded.
+  std::optional<size_t> unknown_lead;
+};
+
+// One event as a lead's event list shows it.
+struct LeadEventEntry {
+  std::string event_id;
+  std::string type;
+  Json data = Json::object();
+  domain::EventEffect effect = domain::EventEffect::kRecorded;
+  util::Millis created_at = 0;
+};
+
+// Events clients report about leads (extension: POST /v1/events).
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+  // Records the events in one transaction, in order: each reaches its lead (lead_id) or every
+  // pending or active lead with its phone number in the organization (limited to
+  // workflow_id when given), is kept in their history and context, ends a lead by its
+  // workflow's exit rule or wakes a lead waiting for events (domain::apply_event), and fans
+  // out workflow.lead.event (and the end's event) to subscribed webhooks. An event whose
+  // idempotency key the organization used before changes nothing and answers the first.
+  virtual RecordEventsResult record_events(const std::vector<domain::InboundEvent>& events,
+                                           util::Millis now) = 0;
+  // The events that reached the lead, oldest first.
+  virtual Page<LeadEventEntry> lead_events(std::string_view lead_id, const PageRequest& page) = 0;
 };
 
 struct SuppressionQuery {
@@ -541,6 +596,7 @@ class Store : public OpsStore,
               public ExecutionStore,
               public WebhookStore,
               public SuppressionStore,
+              public EventStore,
               public DeliveryOutbox,
               public CallOutbox {};
 

@@ -534,3 +534,32 @@ TEST_F(CallProviderTest, AReportWhoseDetailsAreRefusedStillEndsTheCall) {
 
 }  // namespace
 }  // namespace leadline::test
+
+namespace leadline::test {
+namespace {
+
+// An exit rule that ends a lead whose call is queued (the engine placed it, the provider has
+// not been sent it): the call is cancelled and never reaches the provider.
+TEST_F(CallProviderTest, AnExitRuleCancelsACallQueuedForTheProvider) {
+  auto wf = workflow();
+  auto res =
+      api().patch("/v1/workflows/" + wf,
+                  {{"settings", {{"exit_rules", {{{"event", "won"}, {"status", "completed"}}}}}}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  activate(wf);
+  auto lead_id = enroll(wf, {});
+  settle();  // the engine queues the call; the dispatcher has not run
+  ASSERT_EQ(only_call(lead_id)["status"], "queued");
+  auto event = api().post("/v1/events", {{"type", "won"}, {"lead_id", lead_id}});
+  ASSERT_EQ(event.status, 201) << event.body;
+  EXPECT_EQ(event.json()["data"]["leads"][0]["effect"], "exited");
+  pump();
+  pass(std::chrono::minutes(20));
+  EXPECT_EQ(provider_.request_count(), 0u) << "the call was never sent";
+  const Json call = only_call(lead_id);
+  EXPECT_EQ(call["status"], "failed") << call.dump();
+  EXPECT_EQ(lead(wf, lead_id)["status"], "completed");
+}
+
+}  // namespace
+}  // namespace leadline::test

@@ -53,6 +53,14 @@ constexpr std::string_view kCountsByNode =
 constexpr std::string_view kVisitsByNode =
     "SELECT node_id, count(DISTINCT lead_id) FROM lead_history WHERE workflow_id = ? "
     "GROUP BY node_id";
+// Through the partial index of SPLIT history rows (migration 0008); a lead that passed the
+// split twice (a loop) counts once per variant it took.
+constexpr std::string_view kSplitCounts =
+    "SELECT h.outcome, count(DISTINCT h.lead_id), count(DISTINCT CASE WHEN l.status = "
+    "'completed' AND n.node_type = 'CONVERTED' THEN h.lead_id END) FROM lead_history h "
+    "JOIN leads l ON l.id = h.lead_id LEFT JOIN nodes n ON n.workflow_id = l.workflow_id AND "
+    "n.id = l.current_node_id WHERE h.node_type = 'SPLIT' AND h.node_id = ? AND "
+    "h.workflow_id = ? AND h.outcome IS NOT NULL GROUP BY h.outcome";
 constexpr std::string_view kBlockedCounts =
     "SELECT class, sum(n) FROM lead_counts WHERE workflow_id = ? AND class >= 3 GROUP BY class";
 constexpr std::string_view kCountsByStatus =
@@ -222,6 +230,15 @@ std::vector<std::pair<std::string, std::int64_t>> SqlStore::lead_counts_by_statu
   std::vector<std::pair<std::string, std::int64_t>> counts;
   auto s = conn->prepare(kCountsByStatus).bind(1, workflow_id);
   while (s.step()) counts.emplace_back(s.text(0), s.integer(1));
+  return counts;
+}
+
+std::vector<DefinitionStore::VariantCount> SqlStore::split_counts(std::string_view workflow_id,
+                                                                  std::string_view node_id) {
+  auto conn = pool_.acquire();
+  std::vector<VariantCount> counts;
+  auto s = conn->prepare(kSplitCounts).bind(1, node_id).bind(2, workflow_id);
+  while (s.step()) counts.push_back({s.text(0), s.integer(1), s.integer(2)});
   return counts;
 }
 

@@ -20,7 +20,7 @@ const SqlText kCountLeads([](const Dialect& d) {
          drop_reason + " = 'suppressed' THEN 5 WHEN status = 'dropped' AND " + drop_reason +
          " = 'consent' THEN 6 WHEN status <> 'active' THEN 0 WHEN stalled = 1 THEN 2 "
          "WHEN wait_kind = 'window' THEN 3 WHEN wait_kind = 'contact_cap' THEN 4 "
-         "WHEN wait_kind = 'delay' THEN 1 ELSE 0 END, count(*) "
+         "WHEN wait_kind IN ('delay', 'event') THEN 1 ELSE 0 END, count(*) "
          "FROM leads WHERE workflow_id = ? GROUP BY 1, 2, 3, 4";
 });
 // Rows of transactions not yet committed are not seen by the DELETE and stay. A second fold
@@ -45,6 +45,7 @@ LeadClass lead_class(const domain::Lead& lead) {
   if (lead.stalled) return kStalled;
   switch (lead.wait_kind) {
     case WaitKind::kDelay:
+    case WaitKind::kEvent:
       return kWaiting;
     case WaitKind::kWindow:
       return kWaitingForHours;

@@ -78,6 +78,8 @@ class SqlStore final : public Store {
       std::string_view workflow_id) override;
   std::vector<std::pair<std::string, std::int64_t>> visits_by_node(
       std::string_view workflow_id) override;
+  std::vector<VariantCount> split_counts(std::string_view workflow_id,
+                                         std::string_view node_id) override;
 
   // leads.cpp
   EnrollResult enroll_leads(const domain::Workflow& workflow,
@@ -138,6 +140,11 @@ class SqlStore final : public Store {
                                                           std::string_view workflow_id,
                                                           std::string_view phone,
                                                           util::Millis now) override;
+
+  // events.cpp
+  RecordEventsResult record_events(const std::vector<domain::InboundEvent>& events,
+                                   util::Millis now) override;
+  Page<LeadEventEntry> lead_events(std::string_view lead_id, const PageRequest& page) override;
 
   // Sums each key's rows of the graph's counts into one on PostgreSQL (lead_counts.h), so
   // readers sum few; run_due_steps calls it every few hundred batches.

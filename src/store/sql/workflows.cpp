@@ -31,6 +31,7 @@ constexpr std::string_view kDeleteWorkflowRows[] = {
     "DELETE FROM edges WHERE workflow_id = ?",
     "DELETE FROM nodes WHERE workflow_id = ?",
     "DELETE FROM lead_history WHERE workflow_id = ?",
+    "DELETE FROM inbound_event_leads WHERE workflow_id = ?",
     "DELETE FROM leads WHERE workflow_id = ?",
     "DELETE FROM variable_keys WHERE workflow_id = ?",
     "DELETE FROM lead_counts WHERE workflow_id = ?",

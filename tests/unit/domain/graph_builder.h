@@ -28,6 +28,11 @@ inline Json valid_config(NodeType type) {
       return {{"url", "https://hooks.example.com/lead"}};
     case NodeType::kSms:
       return {{"from_phone_number", "+14155550100"}, {"message", "Hi {{name}}"}};
+    case NodeType::kWaitForEvent:
+      return {{"event_types", Json::array({"replied"})}, {"timeout_days", 3}};
+    case NodeType::kSplit:
+      return {{"variants",
+               Json::array({{{"label", "A"}, {"weight", 50}}, {{"label", "B"}, {"weight", 50}}})}};
     case NodeType::kConverted:
     case NodeType::kDropped:
       return Json::object();

@@ -6,8 +6,9 @@ namespace leadline::domain {
 namespace {
 
 constexpr NodeType kAllTypes[] = {
-    NodeType::kVoiceCall, NodeType::kTime, NodeType::kConditional, NodeType::kApplication,
-    NodeType::kWebhook,   NodeType::kSms,  NodeType::kConverted,   NodeType::kDropped};
+    NodeType::kVoiceCall,    NodeType::kTime, NodeType::kConditional, NodeType::kApplication,
+    NodeType::kWebhook,      NodeType::kSms,  NodeType::kConverted,   NodeType::kDropped,
+    NodeType::kWaitForEvent, NodeType::kSplit};
 
 TEST(Graph, NodeTypeNamesRoundTrip) {
   for (NodeType type : kAllTypes) {
@@ -25,7 +26,8 @@ TEST(Graph, RejectsUnknownNodeType) {
 
 TEST(Graph, ListsValidNodeTypesInSpecOrder) {
   EXPECT_EQ(valid_node_types(),
-            "VOICE_CALL, TIME, CONDITIONAL, APPLICATION, WEBHOOK, SMS, CONVERTED, DROPPED");
+            "VOICE_CALL, TIME, CONDITIONAL, APPLICATION, WEBHOOK, SMS, CONVERTED, DROPPED, "
+            "WAIT_FOR_EVENT, SPLIT");
 }
 
 TEST(Graph, DefaultLabelsAreWords) {
@@ -37,7 +39,7 @@ TEST(Graph, DefaultLabelsAreWords) {
 TEST(Graph, TerminalAndWaitingPartitionTheTypes) {
   for (NodeType type : kAllTypes) {
     bool terminal = type == NodeType::kConverted || type == NodeType::kDropped;
-    bool waiting = !terminal && type != NodeType::kConditional;
+    bool waiting = !terminal && type != NodeType::kConditional && type != NodeType::kSplit;
     EXPECT_EQ(is_terminal(type), terminal) << to_string(type);
     EXPECT_EQ(is_waiting(type), waiting) << to_string(type);
   }
