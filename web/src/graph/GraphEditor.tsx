@@ -25,7 +25,7 @@ import {
 } from '../api';
 import { ErrorBox } from '../common';
 import { cachedLayout, layoutAndRemember, NODE_H, NODE_W, nodeHeight, quickLayout } from './layout';
-import { NodeCard, TYPE_NAMES, type FlowNode, type NodeData } from './NodeCard';
+import { configSummary, NodeCard, TYPE_NAMES, type FlowNode, type NodeData } from './NodeCard';
 import { EdgePanel, NewEdgeForm, NodePanel, ValidationSummary } from './Panels';
 
 const nodeTypes = { wf: NodeCard };
@@ -78,6 +78,7 @@ function sameData(a: NodeData, b: NodeData) {
     n.id === m.id &&
     n.label === m.label &&
     n.updated_at === m.updated_at &&
+    configSummary(n) === configSummary(m) &&
     a.counts?.active === b.counts?.active &&
     a.counts?.waiting === b.counts?.waiting &&
     a.counts?.stalled === b.counts?.stalled &&
