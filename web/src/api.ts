@@ -97,6 +97,8 @@ export type NodeType =
   | 'APPLICATION'
   | 'WEBHOOK'
   | 'SMS'
+  | 'WAIT_FOR_EVENT'
+  | 'SPLIT'
   | 'CONVERTED'
   | 'DROPPED';
 export interface WfNode {
@@ -127,6 +129,14 @@ export interface BlockedCounts {
   suppressed: number; // dropped: the number is on the do-not-call list
   consent: number; // dropped: not enough consent
 }
+// (events) Per variant of a SPLIT node: the leads sent down it and how many of them converted.
+export interface SplitVariantCount {
+  label: string;
+  weight: number;
+  leads: number;
+  converted: number;
+  conversion_rate: number; // converted / leads, 0 when no lead
+}
 export interface GraphResponse {
   workflow: Workflow;
   nodes: WfNode[];
@@ -134,6 +144,7 @@ export interface GraphResponse {
   lead_counts: Record<string, NodeCounts>;
   status_counts: Record<string, number>;
   blocked_counts?: BlockedCounts;
+  split_variants?: Record<string, SplitVariantCount[]>; // (events) by SPLIT node id; absent on older servers
   counting?: boolean; // drawn from nodes and edges alone; the counts are still on their way
 }
 export interface Issue {
@@ -176,7 +187,7 @@ export interface HistoryEntry {
   ended_at: string | null;
   reason: string | null;
 }
-export type WaitingFor = 'delay' | 'call' | 'call_detached' | 'http' | 'window' | 'contact_cap' | 'none';
+export type WaitingFor = 'delay' | 'call' | 'call_detached' | 'http' | 'window' | 'contact_cap' | 'event' | 'none';
 export interface LeadHistory {
   lead: Lead;
   execution: {
@@ -187,6 +198,20 @@ export interface LeadHistory {
     waiting_for?: WaitingFor;
   };
   history: HistoryEntry[];
+}
+// (events) GET /workflows/{id}/leads/{leadId}/events, oldest first; absent (404) on older servers.
+export type EventEffect = 'exited' | 'resumed' | 'recorded';
+export interface LeadEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown> | null;
+  effect: EventEffect | string;
+  created_at: string;
+}
+// (events) settings.exit_rules: an event of this type ends the lead with this status.
+export interface ExitRule {
+  event: string;
+  status: 'completed' | 'dropped';
 }
 // (compliance, spec §7a) GET /workflows/{id}/leads/{leadId}/eligibility
 export type BlockRule = 'lead_status' | 'suppression' | 'consent' | 'calling_window' | 'state_rule' | 'contact_cap';
@@ -238,6 +263,8 @@ export const NODE_TYPES: NodeType[] = [
   'APPLICATION',
   'WEBHOOK',
   'SMS',
+  'WAIT_FOR_EVENT',
+  'SPLIT',
   'CONVERTED',
   'DROPPED',
 ];
@@ -258,9 +285,37 @@ export function outcomesOf(node: WfNode | undefined): string[] {
     case 'WEBHOOK':
     case 'SMS':
       return ['success', 'failure'];
+    case 'WAIT_FOR_EVENT':
+      return [...eventTypesOf(node.config), 'timeout'];
+    case 'SPLIT':
+      return variantsOf(node.config).map((v) => v.label);
     default:
       return [];
   }
+}
+
+// The event types of a WAIT_FOR_EVENT config (the names it may not hold are left out).
+export function eventTypesOf(config: Record<string, unknown>): string[] {
+  const types = config.event_types;
+  return Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string' && t !== '') : [];
+}
+// The variants of a SPLIT config, as far as they are readable.
+export function variantsOf(config: Record<string, unknown>): { label: string; weight: number | undefined }[] {
+  const variants = config.variants;
+  if (!Array.isArray(variants)) return [];
+  return variants
+    .filter((v): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v))
+    .map((v) => ({ label: typeof v.label === 'string' ? v.label : '', weight: typeof v.weight === 'number' ? v.weight : undefined }));
+}
+export const TIMEOUT_UNITS = ['minutes', 'hours', 'days'] as const;
+export type TimeoutUnit = (typeof TIMEOUT_UNITS)[number];
+// The timeout of a WAIT_FOR_EVENT config: the first of timeout_minutes, _hours, _days set.
+export function timeoutOf(config: Record<string, unknown>): { value: number | undefined; unit: TimeoutUnit } {
+  for (const unit of TIMEOUT_UNITS) {
+    const v = config[`timeout_${unit}`];
+    if (v !== undefined && v !== null) return { value: typeof v === 'number' ? v : Number(v), unit };
+  }
+  return { value: undefined, unit: 'days' };
 }
 
 export function fmtTime(iso: string | null | undefined) {

@@ -12,20 +12,33 @@ import {
   type Edge,
   type NodeHandle,
 } from '@xyflow/react';
-import { api, NODE_TYPES, TERMINAL, type GraphResponse, type Issue, type NodeType, type Validation, type WfNode } from '../api';
+import {
+  api,
+  NODE_TYPES,
+  TERMINAL,
+  type GraphResponse,
+  type Issue,
+  type NodeType,
+  type SplitVariantCount,
+  type Validation,
+  type WfNode,
+} from '../api';
 import { ErrorBox } from '../common';
-import { cachedLayout, layoutAndRemember, NODE_H, NODE_W, quickLayout } from './layout';
-import { NodeCard, TYPE_NAMES, type FlowNode, type NodeData } from './NodeCard';
+import { cachedLayout, layoutAndRemember, NODE_H, NODE_W, nodeHeight, quickLayout } from './layout';
+import { configSummary, NodeCard, TYPE_NAMES, type FlowNode, type NodeData } from './NodeCard';
 import { EdgePanel, NewEdgeForm, NodePanel, ValidationSummary } from './Panels';
 
 const nodeTypes = { wf: NodeCard };
 // Graphs with more nodes than this get a quick first layout while dagre runs.
 const QUICK_FIRST = 60;
 // Where NodeCard's handles sit (6px, centred on the top and bottom borders).
-const HANDLES: NodeHandle[] = [
-  { type: 'target', position: Position.Top, x: NODE_W / 2 - 3, y: -1, width: 6, height: 6 },
-  { type: 'source', position: Position.Bottom, x: NODE_W / 2 - 3, y: NODE_H - 5, width: 6, height: 6 },
-];
+function handles(height: number): NodeHandle[] {
+  return [
+    { type: 'target', position: Position.Top, x: NODE_W / 2 - 3, y: -1, width: 6, height: 6 },
+    { type: 'source', position: Position.Bottom, x: NODE_W / 2 - 3, y: height - 5, width: 6, height: 6 },
+  ];
+}
+const HANDLES = handles(NODE_H);
 
 // A config that passes the server's per-type checks, so a new node can be saved at once.
 const DEFAULT_CONFIG: Record<NodeType, Record<string, unknown>> = {
@@ -35,12 +48,28 @@ const DEFAULT_CONFIG: Record<NodeType, Record<string, unknown>> = {
   APPLICATION: { provider_key: 'leadline', action_key: 'set_variables', action_config: { variables: {} } },
   WEBHOOK: { url: 'https://example.com/hook', method: 'POST' },
   SMS: { from_phone_number: '+14155550100', message: 'Hello {{name}}' },
+  WAIT_FOR_EVENT: { event_types: ['replied'], timeout_days: 3 },
+  SPLIT: {
+    variants: [
+      { label: 'A', weight: 50 },
+      { label: 'B', weight: 50 },
+    ],
+  },
   CONVERTED: {},
   DROPPED: {},
 };
 
 function sameIssues(a: Issue[], b: Issue[]) {
   return a.length === b.length && a.every((x, i) => x.code === b[i].code && x.message === b[i].message);
+}
+function sameVariants(a: SplitVariantCount[] | undefined, b: SplitVariantCount[] | undefined) {
+  if (!a || !b) return a === b;
+  return (
+    a.length === b.length &&
+    a.every(
+      (x, i) => x.label === b[i].label && x.leads === b[i].leads && x.converted === b[i].converted && x.conversion_rate === b[i].conversion_rate,
+    )
+  );
 }
 function sameData(a: NodeData, b: NodeData) {
   const n = a.node as WfNode & { updated_at?: string };
@@ -49,6 +78,7 @@ function sameData(a: NodeData, b: NodeData) {
     n.id === m.id &&
     n.label === m.label &&
     n.updated_at === m.updated_at &&
+    configSummary(n) === configSummary(m) &&
     a.counts?.active === b.counts?.active &&
     a.counts?.waiting === b.counts?.waiting &&
     a.counts?.stalled === b.counts?.stalled &&
@@ -56,6 +86,7 @@ function sameData(a: NodeData, b: NodeData) {
     a.entry === b.entry &&
     a.terminal === b.terminal &&
     a.counting === b.counting &&
+    sameVariants(a.variants, b.variants) &&
     sameIssues(a.errors, b.errors) &&
     sameIssues(a.warnings, b.warnings)
   );
@@ -161,6 +192,7 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
           entry: entryIds.has(n.id),
           terminal: TERMINAL.includes(n.node_type),
           counting: graph.counting,
+          variants: graph.split_variants?.[n.id],
         };
         const position = !relayout && old ? old.position : positions.get(n.id) ?? { x: 0, y: 0 };
         const selected = selection?.kind === 'node' && selection.id === n.id;
@@ -174,14 +206,14 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
           position,
           // Known size and handles: React Flow can draw edges and fit the view in the first
           // pass instead of waiting for every node to be measured (it re-measures anyway).
-          measured: old?.measured ?? { width: NODE_W, height: NODE_H },
-          handles: HANDLES,
+          measured: old?.measured ?? { width: NODE_W, height: nodeHeight(n) },
+          handles: n.node_type === 'SPLIT' ? handles(nodeHeight(n)) : HANDLES,
           selected,
           data: old && sameData(old.data, data) ? old.data : data,
         };
       });
     });
-  }, [graph.nodes, graph.lead_counts, graph.counting, positions, issuesByNode, entryIds, selection, setNodes]);
+  }, [graph.nodes, graph.lead_counts, graph.split_variants, graph.counting, positions, issuesByNode, entryIds, selection, setNodes]);
 
   // Re-fit after the layout changed (a node or edge added or removed) and when the window is
   // resized, so the whole graph stays in view.
@@ -352,6 +384,7 @@ function Editor({ graph, onChanged }: { graph: GraphResponse; onChanged: () => P
             nodes={graph.nodes}
             edges={graph.edges}
             counts={graph.lead_counts[selectedNode.id]}
+            variants={graph.split_variants?.[selectedNode.id]}
             errors={issuesByNode.errors.get(selectedNode.id) ?? []}
             warnings={issuesByNode.warnings.get(selectedNode.id) ?? []}
             editable={editable}

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { fmtNum, type Issue, type NodeCounts, type WfNode } from '../api';
+import { eventTypesOf, fmtNum, timeoutOf, variantsOf, type Issue, type NodeCounts, type SplitVariantCount, type WfNode } from '../api';
 
 export type NodeData = {
   node: WfNode;
@@ -10,6 +10,7 @@ export type NodeData = {
   entry: boolean;
   terminal: boolean;
   counting?: boolean;
+  variants?: SplitVariantCount[]; // SPLIT: leads and conversions per variant (absent on older servers)
 };
 export type FlowNode = Node<NodeData, 'wf'>;
 
@@ -20,12 +21,49 @@ export const TYPE_NAMES: Record<string, string> = {
   APPLICATION: 'Action',
   WEBHOOK: 'Webhook',
   SMS: 'SMS',
+  WAIT_FOR_EVENT: 'Wait for event',
+  SPLIT: 'A/B split',
   CONVERTED: 'Converted',
   DROPPED: 'Dropped',
 };
 
+// "3 days", "1 hour".
+export function fmtTimeout(value: number, unit: string) {
+  return `${fmtNum(value)} ${value === 1 ? unit.replace(/s$/, '') : unit}`;
+}
+
+// A one-line summary of a node's configuration for its card, or null when it has none.
+export function configSummary(node: WfNode): string | null {
+  const config = node.config ?? {};
+  switch (node.node_type) {
+    case 'WAIT_FOR_EVENT': {
+      const types = eventTypesOf(config);
+      const { value, unit } = timeoutOf(config);
+      const parts = [types.length ? types.join(', ') : 'no event type'];
+      if (value !== undefined && Number.isFinite(value)) parts.push(fmtTimeout(value, unit));
+      return parts.join(' · ');
+    }
+    case 'SPLIT': {
+      const variants = variantsOf(config);
+      const total = variants.reduce((sum, v) => sum + (v.weight && v.weight > 0 ? v.weight : 0), 0);
+      if (!variants.length) return 'no variant';
+      return variants
+        .map((v) => `${v.label || '?'} ${total > 0 && v.weight && v.weight > 0 ? `${Math.round((v.weight / total) * 1000) / 10}%` : '?'}`)
+        .join(' · ');
+    }
+    default:
+      return null;
+  }
+}
+
+// "A: 5,012 leads · 23.9% converted"
+export function fmtVariant(v: SplitVariantCount) {
+  return `${v.label}: ${fmtNum(v.leads)} leads · ${((v.conversion_rate ?? 0) * 100).toFixed(1)}% converted`;
+}
+
 function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
-  const { node, counts, errors, warnings, entry, terminal } = data;
+  const { node, counts, errors, warnings, entry, terminal, variants } = data;
+  const configText = configSummary(node);
   const active = counts?.active ?? 0;
   const stalled = counts?.stalled ?? 0;
   const waiting = (counts?.waiting ?? 0) - stalled;
@@ -45,6 +83,11 @@ function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
         {entry && <span className="tag">entry</span>}
       </div>
       <div className="wf-node-label">{node.label}</div>
+      {configText && (
+        <div className="wf-node-summary" data-testid="node-summary" title={configText}>
+          {configText}
+        </div>
+      )}
       <div className="wf-node-counts" aria-busy={data.counting || undefined}>
         {data.counting ? (
           <span className="muted">counting…</span>
@@ -69,6 +112,15 @@ function NodeCardImpl({ data, selected }: NodeProps<FlowNode>) {
           </>
         )}
       </div>
+      {variants && variants.length > 0 && !data.counting && (
+        <ul className="wf-node-variants" aria-label="Leads per variant" data-testid="split-variants">
+          {variants.map((v) => (
+            <li key={v.label} data-variant={v.label} title={`${fmtNum(v.converted)} of ${fmtNum(v.leads)} leads converted`}>
+              {fmtVariant(v)}
+            </li>
+          ))}
+        </ul>
+      )}
       {errors.length > 0 && (
         <div className="wf-node-issue" data-testid="node-error">
           ✕ {errors[0].message}

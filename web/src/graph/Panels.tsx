@@ -1,7 +1,19 @@
 import { useState, type FormEvent } from 'react';
-import { api, fmtNum, outcomesOf, TERMINAL, type Issue, type NodeCounts, type Validation, type WfEdge, type WfNode } from '../api';
+import {
+  api,
+  fmtNum,
+  outcomesOf,
+  TERMINAL,
+  type Issue,
+  type NodeCounts,
+  type SplitVariantCount,
+  type Validation,
+  type WfEdge,
+  type WfNode,
+} from '../api';
 import { Link } from '../router';
-import { TYPE_NAMES } from './NodeCard';
+import { SplitEditor, WaitForEventEditor } from './ConfigEditors';
+import { fmtVariant, TYPE_NAMES } from './NodeCard';
 import type { Selection } from './GraphEditor';
 
 type Mutate = (fn: () => Promise<unknown>) => Promise<unknown>;
@@ -40,13 +52,14 @@ export function NodePanel(props: {
   nodes: WfNode[];
   edges: WfEdge[];
   counts?: NodeCounts;
+  variants?: SplitVariantCount[];
   errors: Issue[];
   warnings: Issue[];
   editable: boolean;
   mutate: Mutate;
   onSelect: (s: Selection) => void;
 }) {
-  const { workflowId, node, nodes, edges, counts, errors, warnings, editable, mutate, onSelect } = props;
+  const { workflowId, node, nodes, edges, counts, variants, errors, warnings, editable, mutate, onSelect } = props;
   const [label, setLabel] = useState(node.label);
   const [config, setConfig] = useState<Record<string, unknown>>(node.config ?? {});
   const [jsonText, setJsonText] = useState(JSON.stringify(node.config ?? {}, null, 2));
@@ -54,14 +67,17 @@ export function NodePanel(props: {
   const [saved, setSaved] = useState(false);
   const byId = new Map(nodes.map((n) => [n.id, n]));
 
-  function setField(f: Field, raw: string) {
-    const next = { ...config };
-    if (raw === '') delete next[f.key];
-    else next[f.key] = f.kind === 'number' ? Number(raw) : raw;
+  function updateConfig(next: Record<string, unknown>) {
     setConfig(next);
     setJsonText(JSON.stringify(next, null, 2));
     setJsonError(null);
     setSaved(false);
+  }
+  function setField(f: Field, raw: string) {
+    const next = { ...config };
+    if (raw === '') delete next[f.key];
+    else next[f.key] = f.kind === 'number' ? Number(raw) : raw;
+    updateConfig(next);
   }
 
   async function save(e: FormEvent) {
@@ -95,6 +111,15 @@ export function NodePanel(props: {
         {counts?.stalled ? ` · ⚠ ${fmtNum(counts.stalled)} stalled` : ''} ·{' '}
         <Link to={`/workflows/${workflowId}/leads?node=${node.id}`}>leads here</Link>
       </p>
+      {variants && variants.length > 0 && (
+        <ul className="variant-counts small" aria-label="Leads per variant" data-testid="panel-split-variants">
+          {variants.map((v) => (
+            <li key={v.label}>
+              {fmtVariant(v)} <span className="muted">({fmtNum(v.converted)} converted, weight {fmtNum(v.weight)})</span>
+            </li>
+          ))}
+        </ul>
+      )}
       {errors.length > 0 && (
         <div className="error-box" role="alert">
           <strong>Validation errors</strong>
@@ -139,6 +164,8 @@ export function NodePanel(props: {
               />
             </label>
           ))}
+          {node.node_type === 'WAIT_FOR_EVENT' && <WaitForEventEditor config={config} onChange={updateConfig} />}
+          {node.node_type === 'SPLIT' && <SplitEditor config={config} onChange={updateConfig} />}
           {!TERMINAL.includes(node.node_type) && (
             <label>
               Configuration (JSON)

@@ -1,16 +1,23 @@
 // Automatic layout of the workflow graph with dagre, top to bottom.
 import dagre from '@dagrejs/dagre';
-import type { WfEdge, WfNode } from '../api';
+import { variantsOf, type WfEdge, type WfNode } from '../api';
 
 export const NODE_W = 230;
 export const NODE_H = 96; // the card's min-height (styles.css .wf-node)
+const VARIANT_LINE_H = 15; // a line of .wf-node-variants
+
+// A SPLIT card grows by a line per variant (its lead counts); every other card has the
+// min-height.
+export function nodeHeight(n: WfNode) {
+  return n.node_type === 'SPLIT' ? NODE_H + VARIANT_LINE_H * variantsOf(n.config ?? {}).length : NODE_H;
+}
 
 export function layout(nodes: WfNode[], edges: WfEdge[]): Map<string, { x: number; y: number }> {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   // tight-tree ranks a 200-node graph in about half the time of network-simplex here.
   g.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 70, marginx: 20, marginy: 20, ranker: 'tight-tree' });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: NODE_W, height: NODE_H });
+  for (const n of nodes) g.setNode(n.id, { width: NODE_W, height: nodeHeight(n) });
   for (const e of edges)
     if (g.hasNode(e.from_node_id) && g.hasNode(e.to_node_id))
       g.setEdge(e.from_node_id, e.to_node_id, {}, e.id);
@@ -18,7 +25,7 @@ export function layout(nodes: WfNode[], edges: WfEdge[]): Map<string, { x: numbe
   const out = new Map<string, { x: number; y: number }>();
   for (const n of nodes) {
     const p = g.node(n.id);
-    out.set(n.id, { x: (p?.x ?? 0) - NODE_W / 2, y: (p?.y ?? 0) - NODE_H / 2 });
+    out.set(n.id, { x: (p?.x ?? 0) - NODE_W / 2, y: (p?.y ?? 0) - nodeHeight(n) / 2 });
   }
   return out;
 }
@@ -57,13 +64,17 @@ export function quickLayout(nodes: WfNode[], edges: WfEdge[]): Map<string, { x: 
         queue.push(to);
       }
   const ranks: string[][] = [];
+  const rankH: number[] = [];
   for (const n of nodes) {
     const d = depth.get(n.id) ?? 0;
     (ranks[d] ??= []).push(n.id);
+    rankH[d] = Math.max(rankH[d] ?? NODE_H, nodeHeight(n));
   }
-  ranks.forEach((ids, r) =>
-    ids.forEach((id, i) => out.set(id, { x: (i - (ids.length - 1) / 2) * (NODE_W + 40), y: r * (NODE_H + 70) })),
-  );
+  let y = 0;
+  ranks.forEach((ids, r) => {
+    ids.forEach((id, i) => out.set(id, { x: (i - (ids.length - 1) / 2) * (NODE_W + 40), y }));
+    y += (rankH[r] ?? NODE_H) + 70;
+  });
   return out;
 }
 

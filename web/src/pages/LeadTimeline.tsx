@@ -1,4 +1,4 @@
-import { api, fmtTime, qs, type Call, type LeadHistory, type Page } from '../api';
+import { api, fmtTime, qs, type Call, type HistoryEntry, type LeadEvent, type LeadHistory, type Page } from '../api';
 import { Empty, ErrorBox, Loading, PageTitle, StatusBadge, useLoad, usePolling } from '../common';
 import { Link } from '../router';
 import { TYPE_NAMES } from '../graph/NodeCard';
@@ -12,7 +12,74 @@ const WAITING_FOR: Record<string, string> = {
   http: 'an HTTP answer',
   window: 'calling hours',
   contact_cap: 'a contact cap',
+  event: 'an event',
 };
+
+// What an event did to this lead (GET .../events `effect`); "recorded" says nothing.
+const EFFECTS: Record<string, string> = {
+  resumed: 'ended the wait',
+  exited: 'ended the lead',
+};
+
+// The history's event rows, each with its event (same type, in order: both lists are oldest
+// first), when the server lists a lead's events.
+function eventsByRow(history: HistoryEntry[], events: LeadEvent[] | null) {
+  const out = new Map<number, LeadEvent>();
+  if (!events) return out;
+  const byType = new Map<string, LeadEvent[]>();
+  for (const e of events) byType.set(e.type, [...(byType.get(e.type) ?? []), e]);
+  history.forEach((h, i) => {
+    if (h.status !== 'event' || !h.outcome) return;
+    const next = byType.get(h.outcome)?.shift();
+    if (next) out.set(i, next);
+  });
+  return out;
+}
+
+// "exit rule: event meeting_booked ends the lead as completed" without its "exit rule:".
+function exitText(h: HistoryEntry) {
+  const reason = h.reason?.replace(/^\s*exit rule:\s*/i, '').trim();
+  return reason || `the lead ended${h.outcome ? ` as ${h.outcome}` : ''}`;
+}
+
+// An event the lead received, or an exit rule that ended it: not a visit of a node.
+function EventItem({ h, event }: { h: HistoryEntry; event?: LeadEvent }) {
+  const where = h.label ? ` at ${TYPE_NAMES[h.node_type] ?? h.node_type} “${h.label}”` : '';
+  if (h.status === 'exited')
+    return (
+      <li className="tl-item tl-exited" data-testid="tl-exited">
+        <div className="tl-head">
+          <span className="tl-type">Exit rule:</span> <strong>{exitText(h)}</strong>
+          {h.outcome && <span className="badge">{h.outcome}</span>}
+        </div>
+        <div className="small muted">
+          {fmtTime(h.started_at)}
+          {where}
+        </div>
+      </li>
+    );
+  const data = event?.data && Object.keys(event.data).length > 0 ? JSON.stringify(event.data) : null;
+  const effect = event ? EFFECTS[event.effect] : undefined;
+  return (
+    <li className="tl-item tl-event" data-testid="tl-event" data-event={h.outcome ?? undefined}>
+      <div className="tl-head">
+        <span className="tl-type">Event</span> <strong>{h.outcome ?? 'unknown'}</strong> received
+        {effect && <span className="badge">{effect}</span>}
+      </div>
+      <div className="small muted">
+        {fmtTime(h.started_at)}
+        {where}
+        {h.edge_label ? ` · followed “${h.edge_label}”` : ''}
+      </div>
+      {h.reason && <div className="small">{h.reason}</div>}
+      {data && (
+        <code className="tl-event-data" title="The event's data">
+          {data}
+        </code>
+      )}
+    </li>
+  );
+}
 
 function duration(from: string, to: string | null) {
   if (!to) return null;
@@ -28,11 +95,16 @@ function duration(from: string, to: string | null) {
 export function LeadTimeline({ workflowId, leadId }: { workflowId: string; leadId: string }) {
   const data = useLoad(
     async (signal) => {
-      const [history, calls] = await Promise.all([
+      const [history, calls, events] = await Promise.all([
         api<LeadHistory>(`/workflows/${workflowId}/leads/${leadId}/history`, { signal }),
         api<Page<Call>>(`/calls${qs({ workflow_id: workflowId, lead_id: leadId, limit: 100 })}`, { signal }),
+        // The event data is extra: a server without the route (404) or an error shows none.
+        api<{ data: LeadEvent[] }>(`/workflows/${workflowId}/leads/${leadId}/events${qs({ limit: 100 })}`, { signal }).then(
+          (r) => (Array.isArray(r?.data) ? r.data : null),
+          () => null,
+        ),
       ]);
-      return { history, calls: new Map(calls.data.map((c) => [c.id, c])) };
+      return { history, calls: new Map(calls.data.map((c) => [c.id, c])), events };
     },
     [workflowId, leadId],
   );
@@ -44,8 +116,9 @@ export function LeadTimeline({ workflowId, leadId }: { workflowId: string; leadI
         {data.error ? <ErrorBox error={data.error} title="Could not load this lead" /> : <Loading what="Loading the lead's history" />}
       </main>
     );
-  const { history, calls } = data.data;
+  const { history, calls, events } = data.data;
   const lead = history.lead;
+  const rowEvents = eventsByRow(history.history, events);
   return (
     <main className="page">
       <div className="crumbs">
@@ -94,6 +167,7 @@ export function LeadTimeline({ workflowId, leadId }: { workflowId: string; leadI
       ) : (
         <ol className="timeline" data-testid="timeline">
           {history.history.map((h, i) => {
+            if (h.status === 'event' || h.status === 'exited') return <EventItem key={i} h={h} event={rowEvents.get(i)} />;
             const call = h.call_id ? calls.get(h.call_id) : undefined;
             const d = duration(h.started_at, h.ended_at);
             return (
@@ -105,7 +179,7 @@ export function LeadTimeline({ workflowId, leadId }: { workflowId: string; leadI
                 </div>
                 <div className="small muted">
                   {fmtTime(h.started_at)} → {h.ended_at ? fmtTime(h.ended_at) : 'still here'}
-                  {d && ` (${h.node_type === 'TIME' ? 'waited ' : ''}${d})`}
+                  {d && ` (${h.node_type === 'TIME' || h.node_type === 'WAIT_FOR_EVENT' ? 'waited ' : ''}${d})`}
                   {h.attempt ? ` · attempt ${h.attempt}` : ''}
                   {h.edge_label ? ` · followed “${h.edge_label}”` : h.to_node_id ? ' · followed the unlabelled edge' : ''}
                 </div>

@@ -22,6 +22,7 @@ export function ruleName(block: Block) {
 const DROP_REASONS: Record<string, string> = {
   suppressed: 'Do-not-call list',
   consent: 'No consent',
+  exit_rule: 'Exit rule', // (events) in case a server names it: an event's exit rule ended the lead
 };
 
 // A step under way: its own call counts against the contact caps, so asking now would blame
@@ -71,11 +72,12 @@ export function WhyNotNow({ workflowId, leadId, version }: { workflowId: string;
 export function DropReason({ history }: { history: LeadHistory }) {
   const reason = history.lead.status === 'dropped' ? history.lead.drop_reason : null;
   if (!reason) return null;
-  const row = [...history.history].reverse().find((h) => h.status === 'dropped' && h.reason);
+  const byExit = reason === 'exit_rule';
+  const row = [...history.history].reverse().find((h) => h.status === (byExit ? 'exited' : 'dropped') && h.reason);
   return (
     <div className="error-box" role="status" data-testid="drop-reason">
       <strong>
-        Dropped by a compliance rule <span className="badge badge-dropped">{DROP_REASONS[reason] ?? reason}</span>
+        Dropped by {byExit ? 'an exit rule' : 'a compliance rule'} <span className="badge badge-dropped">{DROP_REASONS[reason] ?? reason}</span>
       </strong>
       {row?.reason && <p>{row.reason}</p>}
     </div>
