@@ -477,7 +477,8 @@ try {
     // The timelines: the event (with its data), the exit rule, and a lead still waiting.
     await page.goto(`${server.base}/workflows/${evWf}/leads/${booked}`);
     const bookedEvent = page.getByTestId('timeline').locator('[data-testid=tl-event][data-event=meeting_booked]');
-    await bookedEvent.getByText('Event meeting_booked received').waitFor();
+    await bookedEvent.waitFor();
+    assert.match(await bookedEvent.locator('.tl-head').textContent(), /^Event meeting_booked received/);
     await bookedEvent.getByText('{"slot":"tomorrow 10:00"}').waitFor();
     await shot('18-timeline-event');
     await page.goto(`${server.base}/workflows/${evWf}/leads/${unsubscribed}`);

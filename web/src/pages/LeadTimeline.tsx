@@ -71,7 +71,7 @@ function EventItem({ h, event }: { h: HistoryEntry; event?: LeadEvent }) {
         {where}
         {h.edge_label ? ` · followed “${h.edge_label}”` : ''}
       </div>
-      {h.reason && <div className="small">{h.reason}</div>}
+      {h.reason && h.reason !== `event ${h.outcome} received` && <div className="small">{h.reason}</div>}
       {data && (
         <code className="tl-event-data" title="The event's data">
           {data}
