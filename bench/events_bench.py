@@ -2,14 +2,16 @@
 """Events accepted per second through POST /v1/events (bulk form), with many leads enrolled.
 
     python3 bench/events_bench.py build/leadline [--leads 1000000] [--events 300000]
-                                  [--batch 10000] [--rounds 3] [--database postgresql://...]
+                                  [--batch 10000] [--rounds 3] [--clients 1]
+                                  [--database postgresql://...]
 
 Starts `leadline serve` (rate limit off) on a fresh SQLite file in /tmp, or on a fresh schema
 of the PostgreSQL database given; builds call -> (COMPLETED) converted / (other) wait 2 days ->
 call -> dropped with the exit rule meeting_booked -> completed; enrols the leads in requests of
-100,000 (not timed) and activates it, so the engine starts every lead's first call meanwhile
-(simulated calls of 1,000,000 s keep them there). Then each round posts `--events` events in
-requests of `--batch`, one after another from one client, each to a lead not used before: 9
+100,000 (not timed), activates it and waits until the engine has started every lead's first
+call (simulated calls of 1,000,000 s keep them there: the leads are asleep in a call). Then each round posts `--events` events in
+requests of `--batch` from `--clients` connections at once (each its own share of the
+requests, one after another), each event to a lead not used before: 9
 in 10 are `replied` (recorded), 1 in 10 `meeting_booked` (ends the lead by the exit rule),
 every event with data and every 4th with an idempotency key. Prints one `run` line per round
 and `result name=events_bulk median_per_s=...`; checks every answer names its lead.
@@ -20,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -33,6 +36,7 @@ leads = int(arg("--leads", 1_000_000))
 events = int(arg("--events", 300_000))
 batch = int(arg("--batch", 10_000))
 rounds = int(arg("--rounds", 3))
+clients = int(arg("--clients", 1))
 assert events * rounds <= leads, "each event goes to a lead not used before"
 port = int(os.environ.get("PORT", "18185"))
 work = tempfile.mkdtemp(prefix="leadline-events-bench.")
@@ -96,12 +100,16 @@ try:
         lead_ids.extend(answer["lead_ids"])
     print(f"enrolled {leads} leads in {time.time() - started:.1f} s", flush=True)
     api("POST", f"/workflows/{wf}/activate")
+    started = time.time()
+    while api("GET", f"/workflows/{wf}/graph")["status_counts"]["pending"] > 0:
+        time.sleep(1)
+    time.sleep(2)  # the last batch commits
+    print(f"engine started every lead's first call in {time.time() - started:.1f} s", flush=True)
 
     rates = []
     for r in range(rounds):
         first = r * events
-        started = time.perf_counter()
-        for done in range(0, events, batch):
+        def post(done):
             n = min(batch, events - done)
             body = {"events": [
                 {"type": "meeting_booked" if (first + done + i) % 10 == 0 else "replied",
@@ -111,11 +119,22 @@ try:
                 for i in range(n)]}
             answer = api("POST", "/events", body)["data"]["events"]
             assert len(answer) == n and answer[-1]["leads"][0]["lead_id"] == lead_ids[first + done + n - 1]
+
+        def client(c):
+            for done in range(c * batch, events, clients * batch):
+                post(done)
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
         seconds = time.perf_counter() - started
         rates.append(events / seconds)
         print(f"run name=events_bulk round={r} events={events} seconds={seconds:.2f} "
               f"per_s={events / seconds:.0f}", flush=True)
-    print(f"result name=events_bulk leads={leads} batch={batch} "
+    print(f"result name=events_bulk leads={leads} batch={batch} clients={clients} "
           f"median_per_s={statistics.median(rates):.0f} runs={'/'.join(f'{x:.0f}' for x in rates)}",
           flush=True)
 finally:

@@ -15,11 +15,13 @@ using domain::EventEffect;
 using domain::InboundEvent;
 using domain::Lead;
 
-// A repeated idempotency key inserts nothing and returns no row (on PostgreSQL after the
-// first insert of that key commits or rolls back).
+// An event with an idempotency key is inserted before it is applied, to claim its key: a
+// repeated key inserts nothing and returns no row (on PostgreSQL after the first insert of
+// that key commits or rolls back). Its answer (`leads`) is filled in afterwards. An event
+// without a key is inserted once applied, with its answer.
 constexpr std::string_view kInsertEvent =
     "INSERT INTO inbound_events (id, org_id, event_type, lead_id, phone_number, workflow_id, "
-    "data, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "data, idempotency_key, created_at, leads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (org_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
     "RETURNING seq";
 constexpr std::string_view kEventColumns =
@@ -43,19 +45,19 @@ const SqlText kEventByKey([](const Dialect&) {
          " FROM inbound_events e WHERE e.org_id = ? AND e.idempotency_key = ?";
 });
 const SqlText kLeadById([](const Dialect& d) {
-  return "SELECT " + std::string(kLeadColumns) + " FROM leads l WHERE l.id = ? AND l.org_id = ?" +
-         std::string(d.for_update());
+  return "SELECT " + std::string(kLeadColumns) +
+         ", l.seq FROM leads l WHERE l.id = ? AND l.org_id = ?" + std::string(d.for_update());
 });
 // Open leads with the number in the organization's workflows (each workflow's phone index).
 const SqlText kLeadsByPhone([](const Dialect& d) {
   return "SELECT " + std::string(kLeadColumns) +
-         " FROM leads l WHERE l.workflow_id IN (SELECT id FROM workflows WHERE org_id = ?) "
+         ", l.seq FROM leads l WHERE l.workflow_id IN (SELECT id FROM workflows WHERE org_id = ?) "
          "AND l.phone_number = ? AND l.status IN ('pending', 'active') ORDER BY l.seq" +
          std::string(d.postgres() ? " FOR UPDATE OF l" : "");
 });
 const SqlText kLeadsByPhoneInWorkflow([](const Dialect& d) {
   return "SELECT " + std::string(kLeadColumns) +
-         " FROM leads l WHERE l.workflow_id = ? AND l.phone_number = ? "
+         ", l.seq FROM leads l WHERE l.workflow_id = ? AND l.phone_number = ? "
          "AND l.status IN ('pending', 'active') ORDER BY l.seq" +
          std::string(d.for_update());
 });
@@ -100,6 +102,24 @@ RecordedEvent read_recorded(const Statement& s, std::string org_id) {
   return r;
 }
 
+// The event's row key; nullopt when its idempotency key was recorded before.
+std::optional<std::int64_t> insert_event(Connection& conn, const InboundEvent& event,
+                                         const std::string& answer) {
+  auto s = conn.prepare(kInsertEvent)
+               .bind(1, event.id)
+               .bind(2, event.org_id)
+               .bind(3, event.type)
+               .bind(4, event.lead_id)
+               .bind(5, event.phone_number)
+               .bind(6, event.workflow_id)
+               .bind(7, event.data.dump())
+               .bind(8, event.idempotency_key)
+               .bind(9, event.created_at)
+               .bind(10, answer);
+  if (!s.step()) return std::nullopt;
+  return s.integer(0);
+}
+
 // Thrown inside the transaction to roll the whole request back.
 struct UnknownLead {
   size_t index;
@@ -125,7 +145,7 @@ class EventBatch {
       if (s.step()) {
         Lead lead = read_lead(s);
         if (!event.workflow_id || lead.workflow_id == *event.workflow_id)
-          out.push_back(&remember(std::move(lead)));
+          out.push_back(&remember(std::move(lead), s.integer(kLeadColumnCount)));
       }
       return out;
     }
@@ -139,7 +159,7 @@ class EventBatch {
     while (s.step()) {
       Lead lead = read_lead(s);
       ids.push_back(lead.id);
-      if (!leads_.contains(lead.id)) remember(std::move(lead));
+      if (!leads_.contains(lead.id)) remember(std::move(lead), s.integer(kLeadColumnCount));
     }
     for (const auto& id : ids) {
       Lead& lead = leads_.at(id);
@@ -188,7 +208,7 @@ class EventBatch {
       counts.add(lead, +1);
       rows.push_back(lead);
     }
-    update_lead_states(conn_, rows);
+    update_lead_states(conn_, rows, rows_);
     counts.write(conn_);
   }
   void changed(const Lead& lead) {
@@ -196,7 +216,8 @@ class EventBatch {
   }
 
  private:
-  Lead& remember(Lead lead) {
+  Lead& remember(Lead lead, std::int64_t row) {
+    rows_.emplace(lead.id, row);
     before_.emplace(lead.id, lead);
     return leads_.emplace(lead.id, std::move(lead)).first->second;
   }
@@ -206,7 +227,8 @@ class EventBatch {
   std::unordered_map<std::string, Json> settings_;
   std::map<std::pair<std::string, std::string>, std::optional<domain::Node>> nodes_;
   std::unordered_map<std::string, Lead> before_;  // as read, for the counts
-  std::vector<std::string> changed_;              // in the order first changed
+  RowKeys rows_;
+  std::vector<std::string> changed_;  // in the order first changed
   std::unordered_set<std::string> changed_set_;
 };
 }  // namespace
@@ -223,25 +245,18 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
       const auto subscribers = load_subscribers(*conn);
       for (size_t i = 0; i < events.size(); ++i) {
         const InboundEvent& event = events[i];
-        auto inserted = conn->prepare(kInsertEvent)
-                            .bind(1, event.id)
-                            .bind(2, event.org_id)
-                            .bind(3, event.type)
-                            .bind(4, event.lead_id)
-                            .bind(5, event.phone_number)
-                            .bind(6, event.workflow_id)
-                            .bind(7, event.data.dump())
-                            .bind(8, event.idempotency_key)
-                            .bind(9, event.created_at);
-        if (!inserted.step()) {
-          auto first = conn->prepare(kEventByKey(conn->dialect()))
-                           .bind(1, event.org_id)
-                           .bind(2, *event.idempotency_key);
-          if (!first.step()) throw StoreError("an idempotent event vanished while read");
-          result.events.push_back(read_recorded(first, event.org_id));
-          continue;
+        std::optional<std::int64_t> seq;
+        if (event.idempotency_key) {
+          seq = insert_event(*conn, event, "[]");
+          if (!seq) {
+            auto first = conn->prepare(kEventByKey(conn->dialect()))
+                             .bind(1, event.org_id)
+                             .bind(2, *event.idempotency_key);
+            if (!first.step()) throw StoreError("an idempotent event vanished while read");
+            result.events.push_back(read_recorded(first, event.org_id));
+            continue;
+          }
         }
-        const std::int64_t seq = inserted.integer(0);
         RecordedEvent recorded{event, {}, false};
         const auto targets = batch.targets(event);
         if (event.lead_id && targets.empty()) throw UnknownLead{i};
@@ -251,12 +266,6 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
           auto applied = domain::apply_event(*lead, event, settings, node, now);
           batch.changed(*lead);
           for (auto& h : applied.history) history.push_back(std::move(h));
-          conn->prepare(kInsertEventLead)
-              .bind(1, lead->id)
-              .bind(2, seq)
-              .bind(3, lead->workflow_id)
-              .bind(4, to_string(applied.effect))
-              .exec();
           recorded.leads.push_back({lead->id, lead->workflow_id, applied.effect});
           const auto mask = org_mask(subscribers, lead->org_id);
           if (mask & domain::event_bit(domain::EventType::kLeadEvent))
@@ -273,10 +282,18 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
                                      {{"exit_event", event.type}, {"reason", "exit rule"}}));
           }
         }
-        conn->prepare(kSetEventLeads)
-            .bind(1, targets_json(recorded.leads).dump())
-            .bind(2, seq)
-            .exec();
+        const std::string answer = targets_json(recorded.leads).dump();
+        if (seq)
+          conn->prepare(kSetEventLeads).bind(1, answer).bind(2, *seq).exec();
+        else if (!(seq = insert_event(*conn, event, answer)))
+          throw StoreError("an event without idempotency key was not inserted");
+        for (const auto& target : recorded.leads)
+          conn->prepare(kInsertEventLead)
+              .bind(1, target.lead_id)
+              .bind(2, *seq)
+              .bind(3, target.workflow_id)
+              .bind(4, to_string(target.effect))
+              .exec();
         result.events.push_back(std::move(recorded));
       }
       batch.write_leads();
