@@ -126,7 +126,7 @@ struct UnknownLead {
 };
 
 // What one request's transaction has read and changed so far: each lead once (locked on
-// PostgreSQL when first read), with its state before the request for the counts.
+// PostgreSQL when first read), and the counts of those it changed.
 class EventBatch {
  public:
   explicit EventBatch(Connection& conn) : conn_(conn) {}
@@ -201,24 +201,25 @@ class EventBatch {
   void write_leads() {
     if (changed_.empty()) return;
     std::vector<Lead> rows;
-    CountDeltas counts;
+    rows.reserve(changed_.size());
     for (const auto& id : changed_) {
-      const Lead& lead = leads_.at(id);
-      counts.add(before_.at(id), -1);
-      counts.add(lead, +1);
-      rows.push_back(lead);
+      auto& lead = leads_.at(id);
+      counts_.add(lead, +1);
+      rows.push_back(std::move(lead));
     }
     update_lead_states(conn_, rows, rows_);
-    counts.write(conn_);
+    counts_.write(conn_);
   }
-  void changed(const Lead& lead) {
-    if (changed_set_.insert(lead.id).second) changed_.push_back(lead.id);
+  // Called before each change of the lead: the first time, its count moves out of its old key.
+  void will_change(const Lead& lead) {
+    if (!changed_set_.insert(lead.id).second) return;
+    changed_.push_back(lead.id);
+    counts_.add(lead, -1);
   }
 
  private:
   Lead& remember(Lead lead, std::int64_t row) {
     rows_.emplace(lead.id, row);
-    before_.emplace(lead.id, lead);
     return leads_.emplace(lead.id, std::move(lead)).first->second;
   }
 
@@ -226,7 +227,7 @@ class EventBatch {
   std::unordered_map<std::string, Lead> leads_;
   std::unordered_map<std::string, Json> settings_;
   std::map<std::pair<std::string, std::string>, std::optional<domain::Node>> nodes_;
-  std::unordered_map<std::string, Lead> before_;  // as read, for the counts
+  CountDeltas counts_;  // of the changed leads: -1 as read, +1 as written
   RowKeys rows_;
   std::vector<std::string> changed_;  // in the order first changed
   std::unordered_set<std::string> changed_set_;
@@ -263,8 +264,8 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
         for (Lead* lead : targets) {
           const Json& settings = batch.settings_of(lead->workflow_id);
           const domain::Node* node = batch.node_of(*lead);
+          batch.will_change(*lead);
           auto applied = domain::apply_event(*lead, event, settings, node, now);
-          batch.changed(*lead);
           for (auto& h : applied.history) history.push_back(std::move(h));
           recorded.leads.push_back({lead->id, lead->workflow_id, applied.effect});
           const auto mask = org_mask(subscribers, lead->org_id);
