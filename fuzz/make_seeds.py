@@ -184,6 +184,8 @@ NODES = [
     {"url": "https://hooks.example.com/lead", "method": "PUT", "timeout_ms": 120000},
     {"from_phone_number": "+14155550100", "message": "Hi {{name}}",
      "calling_window": {"start": "22:00", "end": "02:00", "days": ["sat", "sun"]}},
+    {"event_types": ["replied", "meeting_booked"], "timeout_minutes": 4320},
+    {"variants": [{"label": "A", "weight": 70}, {"label": "B", "weight": 30}]},
 ]
 for i, config in enumerate(NODES):
     put("node_config", "seed%d.json" % i, js(config))
@@ -200,6 +202,9 @@ WORKFLOWS = [
                   "variables": {"timezone": "Asia/Kolkata"}, "phone_number": "+14155550100"}},
     {"settings": {"timezone": "UTC", "calling_window": {"days": ["sun"], "blackout_dates": ["2026-05-31", "2026-06-07"]}},
      "status": "paused", "action": "resume"},
+    {"settings": {"exit_rules": [{"event": "meeting_booked", "status": "completed"},
+                                 {"event": "unsubscribed", "status": "dropped"}]},
+     "type": "unsubscribed", "data": {"via": "sms"}},
 ]
 for i, body in enumerate(WORKFLOWS):
     put("workflow_settings", "seed%d.json" % i, js(body))

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "domain/calling_window.h"
+#include "domain/flow_nodes.h"
 #include "domain/node_config.h"
 #include "fuzz_support.h"
 
@@ -13,7 +14,8 @@ using domain::NodeType;
 
 constexpr std::array kTypes{NodeType::kVoiceCall,   NodeType::kTime,    NodeType::kConditional,
                             NodeType::kApplication, NodeType::kWebhook, NodeType::kSms,
-                            NodeType::kConverted,   NodeType::kDropped};
+                            NodeType::kConverted,   NodeType::kDropped, NodeType::kWaitForEvent,
+                            NodeType::kSplit};
 
 // 2026-05-26T13:00:00Z.
 constexpr util::Millis kNow = 1779800400000;
@@ -43,6 +45,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case NodeType::kTime: {
         const auto time = domain::parse_time_config(*config);
         if (time.fixed_delay_ms && *time.fixed_delay_ms < 0) fuzz::fail("negative TIME delay");
+        break;
+      }
+      case NodeType::kWaitForEvent: {
+        const auto wait = domain::parse_wait_for_event_config(*config);
+        if (wait.event_types.empty() || wait.timeout_ms <= 0 ||
+            wait.timeout_ms > 366LL * 24 * 3600 * 1000)
+          fuzz::fail("a valid WAIT_FOR_EVENT without types or with a timeout out of range");
+        break;
+      }
+      case NodeType::kSplit: {
+        const auto split = domain::parse_split_config(*config);
+        const auto* variant = domain::pick_variant(split, "lead_fuzz", "node_fuzz");
+        if (split.variants.size() < 2 || variant == nullptr)
+          fuzz::fail("a valid SPLIT that picks no variant");
         break;
       }
       default:

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "domain/calling_window.h"
+#include "domain/inbound_event.h"
 #include "domain/lead_timezone.h"
 #include "domain/workflow.h"
 #include "fuzz_support.h"
@@ -49,6 +50,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)window->describe();
     if (auto opening = domain::next_window_opening(*window, zone, kNow); opening && *opening < kNow)
       fuzz::fail("the window opens before now");
+  }
+  // Exit rules, then an event (type and data from the body) applied as POST /v1/events does.
+  if (auto it = settings.find("exit_rules"); it != settings.end()) {
+    domain::ConfigProblems problems("settings");
+    domain::check_exit_rules(*it, problems);
+    if (problems.take().empty()) {
+      domain::Lead lead;
+      lead.status = domain::LeadStatus::kActive;
+      lead.wait_kind = domain::WaitKind::kCall;
+      lead.next_action_at = kNow;
+      domain::InboundEvent event;
+      event.type = string_at(*body, "type");
+      if (auto data = body->find("data"); data != body->end() && data->is_object())
+        event.data = *data;
+      const auto applied = domain::apply_event(lead, event, settings, nullptr, kNow);
+      if (applied.effect == domain::EventEffect::kExited &&
+          (!domain::is_terminal(lead.status) || lead.wait_kind != domain::WaitKind::kCallDetached))
+        fuzz::fail("an exit during a call left the lead open or forgot the call");
+      (void)domain::event_after(lead, {event.type}, 0);
+    }
   }
   // Enrolled leads' zones come from their variables, their phone, then these settings.
   const auto lead = domain::resolve_lead_timezone(settings.value("variables", Json::object()),

@@ -46,7 +46,7 @@ Json to_json(const store::RecordedEvent& recorded) {
 class EventReader {
  public:
   EventReader(const Request& request, Services& services)
-      : request_(request), services_(services), now_(services.clock.now()) {}
+      : request_(request), now_(services.clock.now()), workflows_(services, request.org_id) {}
 
   InboundEvent read(const Json& item, const std::string& where,
                     std::vector<std::string>& problems) {
@@ -76,7 +76,7 @@ class EventReader {
         problem("phone_number is " + result.error);
     }
     e.workflow_id = text_field(item, "workflow_id", where, problems);
-    if (e.workflow_id && !workflow_exists(*e.workflow_id))
+    if (e.workflow_id && !workflows_.exists(*e.workflow_id))
       problem("workflow_id " + *e.workflow_id + " names no workflow of this organization");
     if (auto data = item.find("data"); data != item.end() && !data->is_null()) {
       if (!data->is_object())
@@ -107,16 +107,9 @@ class EventReader {
     return trim(it->get_ref<const std::string&>());
   }
 
-  bool workflow_exists(const std::string& id) {
-    auto [it, added] = known_workflows_.emplace(id, false);
-    if (added) it->second = services_.store.find_workflow(request_.org_id, id).has_value();
-    return it->second;
-  }
-
   const Request& request_;
-  Services& services_;
   const util::Millis now_;
-  std::unordered_map<std::string, bool> known_workflows_;
+  WorkflowLookup workflows_;
 };
 
 Response post_events(const Request& request, Services& services) {

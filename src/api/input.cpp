@@ -137,4 +137,10 @@ bool read_flag(const http::Request& request, std::string_view name) {
   throw http::bad_request(std::string(name) + " must be true or false");
 }
 
+bool WorkflowLookup::exists(const std::string& workflow_id) {
+  auto [it, added] = known_.emplace(workflow_id, false);
+  if (added) it->second = services_.store.find_workflow(org_id_, workflow_id).has_value();
+  return it->second;
+}
+
 }  // namespace leadline::api

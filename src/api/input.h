@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "api/services.h"
@@ -48,6 +49,20 @@ store::PageRequest read_page(const http::Request& request);
 bool read_flag(const http::Request& request, std::string_view name);
 // {"data": [...], "meta": {"page", "limit", "total", "totalPages"}}.
 Json paginated(Json data, const store::PageRequest& page, std::int64_t total);
+
+// Whether ids name workflows of one organization, each id looked up once (bulk bodies name
+// the same workflow many times).
+class WorkflowLookup {
+ public:
+  WorkflowLookup(Services& services, std::string org_id)
+      : services_(services), org_id_(std::move(org_id)) {}
+  bool exists(const std::string& workflow_id);
+
+ private:
+  Services& services_;
+  std::string org_id_;
+  std::unordered_map<std::string, bool> known_;
+};
 
 // The workflow named by the {id} path parameter in the caller's organization; throws 404.
 domain::Workflow require_workflow(const http::Request& request, Services& services);

@@ -37,7 +37,10 @@ Json to_json(const Suppression& e) {
 class EntryReader {
  public:
   EntryReader(const Request& request, Services& services, domain::SuppressionSource source)
-      : request_(request), services_(services), source_(source), now_(services.clock.now()) {}
+      : request_(request),
+        source_(source),
+        now_(services.clock.now()),
+        workflows_(services, request.org_id) {}
 
   Suppression read(const Json& item, std::vector<std::string>& problems) {
     Suppression e;
@@ -72,7 +75,7 @@ class EntryReader {
         problems.push_back("expires_at is in the past; leave it out for an entry that never ends");
     }
     if (auto workflow = text_field(item, "workflow_id", problems)) {
-      if (!workflow_exists(*workflow))
+      if (!workflows_.exists(*workflow))
         problems.push_back("workflow_id " + *workflow + " names no workflow of this organization");
       e.workflow_id = std::move(workflow);
     }
@@ -94,17 +97,10 @@ class EntryReader {
     return value;
   }
 
-  bool workflow_exists(const std::string& id) {
-    auto [it, added] = known_workflows_.emplace(id, false);
-    if (added) it->second = services_.store.find_workflow(request_.org_id, id).has_value();
-    return it->second;
-  }
-
   const Request& request_;
-  Services& services_;
   const domain::SuppressionSource source_;
   const util::Millis now_;
-  std::unordered_map<std::string, bool> known_workflows_;
+  WorkflowLookup workflows_;
 };
 
 struct EntryRows {
