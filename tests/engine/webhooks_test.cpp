@@ -110,6 +110,42 @@ TEST_F(WebhooksTest, SignsEachDeliveryAndNamesEachEventOnce) {
   EXPECT_EQ(event_ids.size(), requests.size()) << "every event has its own X-Event-Id";
 }
 
+TEST_F(WebhooksTest, AReportedEventAndTheExitItCausesAreDelivered) {
+  create_webhook(peer_.url(), {"workflow.lead.event", "workflow.lead.completed"});
+  auto wf = call_workflow();
+  auto res = api().patch(
+      "/v1/workflows/" + wf,
+      {{"settings", {{"exit_rules", {{{"event", "meeting_booked"}, {"status", "completed"}}}}}}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  activate(wf);
+  const std::string lead = enroll(wf, {{"sim_outcomes", "NO_ANSWER"}});
+  settle();  // in its call
+  ASSERT_EQ(api().post("/v1/events", {{"type", "replied"}, {"lead_id", lead}}).status, 201);
+  ASSERT_EQ(
+      api()
+          .post("/v1/events",
+                {{"type", "meeting_booked"}, {"lead_id", lead}, {"data", {{"slot", "10:00"}}}})
+          .status,
+      201);
+  deliver();
+  const auto requests = peer_.requests();
+  EXPECT_EQ(types_for(requests, lead),
+            (std::vector<std::string>{"workflow.lead.event", "workflow.lead.event",
+                                      "workflow.lead.completed"}));
+  Json booked, completed;
+  for (const auto& r : requests) {
+    Json body = r.json();
+    if (body["event_type"] == "workflow.lead.event" &&
+        body["payload"]["event"]["type"] == "meeting_booked")
+      booked = body["payload"];
+    if (body["event_type"] == "workflow.lead.completed") completed = body["payload"];
+  }
+  EXPECT_EQ(booked["event"]["data"]["slot"], "10:00") << booked.dump();
+  EXPECT_EQ(booked["node"]["id"], call_);
+  EXPECT_EQ(completed["exit_event"], "meeting_booked") << completed.dump();
+  EXPECT_EQ(completed["lead"]["status"], "completed");
+}
+
 TEST_F(WebhooksTest, ALeadsEventsArriveInOrderWithTheirPayloads) {
   auto hook = create_webhook(peer_.url());
   auto wf = call_workflow();
