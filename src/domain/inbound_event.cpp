@@ -7,6 +7,25 @@ namespace leadline::domain {
 namespace {
 constexpr size_t kMaxExitRules = 50;
 
+// The context keeps the latest event of at most this many types per lead (its count and
+// data, for conditions and waits): a lead's row must not grow without bound, whatever
+// clients send. The type seen longest ago makes room for a new one.
+constexpr size_t kMaxTrackedEventTypes = 32;
+
+void forget_oldest_type_if_full(Json& events, const std::string& type) {
+  if (events.size() < kMaxTrackedEventTypes || events.contains(type)) return;
+  auto oldest = events.end();
+  std::int64_t oldest_seq = 0;
+  for (auto it = events.begin(); it != events.end(); ++it) {
+    const std::int64_t seq = it->is_object() ? it->value("seq", std::int64_t{0}) : 0;
+    if (oldest == events.end() || seq < oldest_seq) {
+      oldest = it;
+      oldest_seq = seq;
+    }
+  }
+  if (oldest != events.end()) events.erase(oldest);
+}
+
 HistoryEntry history_row(const Lead& lead, const Node* node, util::Millis now) {
   HistoryEntry h;
   h.lead_id = lead.id;
@@ -82,6 +101,7 @@ EventApplied apply_event(Lead& lead, const InboundEvent& event, const Json& work
   lead.context["event_seq"] = seq;
   Json& events = lead.context["events"];
   if (!events.is_object()) events = Json::object();
+  forget_oldest_type_if_full(events, event.type);
   Json& counted = events[event.type];
   if (!counted.is_object()) counted = Json::object();
   counted["count"] = counted.value("count", std::int64_t{0}) + 1;

@@ -104,5 +104,18 @@ TEST(ApplyEvent, CountsEventsForConditionsAndOrdersThemForWaits) {
   EXPECT_EQ(lookup_field(context, "events.booked.data.sentiment"), std::nullopt);
 }
 
+TEST(ApplyEvent, KeepsTheLatest32TypesInTheContext) {
+  Lead lead = waiting_lead(WaitKind::kEvent);
+  for (int i = 0; i < 40; ++i)
+    apply_event(lead, event_of("type_" + std::to_string(i)), Json::object(), nullptr, i);
+  const Json& events = lead.context["events"];
+  EXPECT_EQ(events.size(), 32u);
+  EXPECT_FALSE(events.contains("type_7")) << "the oldest make room";
+  EXPECT_TRUE(events.contains("type_8"));
+  EXPECT_TRUE(events.contains("type_39"));
+  EXPECT_EQ(event_after(lead, {"type_39"}, 38), "type_39") << "the newest is always kept";
+  EXPECT_EQ(latest_event_seq(lead), 40);
+}
+
 }  // namespace
 }  // namespace leadline::domain
