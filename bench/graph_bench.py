@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency of GET /v1/workflows/{id}/graph (the graph view's counts) on a big workflow.
 
-    python3 bench/graph_bench.py build/leadline [--leads 1000000] [--samples 15]
+    python3 bench/graph_bench.py build/leadline [--leads 1000000] [--samples 15] [--split]
                                  [--database postgresql://...]
 
 Starts `leadline serve` (rate limit off, simulated calls of 1,000,000 s so leads stay in their
@@ -12,6 +12,10 @@ leads in requests of 100,000 (not timed), then times /graph:
   busy    after activate, while the engine starts every lead's first call.
 Prints one `run` line per sample and `result name=graph_<case> median_ms=...`; checks that the
 counts add up to the leads enrolled.
+
+With --split the workflow is SPLIT (A 50 / B 50) -> wait 1 day -> converted on each side, and
+the cases are `idle` (every lead pending) and `split` (after activate, once every lead has
+taken its variant): what `split_variants` costs when each lead has a SPLIT history row.
 """
 import json
 import os
@@ -70,13 +74,22 @@ try:
     node = lambda t, c={}: api("POST", f"/workflows/{wf}/nodes", {"node_type": t, "config": c})["id"]
     edge = lambda a, b, label=None: api("POST", f"/workflows/{wf}/edges",
                                         {"from_node_id": a, "to_node_id": b, "label": label})
-    call, won, wait, again, lost = (node("VOICE_CALL", voice), node("CONVERTED"),
-                                    node("TIME", {"delay_days": 1}), node("VOICE_CALL", voice),
-                                    node("DROPPED"))
-    edge(call, won, "COMPLETED")
-    edge(call, wait)
-    edge(wait, again)
-    edge(again, lost)
+    split = "--split" in sys.argv
+    if split:
+        splitter = node("SPLIT", {"variants": [{"label": "A", "weight": 50},
+                                               {"label": "B", "weight": 50}]})
+        for label in ("A", "B"):
+            wait = node("TIME", {"delay_days": 1})
+            edge(splitter, wait, label)
+            edge(wait, node("CONVERTED"))
+    else:
+        call, won, wait, again, lost = (node("VOICE_CALL", voice), node("CONVERTED"),
+                                        node("TIME", {"delay_days": 1}), node("VOICE_CALL", voice),
+                                        node("DROPPED"))
+        edge(call, won, "COMPLETED")
+        edge(call, wait)
+        edge(wait, again)
+        edge(again, lost)
 
     areas = [212, 312, 646, 415, 617, 202, 305, 713, 206, 303]
     exchanges = [555, 556, 557, 558, 559, 562, 563, 564, 565, 566]
@@ -107,8 +120,16 @@ try:
 
     measure("idle")
     api("POST", f"/workflows/{wf}/activate")
-    time.sleep(1)
-    measure("busy")
+    if split:
+        while api("GET", f"/workflows/{wf}/graph")["status_counts"]["pending"] > 0:
+            time.sleep(1)
+        time.sleep(2)
+        variants = api("GET", f"/workflows/{wf}/graph")["split_variants"][splitter]
+        assert sum(v["leads"] for v in variants) == leads, variants
+        measure("split")
+    else:
+        time.sleep(1)
+        measure("busy")
 finally:
     server.terminate()
     server.wait()
