@@ -53,14 +53,22 @@ constexpr std::string_view kCountsByNode =
 constexpr std::string_view kVisitsByNode =
     "SELECT node_id, count(DISTINCT lead_id) FROM lead_history WHERE workflow_id = ? "
     "GROUP BY node_id";
-// Through the partial index of SPLIT history rows (migration 0008); a lead that passed the
-// split twice (a loop) counts once per variant it took.
-constexpr std::string_view kSplitCounts =
-    "SELECT h.outcome, count(DISTINCT h.lead_id), count(DISTINCT CASE WHEN l.status = "
-    "'completed' AND n.node_type = 'CONVERTED' THEN h.lead_id END) FROM lead_history h "
-    "JOIN leads l ON l.id = h.lead_id LEFT JOIN nodes n ON n.workflow_id = l.workflow_id AND "
-    "n.id = l.current_node_id WHERE h.node_type = 'SPLIT' AND h.node_id = ? AND "
-    "h.workflow_id = ? AND h.outcome IS NOT NULL GROUP BY h.outcome";
+// A SPLIT node's variants: migration 0008's partial index holds node, lead, variant and type,
+// so the count reads the index alone. A lead that passed the split twice (a loop) counts once
+// per variant it took.
+constexpr std::string_view kSplitLeads =
+    "SELECT outcome, count(DISTINCT lead_id) FROM lead_history WHERE node_type = 'SPLIT' "
+    "AND node_id = ? AND outcome IS NOT NULL GROUP BY outcome";
+// Of those, the leads that ended on a CONVERTED node, read from the workflow's converted leads
+// (leads_workflow_node) and then their own history (lead_history_lead), so the cost follows
+// the converted leads only. CROSS JOIN keeps that order on SQLite, whose planner would
+// otherwise start from the split's history rows.
+constexpr std::string_view kSplitConverted =
+    "SELECT h.outcome, count(DISTINCT h.lead_id) FROM nodes n CROSS JOIN leads l "
+    "CROSS JOIN lead_history h WHERE n.workflow_id = ? AND n.node_type = 'CONVERTED' "
+    "AND l.workflow_id = n.workflow_id AND l.current_node_id = n.id AND l.status = 'completed' "
+    "AND h.lead_id = l.id AND h.node_type = 'SPLIT' AND h.node_id = ? AND h.outcome IS NOT NULL "
+    "GROUP BY h.outcome";
 constexpr std::string_view kBlockedCounts =
     "SELECT class, sum(n) FROM lead_counts WHERE workflow_id = ? AND class >= 3 GROUP BY class";
 constexpr std::string_view kCountsByStatus =
@@ -237,8 +245,14 @@ std::vector<DefinitionStore::VariantCount> SqlStore::split_counts(std::string_vi
                                                                   std::string_view node_id) {
   auto conn = pool_.acquire();
   std::vector<VariantCount> counts;
-  auto s = conn->prepare(kSplitCounts).bind(1, node_id).bind(2, workflow_id);
-  while (s.step()) counts.push_back({s.text(0), s.integer(1), s.integer(2)});
+  {
+    auto s = conn->prepare(kSplitLeads).bind(1, node_id);
+    while (s.step()) counts.push_back({s.text(0), s.integer(1), 0});
+  }
+  auto s = conn->prepare(kSplitConverted).bind(1, workflow_id).bind(2, node_id);
+  while (s.step())
+    for (auto& count : counts)
+      if (count.label == s.text(0)) count.converted = s.integer(1);
   return counts;
 }
 

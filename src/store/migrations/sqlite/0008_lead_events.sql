@@ -27,4 +27,5 @@ CREATE TABLE inbound_event_leads (
 CREATE INDEX inbound_event_leads_workflow ON inbound_event_leads(workflow_id);
 
 -- SPLIT nodes' variant counts (/graph) read the history rows of SPLIT nodes only.
-CREATE INDEX lead_history_split ON lead_history(node_id, outcome) WHERE node_type = 'SPLIT';
+CREATE INDEX lead_history_split ON lead_history(node_id, lead_id, outcome, node_type)
+  WHERE node_type = 'SPLIT';
