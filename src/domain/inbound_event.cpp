@@ -51,6 +51,12 @@ std::string_view to_string(EventEffect effect) {
   return "recorded";
 }
 
+EventEffect event_effect_from_string(std::string_view text) {
+  if (text == "exited") return EventEffect::kExited;
+  if (text == "resumed") return EventEffect::kResumed;
+  return EventEffect::kRecorded;
+}
+
 void check_exit_rules(const Json& rules, ConfigProblems& problems) {
   if (rules.is_null()) return;
   if (!rules.is_array() || rules.size() > kMaxExitRules) {

@@ -34,6 +34,8 @@ enum class EventEffect {
   kExited,    // an exit rule ended the lead
 };
 std::string_view to_string(EventEffect effect);
+// The inverse of to_string; anything else reads as kRecorded.
+EventEffect event_effect_from_string(std::string_view text);
 
 // settings.exit_rules: [{"event": "meeting_booked", "status": "completed" | "dropped"}].
 struct ExitRule {

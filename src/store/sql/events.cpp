@@ -62,17 +62,6 @@ const SqlText kLeadsByPhoneInWorkflow([](const Dialect& d) {
          std::string(d.for_update());
 });
 
-Json parse_object(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_object() ? j : Json::object();
-}
-
-EventEffect effect_from_string(std::string_view text) {
-  if (text == "exited") return EventEffect::kExited;
-  if (text == "resumed") return EventEffect::kResumed;
-  return EventEffect::kRecorded;
-}
-
 Json targets_json(const std::vector<EventTarget>& targets) {
   Json out = Json::array();
   for (const auto& t : targets)
@@ -98,7 +87,7 @@ RecordedEvent read_recorded(const Statement& s, std::string org_id) {
     for (const Json& t : leads)
       if (t.is_object())
         r.leads.push_back({t.value("lead_id", ""), t.value("workflow_id", ""),
-                           effect_from_string(t.value("effect", ""))});
+                           domain::event_effect_from_string(t.value("effect", ""))});
   return r;
 }
 
@@ -318,7 +307,7 @@ Page<LeadEventEntry> SqlStore::lead_events(std::string_view lead_id, const PageR
                                      e.event_id = s.text(0);
                                      e.type = s.text(1);
                                      e.data = parse_object(s.text(2));
-                                     e.effect = effect_from_string(s.text(3));
+                                     e.effect = domain::event_effect_from_string(s.text(3));
                                      e.created_at = s.integer(4);
                                      return e;
                                    });

@@ -108,11 +108,6 @@ Statement prepare_row_update(Connection& conn, const RowUpdate& update, const st
   return conn.prepare(update.by_id).bind(index, id);
 }
 
-Json parse_object(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_object() ? j : Json::object();
-}
-
 void insert_lead_row(Connection& conn, const Lead& l) {
   conn.prepare(kInsertLeadRow)
       .bind(1, l.id)
@@ -214,6 +209,11 @@ void update_call_result_row(Connection& conn, const Call& c, const RowKeys& rows
 }
 
 }  // namespace
+
+Json parse_object(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_object() ? j : Json::object();
+}
 
 std::optional<std::string> dump_or_null(const Json& j) {
   if (j.is_null()) return std::nullopt;

@@ -31,6 +31,8 @@ inline constexpr std::string_view kCallColumns =
 inline constexpr int kCallColumnCount = 24;
 domain::Call read_call(const Statement& s, int first = 0);
 
+// A JSON column that holds an object; anything else (malformed text) reads as {}.
+Json parse_object(const std::string& text);
 // JSON text for a column, NULL for a JSON null (call analysis).
 std::optional<std::string> dump_or_null(const Json& j);
 
