@@ -7,6 +7,7 @@
 #include "domain/render.h"
 #include "http/errors.h"
 #include "util/ids.h"
+#include "util/json_writer.h"
 #include "util/phone.h"
 
 namespace leadline::api {
@@ -20,26 +21,47 @@ constexpr size_t kMaxIdempotencyKey = 200;
 constexpr size_t kMaxDataBytes = 16 * 1024;         // one event's data, as JSON text
 constexpr std::string_view kDefaultCountry = "US";  // for numbers written without +country
 
-Json optional_text(const std::optional<std::string>& text) {
-  return text ? Json(*text) : Json(nullptr);
+void append_optional(std::string& out, const std::optional<std::string>& text) {
+  if (text)
+    util::append_json_string(out, *text);
+  else
+    out += "null";
 }
 
-Json to_json(const store::RecordedEvent& recorded) {
-  const InboundEvent& e = recorded.event;
-  Json leads = Json::array();
-  for (const auto& target : recorded.leads)
-    leads.push_back({{"lead_id", target.lead_id},
-                     {"workflow_id", target.workflow_id},
-                     {"effect", to_string(target.effect)}});
-  return {{"id", e.id},
-          {"type", e.type},
-          {"lead_id", optional_text(e.lead_id)},
-          {"phone_number", optional_text(e.phone_number)},
-          {"workflow_id", optional_text(e.workflow_id)},
-          {"data", e.data},
-          {"idempotency_key", optional_text(e.idempotency_key)},
-          {"created_at", util::format_iso(e.created_at)},
-          {"leads", std::move(leads)}};
+// The answer for one event, written as JSON text into `out` (a bulk answer holds 10,000, and
+// building them as Json trees cost more than the text): `input` as sent, or the event as
+// first recorded for a repeat.
+void append_answer(std::string& out, const InboundEvent& input,
+                   const store::RecordedEvent& recorded) {
+  const InboundEvent& e = recorded.first ? *recorded.first : input;
+  out += "{\"id\":";
+  util::append_json_string(out, e.id);
+  out += ",\"type\":";
+  util::append_json_string(out, e.type);
+  out += ",\"lead_id\":";
+  append_optional(out, e.lead_id);
+  out += ",\"phone_number\":";
+  append_optional(out, e.phone_number);
+  out += ",\"workflow_id\":";
+  append_optional(out, e.workflow_id);
+  out += ",\"data\":";
+  util::append_json(out, e.data);
+  out += ",\"idempotency_key\":";
+  append_optional(out, e.idempotency_key);
+  out += ",\"created_at\":";
+  util::append_json_string(out, util::format_iso(e.created_at));
+  out += ",\"leads\":[";
+  for (size_t i = 0; i < recorded.leads.size(); ++i) {
+    const auto& target = recorded.leads[i];
+    out += i ? ",{\"lead_id\":" : "{\"lead_id\":";
+    util::append_json_string(out, target.lead_id);
+    out += ",\"workflow_id\":";
+    util::append_json_string(out, target.workflow_id);
+    out += ",\"effect\":\"";
+    out += to_string(target.effect);
+    out += "\"}";
+  }
+  out += "]}";
 }
 
 // Reads events of one request; each problem is named by the event's position in bulk.
@@ -48,8 +70,8 @@ class EventReader {
   EventReader(const Request& request, Services& services)
       : request_(request), now_(services.clock.now()), workflows_(services, request.org_id) {}
 
-  InboundEvent read(const Json& item, const std::string& where,
-                    std::vector<std::string>& problems) {
+  // Reads one event, taking its data out of `item`.
+  InboundEvent read(Json& item, const std::string& where, std::vector<std::string>& problems) {
     InboundEvent e;
     e.id = util::new_id("ev");
     e.org_id = request_.org_id;
@@ -85,7 +107,7 @@ class EventReader {
         problem("data must be at most " + std::to_string(kMaxDataBytes / 1024) +
                 " KB as JSON text");
       else
-        e.data = *data;
+        e.data = std::move(*data);
     }
     e.idempotency_key = text_field(item, "idempotency_key", where, problems);
     if (e.idempotency_key && e.idempotency_key->size() > kMaxIdempotencyKey)
@@ -113,7 +135,7 @@ class EventReader {
 };
 
 Response post_events(const Request& request, Services& services) {
-  const Json body = request.json();
+  Json body = request.json();
   if (!body.is_object())
     throw http::bad_request("body must be a JSON object: one event, or {\"events\": [...]}");
   EventReader reader(request, services);
@@ -144,13 +166,15 @@ Response post_events(const Request& request, Services& services) {
     throw http::bad_request("events[" + std::to_string(*result.unknown_lead) + "] " + what +
                             "; nothing was recorded");
   }
-  if (single) {
-    const auto& recorded = result.events.front();
-    return Response::json(recorded.repeated ? 200 : 201, {{"data", to_json(recorded)}});
+  std::string answer = single ? "{\"data\":" : "{\"data\":{\"events\":[";
+  answer.reserve(events.size() * 400);
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i) answer += ',';
+    append_answer(answer, events[i], result.events[i]);
   }
-  Json out = Json::array();
-  for (const auto& recorded : result.events) out.push_back(to_json(recorded));
-  return Response::json(201, {{"data", {{"events", std::move(out)}}}});
+  answer += single ? "}" : "]}}";
+  const int status = single && result.events.front().first ? 200 : 201;
+  return Response::text(status, std::move(answer), "application/json");
 }
 
 Response lead_events(const Request& request, Services& services) {
@@ -162,7 +186,7 @@ Response lead_events(const Request& request, Services& services) {
   for (const auto& e : events.items)
     data.push_back({{"id", e.event_id},
                     {"type", e.type},
-                    {"data", e.data},
+                    {"data", std::move(e.data)},
                     {"effect", to_string(e.effect)},
                     {"created_at", util::format_iso(e.created_at)}});
   return Response::json(200, paginated(std::move(data), page, events.total));

@@ -444,9 +444,10 @@ struct EventTarget {
 };
 
 struct RecordedEvent {
-  domain::InboundEvent event;  // as first recorded (a repeat answers the first)
   std::vector<EventTarget> leads;
-  bool repeated = false;  // its idempotency key had been recorded before: nothing changed
+  // Set when the event's idempotency key had been recorded before (nothing changed): the
+  // event as first recorded, whose answer a repeat gets.
+  std::optional<domain::InboundEvent> first;
 };
 
 struct RecordEventsResult {

@@ -169,6 +169,30 @@ TEST_F(EventsEngine, AnEventForANumberReachesItsLeadsInEveryWorkflow) {
   EXPECT_EQ(calls_of(b).size(), 2u) << "the workflow without exit rules calls again";
 }
 
+TEST_F(EventsEngine, DeletingAWorkflowDeletesItsLeadsEventsAndNoOthers) {
+  auto gone = two_call_workflow({{"exit_rules", Json::array()}});
+  auto kept = two_call_workflow({{"exit_rules", Json::array()}});
+  activate(gone);
+  activate(kept);
+  auto a = enroll(gone, {{"sim_outcomes", "NO_ANSWER,NO_ANSWER"}}, "+14155550177");
+  auto b = enroll(kept, {{"sim_outcomes", "NO_ANSWER,NO_ANSWER"}}, "+14155550177");
+  settle();
+  EXPECT_EQ(event_ok({{"type", "replied"}, {"phone_number", "+14155550177"}})["leads"].size(), 2u);
+  const auto event_rows = [&](const std::string& lead_id) {
+    return db_.rows("SELECT count(*) FROM inbound_event_leads WHERE lead_id = '" + lead_id +
+                    "'")[0][0];
+  };
+  ASSERT_EQ(event_rows(a), "1");
+  ASSERT_EQ(api().post("/v1/workflows/" + gone + "/cancel").status, 200);
+  advance(minutes(1));  // the call in flight ends
+  auto deleted = api().del("/v1/workflows/" + gone);
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(event_rows(a), "0");
+  EXPECT_EQ(event_rows(b), "1");
+  EXPECT_EQ(api().get("/v1/workflows/" + kept + "/leads/" + b + "/events").json()["data"].size(),
+            1u);
+}
+
 TEST_F(EventsEngine, ARepeatedIdempotencyKeyChangesNothingAndAnswersTheFirst) {
   auto wf = two_call_workflow({{"exit_rules", Json::array()}});
   activate(wf);

@@ -19,11 +19,20 @@ using domain::Lead;
 // repeated key inserts nothing and returns no row (on PostgreSQL after the first insert of
 // that key commits or rolls back). Its answer (`leads`) is filled in afterwards. An event
 // without a key is inserted once applied, with its answer.
-constexpr std::string_view kInsertEvent =
+constexpr std::string_view kInsertEventRow =
     "INSERT INTO inbound_events (id, org_id, event_type, lead_id, phone_number, workflow_id, "
-    "data, idempotency_key, created_at, leads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (org_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
-    "RETURNING seq";
+    "data, idempotency_key, created_at, leads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const SqlText kClaimEventKey([](const Dialect&) {
+  return std::string(kInsertEventRow) +
+         " ON CONFLICT (org_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING "
+         "RETURNING seq";
+});
+// SQLite buffers RETURNING rows in a temporary table per statement; there the row key is
+// read without one.
+const SqlText kInsertEvent([](const Dialect& d) {
+  return std::string(kInsertEventRow) + (d.postgres() ? " RETURNING seq" : "");
+});
+constexpr std::string_view kLastRowKey = "SELECT last_insert_rowid()";
 constexpr std::string_view kEventColumns =
     "e.id, e.event_type, e.lead_id, e.phone_number, e.workflow_id, e.data, e.idempotency_key, "
     "e.created_at, e.leads";
@@ -72,16 +81,16 @@ Json targets_json(const std::vector<EventTarget>& targets) {
 
 RecordedEvent read_recorded(const Statement& s, std::string org_id) {
   RecordedEvent r;
-  r.repeated = true;
-  r.event.id = s.text(0);
-  r.event.org_id = std::move(org_id);
-  r.event.type = s.text(1);
-  r.event.lead_id = s.opt_text(2);
-  r.event.phone_number = s.opt_text(3);
-  r.event.workflow_id = s.opt_text(4);
-  r.event.data = parse_object(s.text(5));
-  r.event.idempotency_key = s.opt_text(6);
-  r.event.created_at = s.integer(7);
+  InboundEvent& first = r.first.emplace();
+  first.id = s.text(0);
+  first.org_id = std::move(org_id);
+  first.type = s.text(1);
+  first.lead_id = s.opt_text(2);
+  first.phone_number = s.opt_text(3);
+  first.workflow_id = s.opt_text(4);
+  first.data = parse_object(s.text(5));
+  first.idempotency_key = s.opt_text(6);
+  first.created_at = s.integer(7);
   Json leads = Json::parse(s.text(8), nullptr, false);
   if (leads.is_array())
     for (const Json& t : leads)
@@ -91,22 +100,39 @@ RecordedEvent read_recorded(const Statement& s, std::string org_id) {
   return r;
 }
 
-// The event's row key; nullopt when its idempotency key was recorded before.
-std::optional<std::int64_t> insert_event(Connection& conn, const InboundEvent& event,
-                                         const std::string& answer) {
-  auto s = conn.prepare(kInsertEvent)
-               .bind(1, event.id)
-               .bind(2, event.org_id)
-               .bind(3, event.type)
-               .bind(4, event.lead_id)
-               .bind(5, event.phone_number)
-               .bind(6, event.workflow_id)
-               .bind(7, event.data.dump())
-               .bind(8, event.idempotency_key)
-               .bind(9, event.created_at)
-               .bind(10, answer);
-  if (!s.step()) return std::nullopt;
+Statement& bind_event(Statement& s, const InboundEvent& event, const std::string& answer) {
+  return s.bind(1, event.id)
+      .bind(2, event.org_id)
+      .bind(3, event.type)
+      .bind(4, event.lead_id)
+      .bind(5, event.phone_number)
+      .bind(6, event.workflow_id)
+      .bind(7, event.data.dump())
+      .bind(8, event.idempotency_key)
+      .bind(9, event.created_at)
+      .bind(10, answer);
+}
+
+// Inserts a keyed event to claim its key: its row key, or nullopt when the key was recorded
+// before.
+std::optional<std::int64_t> claim_event_key(Connection& conn, const InboundEvent& event) {
+  auto s = conn.prepare(kClaimEventKey(conn.dialect()));
+  if (!bind_event(s, event, "[]").step()) return std::nullopt;
   return s.integer(0);
+}
+
+// Inserts an event without idempotency key: its row key.
+std::int64_t insert_event(Connection& conn, const InboundEvent& event) {
+  auto s = conn.prepare(kInsertEvent(conn.dialect()));
+  bind_event(s, event, "[]");
+  if (conn.dialect().postgres()) {
+    if (!s.step()) throw StoreError("an event was not inserted");
+    return s.integer(0);
+  }
+  s.exec();
+  auto key = conn.prepare(kLastRowKey);
+  key.step();
+  return key.integer(0);
 }
 
 // Thrown inside the transaction to roll the whole request back.
@@ -186,23 +212,26 @@ class EventBatch {
     return it->second ? &*it->second : nullptr;
   }
 
-  // Writes every lead the request changed, with the counts their moves shift.
+  // Writes every lead the request changed, with the counts their moves shift. A lead whose
+  // events were only recorded has its context rewritten and nothing else.
   void write_leads() {
     if (changed_.empty()) return;
-    std::vector<Lead> rows;
-    rows.reserve(changed_.size());
-    for (const auto& id : changed_) {
+    std::vector<Lead> moved;
+    std::vector<Lead> recorded_only;
+    for (const auto& [id, as_read] : changed_) {
       auto& lead = leads_.at(id);
       counts_.add(lead, +1);
-      rows.push_back(std::move(lead));
+      (LeadStateColumns(lead) == as_read ? recorded_only : moved).push_back(std::move(lead));
     }
-    update_lead_states(conn_, rows, rows_);
+    update_lead_contexts(conn_, recorded_only, rows_);
+    update_lead_states(conn_, moved, rows_);
     counts_.write(conn_);
   }
-  // Called before each change of the lead: the first time, its count moves out of its old key.
+  // Called before each change of the lead: the first time, its count moves out of its old key
+  // and its state as read is kept.
   void will_change(const Lead& lead) {
     if (!changed_set_.insert(lead.id).second) return;
-    changed_.push_back(lead.id);
+    changed_.emplace_back(lead.id, LeadStateColumns(lead));
     counts_.add(lead, -1);
   }
 
@@ -218,7 +247,7 @@ class EventBatch {
   std::map<std::pair<std::string, std::string>, std::optional<domain::Node>> nodes_;
   CountDeltas counts_;  // of the changed leads: -1 as read, +1 as written
   RowKeys rows_;
-  std::vector<std::string> changed_;  // in the order first changed
+  std::vector<std::pair<std::string, LeadStateColumns>> changed_;  // in the order first changed
   std::unordered_set<std::string> changed_set_;
 };
 }  // namespace
@@ -237,7 +266,7 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
         const InboundEvent& event = events[i];
         std::optional<std::int64_t> seq;
         if (event.idempotency_key) {
-          seq = insert_event(*conn, event, "[]");
+          seq = claim_event_key(*conn, event);
           if (!seq) {
             auto first = conn->prepare(kEventByKey(conn->dialect()))
                              .bind(1, event.org_id)
@@ -247,7 +276,7 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
             continue;
           }
         }
-        RecordedEvent recorded{event, {}, false};
+        RecordedEvent recorded;
         const auto targets = batch.targets(event);
         if (event.lead_id && targets.empty()) throw UnknownLead{i};
         for (Lead* lead : targets) {
@@ -272,11 +301,14 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
                                      {{"exit_event", event.type}, {"reason", "exit rule"}}));
           }
         }
-        const std::string answer = targets_json(recorded.leads).dump();
+        // Only a keyed event can be asked again, so only its answer is kept.
         if (seq)
-          conn->prepare(kSetEventLeads).bind(1, answer).bind(2, *seq).exec();
-        else if (!(seq = insert_event(*conn, event, answer)))
-          throw StoreError("an event without idempotency key was not inserted");
+          conn->prepare(kSetEventLeads)
+              .bind(1, targets_json(recorded.leads).dump())
+              .bind(2, *seq)
+              .exec();
+        else
+          seq = insert_event(*conn, event);
         for (const auto& target : recorded.leads)
           conn->prepare(kInsertEventLead)
               .bind(1, target.lead_id)

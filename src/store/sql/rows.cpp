@@ -29,6 +29,7 @@ const RowUpdate kUpdateLeadState(
     "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
     "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
     "entered_at = ?, updated_at = ?");
+const RowUpdate kUpdateLeadContext("UPDATE leads SET context = ?, updated_at = ?");
 constexpr std::string_view kUpdateLeadVariables = "UPDATE leads SET variables = ? WHERE id = ?";
 constexpr std::string_view kInsertHistoryRow =
     "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
@@ -58,6 +59,9 @@ constexpr std::string_view kUpdateLeadStates =
     "call_count = v.call_count, context = v.context, next_action_at = v.next_action_at, "
     "entered_at = v.entered_at, updated_at = v.updated_at, "
     "variables = coalesce(v.variables, l.variables) "
+    "FROM json_populate_recordset(NULL::leads, ?::json) v WHERE l.id = v.id";
+constexpr std::string_view kUpdateLeadContexts =
+    "UPDATE leads l SET context = v.context, updated_at = v.updated_at "
     "FROM json_populate_recordset(NULL::leads, ?::json) v WHERE l.id = v.id";
 constexpr std::string_view kInsertHistory =
     "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
@@ -326,6 +330,32 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const 
                 {"entered_at", opt(l.entered_at)},
                 {"updated_at", l.updated_at},
                 {"variables", l.variables_changed ? Json(l.variables.dump()) : Json(nullptr)}};
+  });
+}
+
+LeadStateColumns::LeadStateColumns(const Lead& lead)
+    : status(lead.status),
+      current_node_id(lead.current_node_id),
+      stalled(lead.stalled),
+      wait_kind(lead.wait_kind),
+      attempt(lead.attempt),
+      call_id(lead.call_id),
+      call_count(lead.call_count),
+      next_action_at(lead.next_action_at),
+      entered_at(lead.entered_at),
+      variables_changed(lead.variables_changed) {}
+
+void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
+  if (!conn.dialect().postgres()) {
+    for (const Lead& lead : leads)
+      prepare_row_update(conn, kUpdateLeadContext, lead.id, rows, 3)
+          .bind(1, lead.context.dump())
+          .bind(2, lead.updated_at)
+          .exec();
+    return;
+  }
+  write_rows(conn, kUpdateLeadContexts, leads, [](const Lead& l) {
+    return Json{{"id", l.id}, {"context", l.context.dump()}, {"updated_at", l.updated_at}};
   });
 }
 

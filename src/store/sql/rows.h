@@ -45,6 +45,26 @@ using RowKeys = std::unordered_map<std::string, std::int64_t>;
 // Rewrites the mutable engine state of lead rows (their variables only when they changed).
 void update_lead_states(Connection& conn, const std::vector<domain::Lead>& leads,
                         const RowKeys& rows = {});
+// The columns of a lead row that indexes and counts key on, or that the engine steps by.
+// A change that leaves them as read (an event only recorded) rewrites the context alone:
+// no index entry moves, and on PostgreSQL the update can be HOT.
+struct LeadStateColumns {
+  explicit LeadStateColumns(const domain::Lead& lead);
+  bool operator==(const LeadStateColumns&) const = default;
+  domain::LeadStatus status;
+  std::optional<std::string> current_node_id;
+  bool stalled;
+  domain::WaitKind wait_kind;
+  int attempt;
+  std::optional<std::string> call_id;
+  std::int64_t call_count;
+  std::optional<util::Millis> next_action_at;
+  std::optional<util::Millis> entered_at;
+  bool variables_changed;
+};
+// Rewrites only the context and updated_at of lead rows (see LeadStateColumns).
+void update_lead_contexts(Connection& conn, const std::vector<domain::Lead>& leads,
+                          const RowKeys& rows = {});
 void insert_history(Connection& conn, const std::vector<domain::HistoryEntry>& entries);
 void insert_calls(Connection& conn, const std::vector<domain::Call>& calls);
 // Writes the result fields of calls (status, outcome, end_reason, duration, analysis,

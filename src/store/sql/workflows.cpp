@@ -31,7 +31,8 @@ constexpr std::string_view kDeleteWorkflowRows[] = {
     "DELETE FROM edges WHERE workflow_id = ?",
     "DELETE FROM nodes WHERE workflow_id = ?",
     "DELETE FROM lead_history WHERE workflow_id = ?",
-    "DELETE FROM inbound_event_leads WHERE workflow_id = ?",
+    // Found by their leads, so before those.
+    "DELETE FROM inbound_event_leads WHERE lead_id IN (SELECT id FROM leads WHERE workflow_id = ?)",
     "DELETE FROM leads WHERE workflow_id = ?",
     "DELETE FROM variable_keys WHERE workflow_id = ?",
     "DELETE FROM lead_counts WHERE workflow_id = ?",
