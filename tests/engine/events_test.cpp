@@ -450,6 +450,11 @@ TEST_F(EventsEngine, ALeadTakesTheSameVariantOnEveryPassAlsoAfterARestart) {
     for (const auto& [id, node] : first)
       ASSERT_EQ(lead(wf, id)["current_node_id"], node) << id << " pass " << pass;
   }
+  // Three passes each, counted once per lead.
+  const Json variants = api().get("/v1/workflows/" + wf + "/graph").json()["split_variants"][split];
+  ASSERT_EQ(variants.size(), 2u) << variants.dump();
+  EXPECT_EQ(variants[0]["leads"], in_a);
+  EXPECT_EQ(variants[1]["leads"], 200 - in_a);
 }
 
 }  // namespace

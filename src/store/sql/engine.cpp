@@ -16,6 +16,7 @@
 
 #include "store/sql/contacts.h"
 #include "store/sql/lead_counts.h"
+#include "store/sql/split_counts.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/suppressions.h"
@@ -157,6 +158,7 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       insert_calls(*conn, writes.new_calls);
       update_call_results(*conn, writes.finished_calls, call_rows);
       insert_history(*conn, writes.history);
+      count_splits(*conn, writes.history);
       upsert_suppressions(*conn, writes.suppressions);
       update_lead_states(*conn, writes.leads, lead_rows);
       count_moves(batch, writes.leads).write(*conn);

@@ -1,5 +1,6 @@
 // Nodes and edges of a workflow, and the per-node lead counts the graph view shows.
 #include "store/sql/lead_counts.h"
+#include "store/sql/split_counts.h"
 #include "store/sql/sql_store.h"
 
 namespace leadline::store::sql {
@@ -53,22 +54,6 @@ constexpr std::string_view kCountsByNode =
 constexpr std::string_view kVisitsByNode =
     "SELECT node_id, count(DISTINCT lead_id) FROM lead_history WHERE workflow_id = ? "
     "GROUP BY node_id";
-// A SPLIT node's variants: migration 0008's partial index holds node, lead, variant and type,
-// so the count reads the index alone. A lead that passed the split twice (a loop) counts once
-// per variant it took.
-constexpr std::string_view kSplitLeads =
-    "SELECT outcome, count(DISTINCT lead_id) FROM lead_history WHERE node_type = 'SPLIT' "
-    "AND node_id = ? AND outcome IS NOT NULL GROUP BY outcome";
-// Of those, the leads that ended on a CONVERTED node, read from the workflow's converted leads
-// (leads_workflow_node) and then their own history (lead_history_lead), so the cost follows
-// the converted leads only. CROSS JOIN keeps that order on SQLite, whose planner would
-// otherwise start from the split's history rows.
-constexpr std::string_view kSplitConverted =
-    "SELECT h.outcome, count(DISTINCT h.lead_id) FROM nodes n CROSS JOIN leads l "
-    "CROSS JOIN lead_history h WHERE n.workflow_id = ? AND n.node_type = 'CONVERTED' "
-    "AND l.workflow_id = n.workflow_id AND l.current_node_id = n.id AND l.status = 'completed' "
-    "AND h.lead_id = l.id AND h.node_type = 'SPLIT' AND h.node_id = ? AND h.outcome IS NOT NULL "
-    "GROUP BY h.outcome";
 constexpr std::string_view kBlockedCounts =
     "SELECT class, sum(n) FROM lead_counts WHERE workflow_id = ? AND class >= 3 GROUP BY class";
 constexpr std::string_view kCountsByStatus =
@@ -193,6 +178,7 @@ bool SqlStore::delete_edge(std::string_view workflow_id, std::string_view edge_i
 
 void SqlStore::fold_counts() {
   pool_.with_retry([&](Connection& conn) { fold_lead_counts(conn); });
+  pool_.with_retry([&](Connection& conn) { fold_split_counts(conn); });
 }
 
 std::vector<std::pair<std::string, Store::NodeCounts>> SqlStore::lead_counts_by_node(
@@ -244,16 +230,7 @@ std::vector<std::pair<std::string, std::int64_t>> SqlStore::lead_counts_by_statu
 std::vector<DefinitionStore::VariantCount> SqlStore::split_counts(std::string_view workflow_id,
                                                                   std::string_view node_id) {
   auto conn = pool_.acquire();
-  std::vector<VariantCount> counts;
-  {
-    auto s = conn->prepare(kSplitLeads).bind(1, node_id);
-    while (s.step()) counts.push_back({s.text(0), s.integer(1), 0});
-  }
-  auto s = conn->prepare(kSplitConverted).bind(1, workflow_id).bind(2, node_id);
-  while (s.step())
-    for (auto& count : counts)
-      if (count.label == s.text(0)) count.converted = s.integer(1);
-  return counts;
+  return read_split_counts(*conn, workflow_id, node_id);
 }
 
 std::vector<std::pair<std::string, std::int64_t>> SqlStore::visits_by_node(

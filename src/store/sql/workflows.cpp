@@ -36,6 +36,7 @@ constexpr std::string_view kDeleteWorkflowRows[] = {
     "DELETE FROM leads WHERE workflow_id = ?",
     "DELETE FROM variable_keys WHERE workflow_id = ?",
     "DELETE FROM lead_counts WHERE workflow_id = ?",
+    "DELETE FROM split_counts WHERE workflow_id = ?",
     "DELETE FROM workflows WHERE id = ?",
 };
 constexpr std::string_view kCopyNodes =

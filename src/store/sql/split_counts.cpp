@@ -1,0 +1,90 @@
+#include "store/sql/split_counts.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace leadline::store::sql {
+namespace {
+using domain::HistoryEntry;
+
+const SqlText kAddSplitCount([](const Dialect& d) {
+  std::string sql =
+      "INSERT INTO split_counts (workflow_id, node_id, variant, leads, converted) "
+      "VALUES (?, ?, ?, ?, ?)";
+  if (!d.postgres())
+    sql +=
+        " ON CONFLICT (workflow_id, node_id, variant) DO UPDATE SET "
+        "leads = leads + excluded.leads, converted = converted + excluded.converted";
+  return sql;
+});
+// The lead's passes through the split, this transaction's included (index lead_history_split).
+constexpr std::string_view kPassesThroughSplit =
+    "SELECT count(*) FROM lead_history WHERE node_type = 'SPLIT' AND node_id = ? AND lead_id = ? "
+    "AND outcome IS NOT NULL";
+// The variants the lead took (index lead_history_lead: its own rows only).
+constexpr std::string_view kVariantsTaken =
+    "SELECT DISTINCT node_id, outcome FROM lead_history WHERE lead_id = ? AND node_type = 'SPLIT' "
+    "AND outcome IS NOT NULL";
+constexpr std::string_view kReadCounts =
+    "SELECT variant, sum(leads), sum(converted) FROM split_counts WHERE workflow_id = ? "
+    "AND node_id = ? GROUP BY variant HAVING sum(leads) <> 0 ORDER BY variant";
+// As lead_counts are folded (lead_counts.cpp).
+constexpr std::string_view kFoldCounts =
+    "WITH gone AS (DELETE FROM split_counts RETURNING workflow_id, node_id, variant, leads, "
+    "converted) INSERT INTO split_counts (workflow_id, node_id, variant, leads, converted) "
+    "SELECT workflow_id, node_id, variant, sum(leads), sum(converted) FROM gone "
+    "GROUP BY 1, 2, 3";
+
+bool is_split_pass(const HistoryEntry& h) { return h.node_type == "SPLIT" && h.outcome; }
+bool is_conversion(const HistoryEntry& h) {
+  return h.node_type == "CONVERTED" && h.status == "completed";
+}
+}  // namespace
+
+void count_splits(Connection& conn, const std::vector<HistoryEntry>& written) {
+  using Key = std::tuple<std::string, std::string, std::string>;  // workflow, node, variant
+  std::map<Key, std::pair<std::int64_t, std::int64_t>> sums;      // leads, converted
+  // Passes of this transaction per (lead, node): a lead's first pass is the only one there is.
+  std::map<std::pair<std::string, std::string>, std::int64_t> passes;
+  for (const HistoryEntry& h : written)
+    if (is_split_pass(h)) ++passes[{h.lead_id, h.node_id}];
+  std::set<std::pair<std::string, std::string>> counted;
+  for (const HistoryEntry& h : written) {
+    if (is_split_pass(h) && counted.insert({h.lead_id, h.node_id}).second) {
+      auto s = conn.prepare(kPassesThroughSplit).bind(1, h.node_id).bind(2, h.lead_id);
+      if (s.step() && s.integer(0) == passes[{h.lead_id, h.node_id}])
+        ++sums[{h.workflow_id, h.node_id, *h.outcome}].first;
+    }
+    if (is_conversion(h)) {
+      auto s = conn.prepare(kVariantsTaken).bind(1, h.lead_id);
+      while (s.step()) ++sums[{h.workflow_id, s.text(0), s.text(1)}].second;
+    }
+  }
+  for (const auto& [key, n] : sums) {
+    const auto& [workflow_id, node_id, variant] = key;
+    conn.prepare(kAddSplitCount(conn.dialect()))
+        .bind(1, workflow_id)
+        .bind(2, node_id)
+        .bind(3, variant)
+        .bind(4, n.first)
+        .bind(5, n.second)
+        .exec();
+  }
+}
+
+std::vector<DefinitionStore::VariantCount> read_split_counts(Connection& conn,
+                                                             std::string_view workflow_id,
+                                                             std::string_view node_id) {
+  std::vector<DefinitionStore::VariantCount> counts;
+  auto s = conn.prepare(kReadCounts).bind(1, workflow_id).bind(2, node_id);
+  while (s.step()) counts.push_back({s.text(0), s.integer(1), s.integer(2)});
+  return counts;
+}
+
+void fold_split_counts(Connection& conn) {
+  if (!conn.dialect().postgres()) return;
+  in_transaction(conn, [&] { conn.prepare(kFoldCounts).exec(); });
+}
+
+}  // namespace leadline::store::sql
