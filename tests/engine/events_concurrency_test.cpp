@@ -1,10 +1,12 @@
 // An event that arrives while an engine batch holds its lead (another process's batch on
 // PostgreSQL, the single writer on SQLite) waits for that batch to commit and applies to the
 // lead as the batch left it: the step's move is kept, and the exit rule still ends the lead.
+#include <cstdio>
 #include <future>
 #include <thread>
 
 #include "engine/engine_fixture.h"
+#include "util/ids.h"
 
 namespace leadline::test {
 namespace {
@@ -73,6 +75,53 @@ TEST_F(EventsWhileStepping, AnEventWaitsForTheBatchHoldingItsLeadAndAppliesAfter
   advance(hours(2));
   EXPECT_EQ(lead(wf, id)["status"], "completed");
   EXPECT_EQ(lead(wf, id)["current_node_id"], second);
+}
+
+// Two bulk requests that name the same leads in opposite orders both go through: each locks
+// the leads in one order (on PostgreSQL; SQLite runs them one after the other), so neither
+// holds a lead the other waits for.
+TEST_F(EventsWhileStepping, BulkRequestsNamingTheSameLeadsInOppositeOrdersDoNotDeadlock) {
+  auto res = api().post("/v1/workflows", {{"title", "Many"}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  const std::string wf = res.json()["id"];
+  create_node(wf, "TIME", {{"delay_days", 1}});
+  Json leads = Json::array();
+  for (int i = 0; i < 200; ++i) {
+    char phone[16];
+    std::snprintf(phone, sizeof phone, "+1415557%04d", i);
+    leads.push_back({{"phone_number", phone}});
+  }
+  auto enrolled = api().post("/v1/workflows/" + wf + "/leads", {{"leads", leads}});
+  ASSERT_EQ(enrolled.status, 201) << enrolled.body.substr(0, 300);
+  const Json ids = enrolled.json()["lead_ids"];
+  const std::string org = app_->store().ensure_organization("Acme", clock_->now()).id;
+  auto events_for = [&](bool reversed) {
+    std::vector<domain::InboundEvent> events;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      domain::InboundEvent e;
+      e.id = util::new_id("ev");
+      e.org_id = org;
+      e.type = "replied";
+      e.lead_id = ids[reversed ? ids.size() - 1 - i : i].get<std::string>();
+      e.created_at = clock_->now();
+      events.push_back(std::move(e));
+    }
+    return events;
+  };
+  auto& store = app_->store();
+  for (int round = 0; round < 10; ++round) {
+    auto forward = std::async(
+        std::launch::async, [&] { return store.record_events(events_for(false), clock_->now()); });
+    auto backward = std::async(
+        std::launch::async, [&] { return store.record_events(events_for(true), clock_->now()); });
+    ASSERT_NO_THROW(EXPECT_EQ(forward.get().events.size(), ids.size())) << "round " << round;
+    ASSERT_NO_THROW(EXPECT_EQ(backward.get().events.size(), ids.size())) << "round " << round;
+  }
+  const Json events =
+      api()
+          .get("/v1/workflows/" + wf + "/leads/" + ids[0].get<std::string>() + "/events?limit=100")
+          .json();
+  EXPECT_EQ(events["meta"]["total"], 20) << events.dump().substr(0, 300);
 }
 
 }  // namespace

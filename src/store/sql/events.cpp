@@ -1,6 +1,8 @@
 // Events clients report about leads (EventStore): recorded with what they did to each lead,
 // in the transaction that applies them (domain::apply_event).
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -184,6 +186,25 @@ class EventBatch {
     return out;
   }
 
+  // Reads (and on PostgreSQL locks) every lead the events reach before any is applied: those
+  // named by lead_id in the order of their ids, then those reached by number in the order of
+  // the numbers. Two requests naming the same leads in different orders then lock them in the
+  // same order, rather than each holding what the other waits for (a deadlock, which
+  // PostgreSQL ends by aborting one: a 409 to its client).
+  void lock_in_order(const std::vector<InboundEvent>& events) {
+    if (!conn_.dialect().postgres()) return;  // SQLite has a single writer
+    std::vector<const InboundEvent*> order;
+    order.reserve(events.size());
+    for (const auto& event : events) order.push_back(&event);
+    const auto key = [](const InboundEvent* e) {
+      return std::make_tuple(!e->lead_id, e->lead_id ? *e->lead_id : *e->phone_number,
+                             e->workflow_id.value_or(""));
+    };
+    std::sort(order.begin(), order.end(),
+              [&](const InboundEvent* a, const InboundEvent* b) { return key(a) < key(b); });
+    for (const InboundEvent* event : order) targets(*event);
+  }
+
   const Json& settings_of(const std::string& workflow_id) {
     auto [it, added] = settings_.try_emplace(workflow_id, Json::object());
     if (added) {
@@ -259,6 +280,7 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
     return in_transaction(*conn, [&] {
       RecordEventsResult result;
       EventBatch batch(*conn);
+      batch.lock_in_order(events);
       std::vector<domain::HistoryEntry> history;
       std::vector<domain::Event> webhook_events;
       const auto subscribers = load_subscribers(*conn);
