@@ -100,7 +100,8 @@ std::optional<ExitRule> matching_exit_rule(const Json& workflow_settings, std::s
 }
 
 EventApplied apply_event(Lead& lead, const InboundEvent& event, const Json& workflow_settings,
-                         const Node* node, util::Millis now) {
+                         const Node* node, util::Millis now,
+                         std::optional<util::Millis> paused_at) {
   EventApplied applied;
   if (!lead.context.is_object()) lead.context = Json::object();
   const std::int64_t seq = latest_event_seq(lead) + 1;
@@ -145,7 +146,7 @@ EventApplied apply_event(Lead& lead, const InboundEvent& event, const Json& work
     return applied;
   }
   if (lead.status == LeadStatus::kActive && lead.wait_kind == WaitKind::kEvent) {
-    lead.next_action_at = now;
+    lead.next_action_at = paused_at.value_or(now);
     applied.effect = EventEffect::kResumed;
   }
   return applied;

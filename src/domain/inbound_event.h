@@ -56,8 +56,12 @@ struct EventApplied {
 // recorded when it ends, as for a removed lead), or, when the lead waits in WAIT_FOR_EVENT,
 // makes it due now (the engine decides whether the type is one the node waits for). A
 // terminal lead only records it. `node` is the node the lead stands on (nullptr: none).
+// While its workflow is paused (`paused_at`: since when), a woken lead is due at the pause's
+// start instead: resuming shifts the waits of the workflow's leads by the pause's length (the
+// wait's timeout stood still), which makes that the moment the workflow runs again.
 EventApplied apply_event(Lead& lead, const InboundEvent& event, const Json& workflow_settings,
-                         const Node* node, util::Millis now);
+                         const Node* node, util::Millis now,
+                         std::optional<util::Millis> paused_at = std::nullopt);
 
 // The sequence number of the lead's latest event (0: none yet): a WAIT_FOR_EVENT node counts
 // only events numbered above the one current when the lead entered it.

@@ -323,6 +323,32 @@ TEST_F(WaitForEvent, TimesOutWhenNothingComesAndEarlierEventsDoNotCount) {
   EXPECT_EQ(rows(history(wf, id), "event").size(), 1u);
 }
 
+TEST_F(WaitForEvent, ThePauseOfItsWorkflowStopsTheTimeoutAndAnEventMeanwhileCountsAtResume) {
+  auto wf = waiting_workflow();  // waits up to 3 days
+  activate(wf);
+  auto timing = enroll(wf, {}, "+14155550181");
+  auto replying = enroll(wf, {}, "+14155550182");
+  settle();
+  advance(days(2));
+  ASSERT_EQ(api().post("/v1/workflows/" + wf + "/pause").status, 200);
+  advance(days(1));
+  EXPECT_EQ(event_ok({{"type", "replied"}, {"lead_id", replying}})["leads"][0]["effect"],
+            "resumed");
+  advance(days(2));  // well past the timeout, had it run on
+  EXPECT_EQ(lead(wf, timing)["current_node_id"], wait_);
+  EXPECT_EQ(lead(wf, replying)["current_node_id"], wait_) << "nothing moves while paused";
+
+  ASSERT_EQ(api().post("/v1/workflows/" + wf + "/resume").status, 200);
+  settle();
+  EXPECT_EQ(lead(wf, replying)["current_node_id"], replied_) << "the reply counts at resume";
+  advance(hours(23));
+  EXPECT_EQ(lead(wf, timing)["status"], "active") << "a day of its wait was left at the pause";
+  advance(hours(1) + minutes(1));
+  const Json l = lead(wf, timing);
+  EXPECT_EQ(l["status"], "dropped") << l.dump();
+  EXPECT_EQ(l["current_node_id"], timed_out_);
+}
+
 TEST_F(EventsEngine, AConditionalReadsTheEventsALeadReceived) {
   auto res = api().post("/v1/workflows", {{"title", "Branch on events"},
                                           {"settings", {{"calling_window", nullptr}}}});

@@ -41,7 +41,8 @@ constexpr std::string_view kEventColumns =
 constexpr std::string_view kSetEventLeads = "UPDATE inbound_events SET leads = ? WHERE seq = ?";
 constexpr std::string_view kInsertEventLead =
     "INSERT INTO inbound_event_leads (lead_id, event_seq, workflow_id, effect) VALUES (?, ?, ?, ?)";
-constexpr std::string_view kWorkflowSettings = "SELECT settings FROM workflows WHERE id = ?";
+constexpr std::string_view kWorkflowSettings =
+    "SELECT settings, paused_at FROM workflows WHERE id = ?";
 constexpr std::string_view kNode =
     "SELECT id, node_type, label FROM nodes WHERE workflow_id = ? AND id = ?";
 constexpr std::string_view kCountLeadEvents =
@@ -205,11 +206,16 @@ class EventBatch {
     for (const InboundEvent* event : order) targets(*event);
   }
 
-  const Json& settings_of(const std::string& workflow_id) {
-    auto [it, added] = settings_.try_emplace(workflow_id, Json::object());
+  // What applying an event needs of the lead's workflow.
+  struct WorkflowState {
+    Json settings = Json::object();
+    std::optional<util::Millis> paused_at;  // set while paused (or deactivated)
+  };
+  const WorkflowState& workflow_of(const std::string& workflow_id) {
+    auto [it, added] = workflows_.try_emplace(workflow_id);
     if (added) {
       auto s = conn_.prepare(kWorkflowSettings).bind(1, workflow_id);
-      if (s.step()) it->second = parse_object(s.text(0));
+      if (s.step()) it->second = {parse_object(s.text(0)), s.opt_integer(1)};
     }
     return it->second;
   }
@@ -264,7 +270,7 @@ class EventBatch {
 
   Connection& conn_;
   std::unordered_map<std::string, Lead> leads_;
-  std::unordered_map<std::string, Json> settings_;
+  std::unordered_map<std::string, WorkflowState> workflows_;
   std::map<std::pair<std::string, std::string>, std::optional<domain::Node>> nodes_;
   CountDeltas counts_;  // of the changed leads: -1 as read, +1 as written
   RowKeys rows_;
@@ -302,10 +308,11 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
         const auto targets = batch.targets(event);
         if (event.lead_id && targets.empty()) throw UnknownLead{i};
         for (Lead* lead : targets) {
-          const Json& settings = batch.settings_of(lead->workflow_id);
+          const auto& workflow = batch.workflow_of(lead->workflow_id);
+          const Json& settings = workflow.settings;
           const domain::Node* node = batch.node_of(*lead);
           batch.will_change(*lead);
-          auto applied = domain::apply_event(*lead, event, settings, node, now);
+          auto applied = domain::apply_event(*lead, event, settings, node, now, workflow.paused_at);
           for (auto& h : applied.history) history.push_back(std::move(h));
           recorded.leads.push_back({lead->id, lead->workflow_id, applied.effect});
           const auto mask = org_mask(subscribers, lead->org_id);

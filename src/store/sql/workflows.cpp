@@ -53,7 +53,7 @@ constexpr std::string_view kInsertEdgeCopy =
 // Lead-side effects of lifecycle actions (spec §2.8).
 constexpr std::string_view kShiftFrozenDelays =
     "UPDATE leads SET next_action_at = next_action_at + ?, updated_at = ? "
-    "WHERE workflow_id = ? AND status = 'active' AND wait_kind = 'delay' "
+    "WHERE workflow_id = ? AND status = 'active' AND wait_kind IN ('delay', 'event') "
     "AND next_action_at IS NOT NULL";
 // A call in flight still finishes and is recorded, so call waits keep their due time.
 constexpr std::string_view kCancelLeads =
@@ -278,7 +278,9 @@ Workflow SqlStore::transition_workflow(std::string_view org_id, std::string_view
       // A deactivation of a paused workflow keeps the original pause start.
       if (!paused_at) paused_at = now;
     } else if (to == WorkflowStatus::kActive) {
-      // Delays were frozen while not active: shift them by the time they stood still.
+      // Delays and event waits' timeouts were frozen while not active: shift them by the time
+      // they stood still (a lead an event woke meanwhile is due at the pause's start: see
+      // domain::apply_event).
       if (paused_at)
         conn->prepare(kShiftFrozenDelays)
             .bind(1, now - *paused_at)
