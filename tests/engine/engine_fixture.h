@@ -3,6 +3,7 @@
 // ManualClock that the test advances, and the engine stepped by hand (drain) so every
 // assertion sees a settled state.
 #include <chrono>
+#include <cstdio>
 
 #include "api/api_fixture.h"
 
@@ -36,6 +37,19 @@ class EngineTest : public ApiTest {
     EXPECT_EQ(res.status, 201) << res.body;
     auto ids = res.json()["lead_ids"];
     return ids.empty() ? "" : ids[0].get<std::string>();
+  }
+  // Enrolls `count` (at most 10,000) leads numbered `prefix` + 0000, 0001, ... in one request;
+  // answers their ids.
+  Json enroll_numbered(const std::string& wf, int count, const std::string& prefix) {
+    Json leads = Json::array();
+    for (int i = 0; i < count; ++i) {
+      char digits[12];
+      std::snprintf(digits, sizeof digits, "%04d", i);
+      leads.push_back({{"phone_number", prefix + digits}});
+    }
+    auto res = api().post("/v1/workflows/" + wf + "/leads", {{"leads", leads}});
+    EXPECT_EQ(res.status, 201) << res.body.substr(0, 500);
+    return res.json()["lead_ids"];
   }
   Json lead(const std::string& wf, const std::string& id) {
     return api().get("/v1/workflows/" + wf + "/leads/" + id).json();

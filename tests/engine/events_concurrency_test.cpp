@@ -1,7 +1,6 @@
 // An event that arrives while an engine batch holds its lead (another process's batch on
 // PostgreSQL, the single writer on SQLite) waits for that batch to commit and applies to the
 // lead as the batch left it: the step's move is kept, and the exit rule still ends the lead.
-#include <cstdio>
 #include <future>
 #include <thread>
 
@@ -85,15 +84,8 @@ TEST_F(EventsWhileStepping, BulkRequestsNamingTheSameLeadsInOppositeOrdersDoNotD
   ASSERT_EQ(res.status, 201) << res.body;
   const std::string wf = res.json()["id"];
   create_node(wf, "TIME", {{"delay_days", 1}});
-  Json leads = Json::array();
-  for (int i = 0; i < 200; ++i) {
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "+1415557%04d", i);
-    leads.push_back({{"phone_number", phone}});
-  }
-  auto enrolled = api().post("/v1/workflows/" + wf + "/leads", {{"leads", leads}});
-  ASSERT_EQ(enrolled.status, 201) << enrolled.body.substr(0, 300);
-  const Json ids = enrolled.json()["lead_ids"];
+  const Json ids = enroll_numbered(wf, 200, "+1415557");
+  ASSERT_EQ(ids.size(), 200u);
   const std::string org = app_->store().ensure_organization("Acme", clock_->now()).id;
   auto events_for = [&](bool reversed) {
     std::vector<domain::InboundEvent> events;

@@ -410,14 +410,7 @@ TEST_F(EventsEngine, ASplitSendsLeadsByWeightAndTheSameLeadAlwaysTheSameWay) {
   create_edge(wf, split, b, "B");
   activate(wf);
   constexpr int kLeads = 10'000;
-  Json leads = Json::array();
-  for (int i = 0; i < kLeads; ++i) {
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "+1415555%04d", i);
-    leads.push_back({{"phone_number", phone}});
-  }
-  auto enrolled = api().post("/v1/workflows/" + wf + "/leads", {{"leads", leads}});
-  ASSERT_EQ(enrolled.status, 201) << enrolled.body.substr(0, 500);
+  ASSERT_EQ(enroll_numbered(wf, kLeads, "+1415555").size(), size_t{kLeads});
   settle();
   const Json graph = api().get("/v1/workflows/" + wf + "/graph").json();
   const Json variants = graph["split_variants"][split];
@@ -451,19 +444,12 @@ TEST_F(EventsEngine, ALeadTakesTheSameVariantOnEveryPassAlsoAfterARestart) {
   auto start = create_node(wf, "TIME", {{"delay_minutes", 1}}, "Start");
   create_edge(wf, start, split);
   activate(wf);
-  Json leads = Json::array();
-  for (int i = 0; i < 200; ++i) {
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "+1415556%04d", i);
-    leads.push_back({{"phone_number", phone}});
-  }
-  auto enrolled = api().post("/v1/workflows/" + wf + "/leads", {{"leads", leads}});
-  ASSERT_EQ(enrolled.status, 201) << enrolled.body.substr(0, 500);
+  const Json ids = enroll_numbered(wf, 200, "+1415556");
+  ASSERT_EQ(ids.size(), 200u);
   settle();
   advance(minutes(1));
   std::map<std::string, std::string> first;
   int in_a = 0;
-  const Json ids = enrolled.json()["lead_ids"];
   for (const auto& id : ids) {
     first[id] = lead(wf, id)["current_node_id"];
     in_a += first[id] == wait_a;
