@@ -186,7 +186,7 @@ Response lead_events(const Request& request, Services& services) {
   for (const auto& e : events.items)
     data.push_back({{"id", e.event_id},
                     {"type", e.type},
-                    {"data", std::move(e.data)},
+                    {"data", e.data},
                     {"effect", to_string(e.effect)},
                     {"created_at", util::format_iso(e.created_at)}});
   return Response::json(200, paginated(std::move(data), page, events.total));

@@ -19,8 +19,9 @@ using domain::Lead;
 
 // An event with an idempotency key is inserted before it is applied, to claim its key: a
 // repeated key inserts nothing and returns no row (on PostgreSQL after the first insert of
-// that key commits or rolls back). Its answer (`leads`) is filled in afterwards. An event
-// without a key is inserted once applied, with its answer.
+// that key commits or rolls back). Its answer (`leads`) is filled in afterwards, for repeats
+// to get. An event without a key is inserted once applied, with no answer kept: nobody can
+// ask for it again.
 constexpr std::string_view kInsertEventRow =
     "INSERT INTO inbound_events (id, org_id, event_type, lead_id, phone_number, workflow_id, "
     "data, idempotency_key, created_at, leads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -41,7 +42,7 @@ constexpr std::string_view kEventColumns =
 constexpr std::string_view kSetEventLeads = "UPDATE inbound_events SET leads = ? WHERE seq = ?";
 constexpr std::string_view kInsertEventLead =
     "INSERT INTO inbound_event_leads (lead_id, event_seq, workflow_id, effect) VALUES (?, ?, ?, ?)";
-constexpr std::string_view kWorkflowSettings =
+constexpr std::string_view kWorkflowState =
     "SELECT settings, paused_at FROM workflows WHERE id = ?";
 constexpr std::string_view kNode =
     "SELECT id, node_type, label FROM nodes WHERE workflow_id = ? AND id = ?";
@@ -214,7 +215,7 @@ class EventBatch {
   const WorkflowState& workflow_of(const std::string& workflow_id) {
     auto [it, added] = workflows_.try_emplace(workflow_id);
     if (added) {
-      auto s = conn_.prepare(kWorkflowSettings).bind(1, workflow_id);
+      auto s = conn_.prepare(kWorkflowState).bind(1, workflow_id);
       if (s.step()) it->second = {parse_object(s.text(0)), s.opt_integer(1)};
     }
     return it->second;
