@@ -426,6 +426,50 @@ TEST_F(EventsEngine, ASplitSendsLeadsByWeightAndTheSameLeadAlwaysTheSameWay) {
   EXPECT_EQ(graph["status_counts"]["completed"], in_a);
 }
 
+// Migration 0009 fills the variant counts from the history a database of the release before
+// it holds, and the engine counts on from there.
+TEST_F(EventsEngine, SplitCountsAreFilledFromTheHistoryWhenTheDatabaseUpgrades) {
+  auto res =
+      api().post("/v1/workflows", {{"title", "A/B"}, {"settings", {{"calling_window", nullptr}}}});
+  const std::string wf = res.json()["id"];
+  auto split = create_node(
+      wf, "SPLIT",
+      {{"variants", {{{"label", "A"}, {"weight", 1}}, {{"label", "B"}, {"weight", 1}}}}});
+  auto won = create_node(wf, "CONVERTED");
+  auto wait = create_node(wf, "TIME", {{"delay_days", 1}});
+  auto lost = create_node(wf, "DROPPED");
+  create_edge(wf, split, won, "A");
+  create_edge(wf, split, wait, "B");
+  create_edge(wf, wait, lost);
+  activate(wf);
+  ASSERT_EQ(enroll_numbered(wf, 200, "+1415558").size(), 200u);
+  settle();
+  const auto variants = [&] {
+    return api().get("/v1/workflows/" + wf + "/graph").json()["split_variants"][split];
+  };
+  const Json before = variants();
+  ASSERT_EQ(before.size(), 2u) << before.dump();
+  const std::int64_t in_a = before[0]["leads"];
+  EXPECT_EQ(in_a + before[1]["leads"].get<std::int64_t>(), 200);
+  EXPECT_EQ(before[0]["converted"], in_a);
+
+  // Back to the schema of migration 0008, as the release before this one wrote it.
+  client_.reset();
+  app_.reset();
+  db_.exec("DROP TABLE split_counts");
+  db_.exec("CREATE INDEX inbound_event_leads_workflow ON inbound_event_leads(workflow_id)");
+  db_.exec("DELETE FROM schema_migrations WHERE version = 9");
+  start();
+  EXPECT_EQ(variants(), before);
+
+  ASSERT_EQ(enroll_numbered(wf, 20, "+1415559").size(), 20u);
+  settle();
+  const Json after = variants();
+  EXPECT_EQ(after[0]["leads"].get<std::int64_t>() + after[1]["leads"].get<std::int64_t>(), 220);
+  EXPECT_EQ(after[0]["converted"], after[0]["leads"]);
+  EXPECT_EQ(after[1]["converted"], 0);
+}
+
 TEST_F(EventsEngine, ALeadTakesTheSameVariantOnEveryPassAlsoAfterARestart) {
   // start --> split --A--> wait an hour --> split; --B--> wait an hour --> split: a loop.
   auto res =

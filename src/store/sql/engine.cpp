@@ -16,8 +16,8 @@
 
 #include "store/sql/contacts.h"
 #include "store/sql/lead_counts.h"
-#include "store/sql/split_counts.h"
 #include "store/sql/rows.h"
+#include "store/sql/split_counts.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/suppressions.h"
 
