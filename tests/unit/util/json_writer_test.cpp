@@ -12,11 +12,12 @@ std::string written(std::string_view text) {
 }
 
 TEST(JsonWriter, WritesStringsAsJsonDumpDoes) {
+  static constexpr char kWithNul[] = "nul \0 and \x1f unit separator";
   const std::string samples[] = {"",
                                  "plain",
                                  "quote \" and backslash \\",
                                  "tab\tnew line\ncarriage\rback\bfeed\f",
-                                 std::string("nul \0 and \x1f unit separator", 29),
+                                 std::string(kWithNul, sizeof kWithNul - 1),
                                  "del \x7f stays",
                                  "Jos\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9e",
                                  "broken \xe9 Latin-1",
