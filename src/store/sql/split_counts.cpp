@@ -1,7 +1,6 @@
 #include "store/sql/split_counts.h"
 
 #include <map>
-#include <set>
 #include <tuple>
 
 namespace leadline::store::sql {
@@ -45,21 +44,26 @@ bool is_conversion(const HistoryEntry& h) {
 void count_splits(Connection& conn, const std::vector<HistoryEntry>& written) {
   using Key = std::tuple<std::string, std::string, std::string>;  // workflow, node, variant
   std::map<Key, std::pair<std::int64_t, std::int64_t>> sums;      // leads, converted
-  // Passes of this transaction per (lead, node): a lead's first pass is the only one there is.
-  std::map<std::pair<std::string, std::string>, std::int64_t> passes;
-  for (const HistoryEntry& h : written)
-    if (is_split_pass(h)) ++passes[{h.lead_id, h.node_id}];
-  std::set<std::pair<std::string, std::string>> counted;
+  // This transaction's passes per (lead, node), with the first: the lead's first pass ever
+  // when the history holds no other.
+  std::map<std::pair<std::string, std::string>, std::pair<const HistoryEntry*, std::int64_t>>
+      passes;
   for (const HistoryEntry& h : written) {
-    if (is_split_pass(h) && counted.insert({h.lead_id, h.node_id}).second) {
-      auto s = conn.prepare(kPassesThroughSplit).bind(1, h.node_id).bind(2, h.lead_id);
-      if (s.step() && s.integer(0) == passes[{h.lead_id, h.node_id}])
-        ++sums[{h.workflow_id, h.node_id, *h.outcome}].first;
+    if (is_split_pass(h)) {
+      auto& [first, n] = passes[{h.lead_id, h.node_id}];
+      if (!first) first = &h;
+      ++n;
     }
     if (is_conversion(h)) {
       auto s = conn.prepare(kVariantsTaken).bind(1, h.lead_id);
       while (s.step()) ++sums[{h.workflow_id, s.text(0), s.text(1)}].second;
     }
+  }
+  for (const auto& [lead_and_node, pass] : passes) {
+    const auto& [first, n] = pass;
+    auto s = conn.prepare(kPassesThroughSplit).bind(1, first->node_id).bind(2, first->lead_id);
+    if (s.step() && s.integer(0) == n)
+      ++sums[{first->workflow_id, first->node_id, *first->outcome}].first;
   }
   for (const auto& [key, n] : sums) {
     const auto& [workflow_id, node_id, variant] = key;
