@@ -60,7 +60,9 @@ SignedRequest sign_delivery(const store::ClaimedDelivery& claimed) {
 
 WebhookDeliverer::WebhookDeliverer(store::DeliveryOutbox& store, const util::Clock& clock,
                                    DelivererOptions options)
-    : store_(store), clock_(clock), options_(options), owner_(util::new_id("dlv")) {}
+    : store_(store), clock_(clock), options_(options), owner_(util::new_id("dlv")) {
+  if (options_.org_rate_per_second > 0) pacer_.emplace(options_.org_rate_per_second);
+}
 
 WebhookDeliverer::~WebhookDeliverer() { stop(); }
 
@@ -117,9 +119,24 @@ std::size_t WebhookDeliverer::run_batch(util::Millis now, Lane lane) {
       store_.claim_deliveries(now, options_.batch_size, owner_, options_.lease_millis, scope);
   if (claimed.empty()) return 0;
   std::vector<store::DeliveryOutcome> outcomes(claimed.size());
+  std::vector<size_t> to_send;
+  to_send.reserve(claimed.size());
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    const auto later = pacer_ ? pacer_->admit(claimed[i].org_id, now) : std::nullopt;
+    if (!later) {
+      to_send.push_back(i);
+      continue;
+    }
+    auto& o = outcomes[i];
+    o.delivery_id = claimed[i].delivery.id;
+    o.status = "deferred";
+    o.next_attempt_at = *later;
+    o.at = now;
+  }
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < claimed.size(); i = next++) {
+    for (size_t k = next++; k < to_send.size(); k = next++) {
+      const size_t i = to_send[k];
       const auto& c = claimed[i];
       auto signed_request = sign_delivery(c);
       providers::OutboundRequest request;
@@ -151,7 +168,7 @@ std::size_t WebhookDeliverer::run_batch(util::Millis now, Lane lane) {
       }
     }
   };
-  const size_t threads = std::min(options_.concurrency, claimed.size());
+  const size_t threads = std::min(options_.concurrency, to_send.size());
   std::vector<std::thread> pool;
   pool.reserve(threads > 0 ? threads - 1 : 0);
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
@@ -170,6 +187,10 @@ std::size_t WebhookDeliverer::run_batch(util::Millis now, Lane lane) {
       "webhook delivery results");
   if (!recorded) return claimed.size();  // leased: sent again after the lease
   for (const auto& o : outcomes) {
+    if (o.status == "deferred") {
+      ++paced_;
+      continue;
+    }
     ++attempts_;
     if (o.status == "delivered")
       ++delivered_;
@@ -182,7 +203,7 @@ std::size_t WebhookDeliverer::run_batch(util::Millis now, Lane lane) {
 }
 
 DelivererStats WebhookDeliverer::stats() const {
-  return {attempts_.load(), delivered_.load(), retried_.load(), failed_.load()};
+  return {attempts_.load(), delivered_.load(), retried_.load(), failed_.load(), paced_.load()};
 }
 
 void WebhookDeliverer::loop(Lane lane) {

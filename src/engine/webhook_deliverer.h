@@ -10,11 +10,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "engine/delivery_pacer.h"
 #include "providers/http_client.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -34,6 +36,9 @@ struct DelivererOptions {
   util::Millis max_retry_millis = 3'600'000;           // the backoff doubles up to this
   util::Millis give_up_after_millis = 24 * 3'600'000;  // since the event; then "failed"
   bool allow_private_targets = false;  // deliveries may reach loopback/private hosts
+  // The most deliveries per second for one organization, across its webhooks (0: no cap);
+  // those over it wait, not counted as attempts (DeliveryPacer).
+  double org_rate_per_second = 0;
   // A receiver that took this long to answer (or never did) is slow for `slow_for`: its
   // deliveries go through a lane of their own, so batches of other receivers (and other
   // organizations) never wait for it.
@@ -46,6 +51,7 @@ struct DelivererStats {
   std::uint64_t delivered = 0;
   std::uint64_t retried = 0;
   std::uint64_t failed = 0;  // gave up
+  std::uint64_t paced = 0;   // held back by their organization's rate, not attempted
 };
 
 // The delay before attempt `attempts + 1` after `attempts` failed ones: first_retry doubling,
@@ -91,7 +97,8 @@ class WebhookDeliverer {
   std::vector<std::thread> threads_;
   std::mutex wake_mutex_;
   std::condition_variable wake_;
-  std::atomic<std::uint64_t> attempts_{0}, delivered_{0}, retried_{0}, failed_{0};
+  std::optional<DeliveryPacer> pacer_;  // when options_.org_rate_per_second > 0
+  std::atomic<std::uint64_t> attempts_{0}, delivered_{0}, retried_{0}, failed_{0}, paced_{0};
   std::mutex slow_mutex_;  // guards slow_until_
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> slow_until_;
 };

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "domain/render.h"
 #include "engine/engine_fixture.h"
 #include "engine/webhook_deliverer.h"
 #include "support/http_peer.h"
@@ -534,6 +535,80 @@ TEST_F(WebhooksTest, AReceiverAnsweringBytesThatAreNotUtf8IsRecordedAndRetried) 
   EXPECT_EQ(pending_now[0]["attempts"], 1);
   EXPECT_EQ(pending_now[0]["last_error"], "HTTP 500: erreur \xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(peer_.request_count(), 1u);
+}
+
+}  // namespace
+}  // namespace leadline::test
+
+namespace leadline::test {
+namespace {
+
+// The server capped at five webhook deliveries per second per organization.
+class PacedWebhooksTest : public WebhooksTest {
+ protected:
+  app::AppOptions options() override {
+    auto o = WebhooksTest::options();
+    o.webhook_rate_per_org = 5;
+    return o;
+  }
+  int received_from(const std::string& webhook_id) {
+    int n = 0;
+    for (const auto& r : peer_.requests()) n += r.header("x-webhook-id") == webhook_id;
+    return n;
+  }
+};
+
+TEST_F(PacedWebhooksTest, AnOrganizationsDeliveriesKeepToItsRateAndOthersAreNotHeldBack) {
+  const Json completed = Json::array({"workflow.lead.completed"});
+  const std::string acme_hook = create_webhook(peer_.url(), completed);
+  auto acme = create_workflow("Burst");
+  create_node(acme, "CONVERTED");
+  activate(acme);
+  enroll_numbered(acme, 20, "+1415555");
+  HttpClient beta(port_, new_org_key("Beta"));
+  const std::string beta_hook =
+      beta.post("/v1/user-webhooks",
+                {{"url", peer_.url()}, {"events", completed}, {"secret", kSecret}})
+          .json()
+          .value("id", "");
+  auto wf = beta.post("/v1/workflows", {{"title", "Beta"}}).json().value("id", "");
+  beta.post("/v1/workflows/" + wf + "/nodes", {{"node_type", "CONVERTED"}});
+  ASSERT_EQ(beta.post("/v1/workflows/" + wf + "/activate").status, 200);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(beta.post("/v1/workflows/" + wf + "/leads",
+                        {{"phone_number", "+1415555" + std::to_string(3000 + i)}})
+                  .status,
+              201);
+  settle();
+  ASSERT_EQ(pending(acme_hook), 20);
+
+  // One second's worth of Acme's twenty goes now, and all of Beta's three.
+  deliver();
+  EXPECT_EQ(received_from(acme_hook), 5);
+  EXPECT_EQ(received_from(beta_hook), 3);
+  EXPECT_EQ(app_->webhooks().stats().paced, 15u);
+  // The fifteen held back were not attempted; they come due one every 200 ms.
+  const Json held = deliveries(acme_hook, "&status=pending")["data"];
+  ASSERT_EQ(held.size(), 15u);
+  std::set<std::string> slots, expected;
+  for (const auto& d : held) {
+    EXPECT_EQ(d["attempts"], 0) << d;
+    EXPECT_TRUE(d["last_error"].is_null()) << d;
+    slots.insert(d["next_attempt_at"].get<std::string>());
+  }
+  for (int k = 1; k <= 15; ++k)
+    expected.insert(domain::iso_or_null(clock_->now() + 200 * k).get<std::string>());
+  EXPECT_EQ(slots, expected);
+
+  // Then five a second, however long the clock stood still.
+  for (int second = 1; second <= 3; ++second) {
+    clock_->advance(std::chrono::seconds(1));
+    deliver();
+    EXPECT_EQ(received_from(acme_hook), 5 + 5 * second) << "after " << second << " s";
+  }
+  EXPECT_EQ(pending(acme_hook), 0);
+  EXPECT_EQ(received_from(beta_hook), 3);
+  EXPECT_EQ(app_->webhooks().stats().delivered, 23u);
 }
 
 }  // namespace

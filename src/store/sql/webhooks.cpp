@@ -49,8 +49,9 @@ constexpr int kDeliveryColumnCount = 13;
 // first), the parameters after it are now, now and the limit.
 std::string claim_sql(const Dialect& d, std::string_view which) {
   return "SELECT " + std::string(kDeliveryColumns) +
-         ", w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-         "JOIN webhook_events e ON e.id = d.event_id WHERE " +
+         ", w.url, w.secret, w.org_id FROM webhook_deliveries d "
+         "JOIN webhooks w ON w.id = d.webhook_id JOIN webhook_events e ON e.id = d.event_id "
+         "WHERE " +
          std::string(which) +
          " AND d.status = 'pending' AND d.next_attempt_at <= ? "
          "AND (d.lease_until IS NULL OR d.lease_until <= ?) AND w.is_active = 1 "
@@ -80,6 +81,9 @@ constexpr std::string_view kRecord =
     "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status_code = ?, "
     "last_error = coalesce(?, last_error), next_attempt_at = ?, delivered_at = ?, "
     "lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?";
+constexpr std::string_view kDefer =
+    "UPDATE webhook_deliveries SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL "
+    "WHERE id = ? AND lease_owner = ?";
 constexpr std::string_view kNextDelivery =
     "SELECT min(CASE WHEN d.lease_until > d.next_attempt_at THEN d.lease_until "
     "ELSE d.next_attempt_at END) FROM webhook_deliveries d JOIN webhooks w "
@@ -297,8 +301,8 @@ std::vector<ClaimedDelivery> SqlStore::claim_deliveries(util::Millis now, size_t
     auto take = [&](Statement& s) {
       const size_t first = claimed.size();
       while (s.step())
-        claimed.push_back(
-            {read_delivery(s), s.text(kDeliveryColumnCount), s.text(kDeliveryColumnCount + 1)});
+        claimed.push_back({read_delivery(s), s.text(kDeliveryColumnCount),
+                           s.text(kDeliveryColumnCount + 1), s.text(kDeliveryColumnCount + 2)});
       for (size_t i = first; i < claimed.size(); ++i)
         conn->prepare(kLease)
             .bind(1, owner)
@@ -338,7 +342,15 @@ void SqlStore::record_deliveries(std::string_view owner,
   if (outcomes.empty()) return;
   auto conn = pool_.acquire();
   in_transaction(*conn, [&] {
-    for (const auto& o : outcomes)
+    for (const auto& o : outcomes) {
+      if (o.status == "deferred") {
+        conn->prepare(kDefer)
+            .bind(1, o.next_attempt_at.value_or(o.at))
+            .bind(2, o.delivery_id)
+            .bind(3, owner)
+            .exec();
+        continue;
+      }
       conn->prepare(kRecord)
           .bind(1, o.status)
           .bind(2, o.status_code)
@@ -348,6 +360,7 @@ void SqlStore::record_deliveries(std::string_view owner,
           .bind(6, o.delivery_id)
           .bind(7, owner)
           .exec();
+    }
   });
 }
 
