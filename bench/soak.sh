@@ -7,11 +7,16 @@
 # (every enrolled lead is counted in some state). Rate limiting is off: the point is what the
 # server holds up under, not where the limiter stops a client.
 #
-#   bench/soak.sh [BUILD_DIR] [SECONDS]        (default build, 600)
+#   bench/soak.sh [BUILD_DIR] [SECONDS] [CACHE_MB]      (default build, 600, 64)
+#
+# CACHE_MB is the server's --sqlite-cache-mb: the budget of SQLite's page caches, which is
+# most of what the heap holds as the database grows. 64 MB (not the default 256) lets a
+# 10-minute run reach it, so the second half shows whether the heap levels off there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 duration=${2:-600}
+cache_mb=${3:-64}
 work=$(mktemp -d /tmp/leadline-soak-XXXXXX)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
@@ -43,7 +48,7 @@ pids+=($!)
 
 key=$("$build/leadline" keys create --org Soak --database "$db" | tail -1)
 "$build/leadline" serve --listen "127.0.0.1:$port" --database "$db" --time-scale 600 \
-  --allow-private-targets --rate-limit 0 >"$work/server.log" 2>&1 &
+  --allow-private-targets --rate-limit 0 --sqlite-cache-mb "$cache_mb" >"$work/server.log" 2>&1 &
 server=$!
 pids+=($server)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -109,7 +114,8 @@ pids+=($!)
     read -r rss anon file < <(awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} /^RssFile/ {f=$2}
       END {print r, a, f}' "/proc/$server/status")
     fds=$(ls "/proc/$server/fd" | wc -l)
-    echo "t=$SECONDS rss_kb=$rss anon_kb=$anon file_kb=$file fds=$fds enrolled=$(cat "$enrolled_file")"
+    sqlite=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^leadline_sqlite_memory_bytes/ {printf "%d", $2 / 1024}')
+    echo "t=$SECONDS rss_kb=$rss anon_kb=$anon sqlite_kb=${sqlite:-0} file_kb=$file fds=$fds enrolled=$(cat "$enrolled_file")"
     sleep 10
   done
 ) >"$work/samples" &
@@ -120,13 +126,32 @@ WRK_AUTH="$key" wrk -t2 -c64 -d"${duration}s" --timeout 10s -s bench/wrk_report.
   "$api/workflows/$wf/leads?limit=20" >"$work/wrk.out" 2>&1 || true
 sleep 12
 
-echo "== soak: ${duration}s, database $db"
+echo "== soak: ${duration}s, database $db, SQLite page caches capped at $cache_mb MB"
 grep '^wrk_result' "$work/wrk.out" | sed 's/^/reads at 64 connections: /'
-echo "samples (RSS kB, its anonymous and file-backed parts, open descriptors):"
+# With every load stopped and the freed memory handed back (every 10 s): what the heap keeps
+# for good, against what it holds while busy.
+read -r idle_anon < <(awk '/^RssAnon/ {print $2}' "/proc/$server/status")
+idle_sqlite=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^leadline_sqlite_memory_bytes/ {printf "%d", $2 / 1024}')
+echo "samples (RSS kB, its anonymous part and SQLite's share of that, its file-backed part, open descriptors):"
 cat "$work/samples"
 enrolled=$(cat "$enrolled_file")
 counted=$(curl -s "${auth[@]}" "$api/workflows/$wf/leads?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["meta"]["total"])')
 echo "leads enrolled: $enrolled, leads the API lists: $counted"
+# Level or not: the heap's and the descriptors' highest over the last third against the
+# middle third (the first third is start-up and the caches filling).
+python3 - "$work/samples" <<'PY'
+import re, sys
+rows = [dict(re.findall(r"(\w+)=(\d+)", line)) for line in open(sys.argv[1])]
+third = len(rows) // 3
+if third == 0:
+    print("too few samples to judge the plateau"); sys.exit(0)
+middle, last = rows[third:2 * third], rows[2 * third:]
+for key, name in (("anon_kb", "heap"), ("sqlite_kb", "SQLite's memory"), ("rss_kb", "RSS"), ("fds", "open descriptors")):
+    a = max(int(r[key]) for r in middle); b = max(int(r[key]) for r in last)
+    if a == 0: continue
+    print("%s: highest %d in the middle third, %d in the last (%+.1f %%)" % (name, a, b, 100.0 * (b - a) / a))
+PY
+echo "heap once the load stopped: $idle_anon kB, of which SQLite ${idle_sqlite:-0} kB"
 if ! kill -0 "$server" 2>/dev/null; then echo "FAIL: the server died"; exit 1; fi
 if [ "$enrolled" != "$counted" ]; then echo "FAIL: leads lost"; exit 1; fi
 echo "server alive; no lead lost; 500s in the log: $(grep -c ' 500 \|Internal server error' "$work/server.log" || true)"

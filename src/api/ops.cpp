@@ -41,6 +41,12 @@ void write_database_counts(const store::OpsCounts& counts, util::Millis now,
   out.sample("leadline_call_dispatch_queue", {}, static_cast<double>(counts.queued_calls));
   out.family("leadline_webhook_delivery_queue", "gauge", "Webhook deliveries not yet done.");
   out.sample("leadline_webhook_delivery_queue", {}, static_cast<double>(counts.pending_deliveries));
+  if (counts.sqlite_memory) {
+    out.family("leadline_sqlite_memory_bytes", "gauge",
+               "Memory SQLite holds in this process: page caches (--sqlite-cache-mb) and "
+               "statements.");
+    out.sample("leadline_sqlite_memory_bytes", {}, static_cast<double>(*counts.sqlite_memory));
+  }
 }
 
 // Counts from the database are read first, so a failure to read them is already in

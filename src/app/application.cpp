@@ -34,10 +34,14 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   } else {
     throw std::invalid_argument("--time-scale must be greater than 0");
   }
+  if (options_.webhook_rate_per_org < 0)
+    throw std::invalid_argument("--webhook-rate-per-org must be 0 (no cap) or more");
   if (options_.sim_call_seconds < 0)
     throw std::invalid_argument("--sim-call-seconds must be 0 or more");
   if (options_.call_provider != "simulator" && options_.call_provider != "http")
     throw std::invalid_argument("--call-provider must be simulator or http");
+  if (options_.sqlite_cache_mb < 8 || options_.sqlite_cache_mb > (1 << 20))
+    throw std::invalid_argument("--sqlite-cache-mb must be from 8 to 1048576");
   const bool external_calls = options_.call_provider == "http";
   if (external_calls) {
     if (options_.provider_url.empty() || options_.provider_key.empty() ||
@@ -52,7 +56,9 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
     if (options_.provider_max_concurrent < 0)
       throw std::invalid_argument("--provider-max-concurrent must be 0 (no cap) or more");
   }
-  store_ = store::open_store({options_.database});
+  store::StoreOptions store_options(options_.database);
+  store_options.sqlite_cache_bytes = options_.sqlite_cache_mb << 20;
+  store_ = store::open_store(store_options);
   engine::SchedulerOptions engine_options;
   engine_options.placement.external = external_calls;
   engine_options.placement.timeout_millis =
@@ -63,6 +69,7 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   engine_ = std::make_unique<engine::Scheduler>(*store_, *clock_, engine_options);
   engine::DelivererOptions deliverer_options;
   deliverer_options.allow_private_targets = options_.allow_private_targets;
+  deliverer_options.org_rate_per_second = options_.webhook_rate_per_org;
   webhooks_ = std::make_unique<engine::WebhookDeliverer>(*store_, *clock_, deliverer_options);
   if (external_calls) {
     engine::DispatcherOptions dispatch;
@@ -108,6 +115,8 @@ void Application::register_metrics() {
                static_cast<double>(http_database_errors_.value()));
     out.sample("leadline_database_errors_total", {{"where", "engine"}},
                static_cast<double>(engine.database_errors));
+    out.sample("leadline_database_errors_total", {{"where", "count_fold"}},
+               static_cast<double>(engine.count_fold_errors));
     // Zero with the simulator, which sends nothing.
     const auto calls = dispatcher_ ? dispatcher_->stats() : engine::DispatcherStats{};
     out.family("leadline_call_dispatch_total", "counter",
@@ -129,6 +138,9 @@ void Application::register_metrics() {
                static_cast<double>(hooks.retried));
     out.sample("leadline_webhook_deliveries_total", {{"result", "failed"}},
                static_cast<double>(hooks.failed));
+    out.family("leadline_webhook_deliveries_paced_total", "counter",
+               "Webhook deliveries held back by their organization's delivery rate.");
+    out.sample("leadline_webhook_deliveries_paced_total", {}, static_cast<double>(hooks.paced));
   });
   metrics_.add_collector(util::write_process_metrics);
 }
@@ -147,6 +159,7 @@ std::uint16_t Application::start() {
   server_ =
       std::make_unique<http::Server>(server_options, router_, api::make_authenticator(*store_));
   server_->start();
+  freed_memory_.start();
   if (options_.run_engine) {
     engine_->start();
     webhooks_->start();
@@ -160,6 +173,7 @@ void Application::stop() {
   if (engine_) engine_->stop();
   if (webhooks_) webhooks_->stop();
   if (dispatcher_) dispatcher_->stop();
+  freed_memory_.stop();
 }
 
 }  // namespace leadline::app

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/services.h"
+#include "app/freed_memory.h"
 #include "engine/call_dispatcher.h"
 #include "engine/scheduler.h"
 #include "engine/webhook_deliverer.h"
@@ -23,8 +24,10 @@ namespace leadline::app {
 struct AppOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
   std::string database = "sqlite:leadline.db";
+  std::int64_t sqlite_cache_mb = 256;  // all SQLite page caches together (MB)
   double time_scale = 1;               // clock runs this many times faster than real time
   double rate_limit = 1000;            // requests per second per organization; 0 = off
+  double webhook_rate_per_org = 0;     // webhook deliveries per second per organization; 0 = off
   std::size_t body_limit = 64u << 20;  // bytes
   std::shared_ptr<util::Clock> clock;  // overrides time_scale when set (tests)
   double sim_call_seconds = 30;        // simulated call length, in clock seconds
@@ -79,6 +82,7 @@ class Application {
   util::Counter http_database_errors_;
   std::shared_ptr<http::RequestMetrics> request_metrics_;
   std::unique_ptr<http::Server> server_;
+  FreedMemoryReleaser freed_memory_{std::chrono::seconds(10)};
 };
 
 // Splits "HOST:PORT"; throws std::invalid_argument with a clear message.

@@ -175,6 +175,12 @@ int main(int argc, char** argv) {
                    "sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB")
       ->envname("LEADLINE_DATABASE")
       ->capture_default_str();
+  serve
+      ->add_option("--sqlite-cache-mb", options.sqlite_cache_mb,
+                   "SQLite: the most memory its page caches take, all connections together")
+      ->envname("LEADLINE_SQLITE_CACHE_MB")
+      ->check(CLI::Range(8, 1 << 20))
+      ->capture_default_str();
   serve->add_option("--time-scale", options.time_scale, "Run the clock N times faster")
       ->envname("LEADLINE_TIME_SCALE")
       ->check(CLI::PositiveNumber)
@@ -186,6 +192,12 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
+  serve
+      ->add_option("--webhook-rate-per-org", options.webhook_rate_per_org,
+                   "Webhook deliveries per second per organization (0 = no cap)")
+      ->envname("LEADLINE_WEBHOOK_RATE_PER_ORG")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   serve
       ->add_option("--sim-call-seconds", options.sim_call_seconds,
                    "Length of a simulated call in clock seconds")

@@ -36,7 +36,8 @@ void Scheduler::stop() {
 }
 
 SchedulerStats Scheduler::stats() const {
-  return {steps_.load(), batches_.load(), failures_.load(), database_errors_.load()};
+  return {steps_.load(), batches_.load(), failures_.load(), database_errors_.load(),
+          count_fold_errors_.load()};
 }
 
 const CompiledWorkflow& Scheduler::workflow_for(const store::DueLead& due) {
@@ -108,9 +109,27 @@ std::size_t Scheduler::run_batch(util::Millis now) {
     }
     alone_.failed_lead.clear();
     alone_.last_error.clear();
+    fold_counts_now_and_then();
   }
   for (auto& job : jobs) http_->submit(std::move(job));
   return claimed;
+}
+
+void Scheduler::fold_counts_now_and_then() {
+  // Every few hundred committed batches: seconds apart when busy, never when idle (nothing
+  // to fold then).
+  constexpr std::uint64_t kBatchesPerFold = 256;
+  if (++batches_since_fold_ < kBatchesPerFold) return;
+  batches_since_fold_ = 0;
+  try {
+    store_.fold_counts();
+    last_fold_error_.clear();
+  } catch (const std::exception& e) {
+    ++count_fold_errors_;
+    if (e.what() != last_fold_error_)
+      spdlog::warn("graph counts could not be folded (tried again later): {}", e.what());
+    last_fold_error_ = e.what();
+  }
 }
 
 void Scheduler::note_failed_batch(std::size_t limit, const std::string& single_lead,

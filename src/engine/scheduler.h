@@ -30,10 +30,11 @@ struct SchedulerOptions {
 };
 
 struct SchedulerStats {
-  std::uint64_t steps = 0;            // leads stepped
-  std::uint64_t batches = 0;          // transactions committed
-  std::uint64_t failures = 0;         // batches rolled back
-  std::uint64_t database_errors = 0;  // of those, failed by the store (StoreError)
+  std::uint64_t steps = 0;              // leads stepped
+  std::uint64_t batches = 0;            // transactions committed
+  std::uint64_t failures = 0;           // batches rolled back
+  std::uint64_t database_errors = 0;    // of those, failed by the store (StoreError)
+  std::uint64_t count_fold_errors = 0;  // ExecutionStore::fold_counts calls that failed
 };
 
 class Scheduler {
@@ -62,6 +63,7 @@ class Scheduler {
   const CompiledWorkflow& workflow_for(const store::DueLead& due);
   void note_failed_batch(std::size_t limit, const std::string& single_lead,
                          const std::string& error);
+  void fold_counts_now_and_then();
 
   // The search for a lead whose writes make its batch fail (loop thread only).
   struct Isolation {
@@ -84,7 +86,10 @@ class Scheduler {
   std::thread thread_;
   std::mutex wake_mutex_;
   std::condition_variable wake_;
-  std::atomic<std::uint64_t> steps_{0}, batches_{0}, failures_{0}, database_errors_{0};
+  std::atomic<std::uint64_t> steps_{0}, batches_{0}, failures_{0}, database_errors_{0},
+      count_fold_errors_{0};
+  std::uint64_t batches_since_fold_ = 0;  // loop thread only
+  std::string last_fold_error_;           // loop thread only: logged once until it changes
   util::Histogram lateness_{util::Histogram::lateness_buckets()};
   util::Histogram batch_duration_{util::Histogram::duration_buckets()};
 };

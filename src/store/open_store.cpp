@@ -11,6 +11,7 @@ std::unique_ptr<Store> open_store(const StoreOptions& options) {
     std::string path(url.substr(7));
     if (path.starts_with("//")) path = path.substr(2);  // also accept sqlite://PATH
     if (path.empty()) throw StoreError("sqlite: URL needs a file path, e.g. sqlite:leadline.db");
+    if (options.sqlite_cache_bytes) sqlite::set_page_cache_budget(*options.sqlite_cache_bytes);
     return std::make_unique<sql::SqlStore>(
         [path] { return std::make_unique<sqlite::Connection>(path); },
         [path] { sqlite::check_readable(path); });

@@ -199,12 +199,16 @@ struct ClaimedDelivery {
   WebhookDelivery delivery;
   std::string url;
   std::string secret;
+  std::string org_id;  // the webhook's organization
 };
 
 // What one attempt of a claimed delivery came to.
 struct DeliveryOutcome {
   std::string delivery_id;
-  std::string status;  // delivered, pending (retry at next_attempt_at), failed
+  // delivered, pending (retry at next_attempt_at), failed, or deferred: not attempted (held
+  // back by its organization's delivery rate), due again at next_attempt_at, attempts and
+  // last error unchanged.
+  std::string status;
   std::optional<int> status_code;
   std::optional<std::string> error;
   std::optional<util::Millis> next_attempt_at;
@@ -257,10 +261,11 @@ enum class CallReportResult {
 struct OpsCounts {
   std::vector<std::pair<std::string, std::int64_t>> leads_by_status;
   std::vector<std::pair<std::string, std::int64_t>> calls_by_outcome;  // ended calls only
-  std::int64_t due_leads = 0;              // due now and not yet stepped
-  std::optional<util::Millis> oldest_due;  // the earliest next_action_at among those
-  std::int64_t queued_calls = 0;           // waiting to be sent to the call provider
-  std::int64_t pending_deliveries = 0;     // webhook deliveries not yet delivered
+  std::int64_t due_leads = 0;                 // due now and not yet stepped
+  std::optional<std::int64_t> sqlite_memory;  // bytes SQLite holds in this process (SQLite only)
+  std::optional<util::Millis> oldest_due;     // the earliest next_action_at among those
+  std::int64_t queued_calls = 0;              // waiting to be sent to the call provider
+  std::int64_t pending_deliveries = 0;        // webhook deliveries not yet delivered
 };
 
 // Readiness and the counts /metrics reports.
@@ -429,6 +434,11 @@ class ExecutionStore {
                                const ContactLookback& lookback = {}) = 0;
   // The earliest next_action_at among leads that run_due_steps could claim (nullopt: none).
   virtual std::optional<util::Millis> next_due_at() = 0;
+  // Upkeep of the graph's counts, which run_due_steps keeps as rows added per batch on
+  // PostgreSQL: sums each key's rows into one, so readers sum few (nothing to do on SQLite,
+  // which updates them in place). A failure loses nothing (readers sum every row) and the
+  // next call folds what is left. Throws StoreError.
+  virtual void fold_counts() = 0;
   // Records the answer of a WEBHOOK / http.request step in the lead's context
   // ("action_result") and makes the lead due, if it still waits on that node; false
   // otherwise (a late or repeated answer changes nothing).
@@ -602,7 +612,11 @@ class Store : public OpsStore,
               public CallOutbox {};
 
 struct StoreOptions {
-  std::string url = "sqlite:leadline.db";  // "sqlite:PATH"
+  StoreOptions(std::string database_url = "sqlite:leadline.db") : url(std::move(database_url)) {}
+  std::string url;  // "sqlite:PATH" or "postgresql://..."
+  // SQLite only: the most memory all page caches of the process take together; nullopt keeps
+  // the driver's default (256 MB).
+  std::optional<std::int64_t> sqlite_cache_bytes;
 };
 
 // Opens (creating and migrating as needed) the database named by the URL. Throws

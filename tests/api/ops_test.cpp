@@ -2,6 +2,7 @@
 // its values checked against the traffic and engine steps that produced them; /readyz
 // against a database that stops answering.
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -317,6 +318,44 @@ TEST_F(OpsApi, MetricsFollowTheEngineLeadsAndCalls) {
   for (const char* result : {"placed", "retried", "failed", "cancelled"})
     EXPECT_EQ(s.types.count("leadline_call_dispatch_total"), 1u) << result;
   EXPECT_EQ(s.types.count("leadline_webhook_deliveries_total"), 1u);
+  EXPECT_EQ(s.types.count("leadline_webhook_deliveries_paced_total"), 1u);
+  // What SQLite holds in the process; a server database's memory is not the process's.
+  if (db_.postgres())
+    EXPECT_EQ(s.types.count("leadline_sqlite_memory_bytes"), 0u);
+  else
+    EXPECT_GT(s.value("leadline_sqlite_memory_bytes"), 0);
+}
+
+TEST_F(OpsApi, AFailedFoldOfTheGraphCountsIsCountedAndLosesNothing) {
+  // PostgreSQL keeps the graph's counts as rows added per batch, folded every 256 committed
+  // batches; here the database refuses the fold's DELETE the first time.
+  auto wf = create_valid_workflow();
+  activate(wf);
+  const std::string refusal = db_.refuse_deletes("lead_counts");
+  int enrolled = 0;
+  auto one_lead_per_batch = [&](int batches) {
+    for (int i = 0; i < batches; ++i, ++enrolled) {
+      char phone[16];
+      std::snprintf(phone, sizeof phone, "+1415555%04d", enrolled);
+      enroll(wf, {{"sim_outcomes", "COMPLETED"}}, phone);
+      ASSERT_EQ(app_->engine().run_batch(clock_->now()), 1u);
+    }
+  };
+  one_lead_per_batch(256);
+  const double failed = db_.postgres() ? 1 : 0;  // SQLite updates its counts in place
+  Scrape s = scrape();
+  EXPECT_EQ(s.value("leadline_database_errors_total{where=\"count_fold\"}"), failed);
+  EXPECT_EQ(s.value("leadline_engine_batch_failures_total"), 0);
+  EXPECT_EQ(app_->engine().stats().count_fold_errors, failed);
+  EXPECT_EQ(api().get("/v1/workflows/" + wf + "/graph").json()["status_counts"]["active"], 256);
+
+  db_.allow_again(refusal, "lead_counts");
+  one_lead_per_batch(256);
+  s = scrape();
+  EXPECT_EQ(s.value("leadline_database_errors_total{where=\"count_fold\"}"), failed);
+  EXPECT_EQ(api().get("/v1/workflows/" + wf + "/graph").json()["status_counts"]["active"], 512);
+  // The second fold summed the rows the first left: few remain, not one per batch.
+  EXPECT_LT(std::stoll(db_.rows("SELECT count(*) FROM lead_counts")[0][0]), 10);
 }
 
 TEST_F(OpsApi, ReadyWhileTheDatabaseAnswersAndNotWhenItStops) {

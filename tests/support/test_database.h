@@ -58,18 +58,33 @@ class TestDatabase {
   // which `condition` holds (SQL over OLD and NEW, the same in both dialects), as a damaged
   // page or an operator's constraint might.
   void refuse_updates(const std::string& table, const std::string& condition) const {
+    refuse("UPDATE", table, condition);
+  }
+  // The same for every DELETE from `table` (conditions over OLD only); answers the trigger's
+  // name, for allow_again.
+  std::string refuse_deletes(const std::string& table) const {
+    return refuse("DELETE", table, "1 = 1");
+  }
+  void allow_again(const std::string& trigger, const std::string& table) const {
+    exec("DROP TRIGGER " + trigger + (postgres() ? " ON " + table : std::string()));
+  }
+  // A trigger that makes `operation` (UPDATE or DELETE) on `table` fail when `condition`
+  // holds; answers its name.
+  std::string refuse(const std::string& operation, const std::string& table,
+                     const std::string& condition) const {
     static std::atomic<int> counter{0};
     const std::string name = "refuse_" + std::to_string(++counter);
     if (postgres()) {
       exec("CREATE FUNCTION " + name +
            "() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the database'; END $$ "
            "LANGUAGE plpgsql; CREATE TRIGGER " +
-           name + " BEFORE UPDATE ON " + table + " FOR EACH ROW WHEN (" + condition +
+           name + " BEFORE " + operation + " ON " + table + " FOR EACH ROW WHEN (" + condition +
            ") EXECUTE FUNCTION " + name + "()");
     } else {
-      exec("CREATE TRIGGER " + name + " BEFORE UPDATE ON " + table + " WHEN " + condition +
-           " BEGIN SELECT RAISE(ABORT, 'refused by the database'); END");
+      exec("CREATE TRIGGER " + name + " BEFORE " + operation + " ON " + table + " WHEN " +
+           condition + " BEGIN SELECT RAISE(ABORT, 'refused by the database'); END");
     }
+    return name;
   }
   // Runs SQL on this test's database from outside the server, as an operator (or a broken
   // disk) would; throws when it fails.

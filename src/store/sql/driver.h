@@ -173,6 +173,9 @@ class Connection {
   // False once the server dropped the connection or it was left inside a transaction: the
   // pool replaces it.
   virtual bool healthy() { return true; }
+  // Bytes the database library holds in this process (SQLite: all its connections' caches
+  // and statements together); nullopt for a server database, whose memory is its own.
+  virtual std::optional<std::int64_t> library_memory() const { return std::nullopt; }
 
  protected:
   virtual PreparedStatement& prepared(std::string_view sql) = 0;

@@ -116,7 +116,7 @@ CountDeltas count_moves(const std::vector<DueLead>& batch,
 
 size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunction& step,
                                const ContactLookback& lookback) {
-  const size_t stepped = pool_.with_retry([&](Connection& c) {
+  return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
       std::vector<DueLead> batch;
@@ -166,19 +166,6 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       return batch.size();
     });
   });
-  // On PostgreSQL (SQLite writes the counts in place), every few hundred batches: seconds when
-  // busy, none when idle (nothing to fold then). The batch is committed whatever happens here:
-  // a fold that fails leaves the counts right (readers sum every row), only longer, and the
-  // next one folds them.
-  constexpr std::uint64_t kBatchesPerFold = 256;
-  if (pool_.dialect().postgres() && stepped > 0 && ++batches_since_fold_ >= kBatchesPerFold) {
-    batches_since_fold_ = 0;
-    try {
-      fold_counts();
-    } catch (const StoreError&) {
-    }
-  }
-  return stepped;
 }
 
 std::optional<util::Millis> SqlStore::next_due_at() {

@@ -32,6 +32,7 @@ OpsCounts SqlStore::ops_counts(util::Millis now) {
   return pool_.with_retry([&](Connection& c) {
     Connection* conn = &c;
     OpsCounts counts;
+    counts.sqlite_memory = conn->library_memory();
     {
       auto s = conn->prepare(kLeadsByStatus);
       while (s.step()) counts.leads_by_status.emplace_back(s.text(0), s.integer(1));

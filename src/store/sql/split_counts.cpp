@@ -34,6 +34,7 @@ constexpr std::string_view kFoldCounts =
     "converted) INSERT INTO split_counts (workflow_id, node_id, variant, leads, converted) "
     "SELECT workflow_id, node_id, variant, sum(leads), sum(converted) FROM gone "
     "GROUP BY 1, 2, 3";
+constexpr std::int64_t kFoldLock = 7306128;  // lead_counts.cpp folds under 7306127
 
 bool is_split_pass(const HistoryEntry& h) { return h.node_type == "SPLIT" && h.outcome; }
 bool is_conversion(const HistoryEntry& h) {
@@ -88,7 +89,10 @@ std::vector<DefinitionStore::VariantCount> read_split_counts(Connection& conn,
 
 void fold_split_counts(Connection& conn) {
   if (!conn.dialect().postgres()) return;
-  in_transaction(conn, [&] { conn.prepare(kFoldCounts).exec(); });
+  in_transaction(conn, [&] {
+    conn.lock_until_commit(kFoldLock);
+    conn.prepare(kFoldCounts).exec();
+  });
 }
 
 }  // namespace leadline::store::sql

@@ -146,15 +146,13 @@ class SqlStore final : public Store {
                                    util::Millis now) override;
   Page<LeadEventEntry> lead_events(std::string_view lead_id, const PageRequest& page) override;
 
-  // Sums each key's rows of the graph's counts into one on PostgreSQL (lead_counts.h), so
-  // readers sum few; run_due_steps calls it every few hundred batches.
-  void fold_counts();
+  // graph.cpp
+  void fold_counts() override;
 
  private:
   void migrate();
   ConnectionPool pool_;
   std::function<void()> check_fresh_;
-  std::atomic<std::uint64_t> batches_since_fold_{0};  // engine batches since fold_counts
 };
 
 }  // namespace leadline::store::sql

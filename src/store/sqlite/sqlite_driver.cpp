@@ -1,6 +1,6 @@
 #include "store/sqlite/sqlite_driver.h"
 
-#include <mutex>
+#include <atomic>
 
 #include "store/store_errors.h"
 
@@ -63,14 +63,19 @@ class SqliteStatement final : public sql::PreparedStatement {
 };
 }  // namespace
 
-// All of the process's SQLite page caches together (each connection may cache up to 64 MB,
-// and the pool holds 16): past this, SQLite recycles clean pages of any connection instead of
-// growing, so the server's memory stays level as the database grows.
-constexpr sqlite3_int64 kPageCacheBudget = 256LL << 20;
+namespace {
+// Whether set_page_cache_budget chose the budget; otherwise the first connection sets the
+// default.
+std::atomic<bool> budget_chosen{false};
+}  // namespace
+
+void set_page_cache_budget(std::int64_t bytes) {
+  budget_chosen = true;
+  sqlite3_soft_heap_limit64(bytes);
+}
 
 Connection::Connection(const std::string& path) {
-  static std::once_flag budget_set;
-  std::call_once(budget_set, [] { sqlite3_soft_heap_limit64(kPageCacheBudget); });
+  if (!budget_chosen.exchange(true)) sqlite3_soft_heap_limit64(kDefaultPageCacheBudget);
   int rc =
       sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -3,7 +3,9 @@
 // of prepared statements (sql/driver.h).
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +28,7 @@ class Connection final : public sql::Connection {
   void commit() override { exec_script("COMMIT"); }
   void rollback() noexcept override;
   void lock_until_commit(std::int64_t) override {}
+  std::optional<std::int64_t> library_memory() const override { return sqlite3_memory_used(); }
 
  protected:
   sql::PreparedStatement& prepared(std::string_view sql) override;
@@ -40,6 +43,13 @@ class Connection final : public sql::Connection {
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>, SqlHash, std::equal_to<>>
       cache_;
 };
+
+// All of the process's SQLite page caches together (each connection may cache up to 64 MB,
+// and the pool holds 16): past this, SQLite recycles clean pages of any connection instead of
+// growing, so the server's memory stays level as the database grows. Process-wide; the first
+// connection opened sets the default unless set_page_cache_budget came first.
+inline constexpr std::int64_t kDefaultPageCacheBudget = 256LL << 20;
+void set_page_cache_budget(std::int64_t bytes);
 
 // Throws StoreError unless the file at `path` opens afresh and answers a query: pooled
 // connections keep their files open, so they would still answer after the database's
