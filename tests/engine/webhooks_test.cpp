@@ -79,6 +79,27 @@ class WebhooksTest : public EngineTest {
     return types;
   }
 
+  // A second organization, Beta, with a webhook for completions on peer_ and three leads
+  // completed (once the engine settles); answers the webhook's id.
+  std::string beta_with_three_completions() {
+    HttpClient beta(port_, new_org_key("Beta"));
+    const Json completed = Json::array({"workflow.lead.completed"});
+    const std::string hook =
+        beta.post("/v1/user-webhooks",
+                  {{"url", peer_.url()}, {"events", completed}, {"secret", kSecret}})
+            .json()
+            .value("id", "");
+    auto wf = beta.post("/v1/workflows", {{"title", "Beta"}}).json().value("id", "");
+    beta.post("/v1/workflows/" + wf + "/nodes", {{"node_type", "CONVERTED"}});
+    EXPECT_EQ(beta.post("/v1/workflows/" + wf + "/activate").status, 200);
+    for (int i = 0; i < 3; ++i)
+      EXPECT_EQ(beta.post("/v1/workflows/" + wf + "/leads",
+                          {{"phone_number", "+1415555" + std::to_string(3000 + i)}})
+                    .status,
+                201);
+    return hook;
+  }
+
   HttpPeer peer_;
   std::string call_, won_, lost_;
 };
@@ -485,20 +506,7 @@ TEST_F(WebhooksTest, OneOrganizationsBurstDoesNotHoldBackAnothersDeliveries) {
   ASSERT_EQ(pending(acme_hook), 600);
   // Beta's three events come due a second after Acme's six hundred.
   clock_->advance(std::chrono::seconds(1));
-  HttpClient beta(port_, new_org_key("Beta"));
-  const std::string beta_hook =
-      beta.post("/v1/user-webhooks",
-                {{"url", peer_.url()}, {"events", completed}, {"secret", kSecret}})
-          .json()
-          .value("id", "");
-  auto wf = beta.post("/v1/workflows", {{"title", "Beta"}}).json().value("id", "");
-  beta.post("/v1/workflows/" + wf + "/nodes", {{"node_type", "CONVERTED"}});
-  ASSERT_EQ(beta.post("/v1/workflows/" + wf + "/activate").status, 200);
-  for (int i = 0; i < 3; ++i)
-    ASSERT_EQ(beta.post("/v1/workflows/" + wf + "/leads",
-                        {{"phone_number", "+1415555" + std::to_string(3000 + i)}})
-                  .status,
-              201);
+  const std::string beta_hook = beta_with_three_completions();
   settle();
 
   // One batch of 256 takes all three of Beta's; the rest is Acme's, oldest first.
@@ -565,20 +573,7 @@ TEST_F(PacedWebhooksTest, AnOrganizationsDeliveriesKeepToItsRateAndOthersAreNotH
   create_node(acme, "CONVERTED");
   activate(acme);
   enroll_numbered(acme, 20, "+1415555");
-  HttpClient beta(port_, new_org_key("Beta"));
-  const std::string beta_hook =
-      beta.post("/v1/user-webhooks",
-                {{"url", peer_.url()}, {"events", completed}, {"secret", kSecret}})
-          .json()
-          .value("id", "");
-  auto wf = beta.post("/v1/workflows", {{"title", "Beta"}}).json().value("id", "");
-  beta.post("/v1/workflows/" + wf + "/nodes", {{"node_type", "CONVERTED"}});
-  ASSERT_EQ(beta.post("/v1/workflows/" + wf + "/activate").status, 200);
-  for (int i = 0; i < 3; ++i)
-    ASSERT_EQ(beta.post("/v1/workflows/" + wf + "/leads",
-                        {{"phone_number", "+1415555" + std::to_string(3000 + i)}})
-                  .status,
-              201);
+  const std::string beta_hook = beta_with_three_completions();
   settle();
   ASSERT_EQ(pending(acme_hook), 20);
 
