@@ -34,8 +34,10 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   } else {
     throw std::invalid_argument("--time-scale must be greater than 0");
   }
-  if (options_.webhook_rate_per_org < 0)
-    throw std::invalid_argument("--webhook-rate-per-org must be 0 (no cap) or more");
+  if (options_.webhook_rate_per_org != 0 &&
+      !(options_.webhook_rate_per_org >= 0.01 && options_.webhook_rate_per_org <= 1e6))
+    throw std::invalid_argument(
+        "--webhook-rate-per-org must be 0 (no cap) or from 0.01 to 1000000");
   if (options_.sim_call_seconds < 0)
     throw std::invalid_argument("--sim-call-seconds must be 0 or more");
   if (options_.call_provider != "simulator" && options_.call_provider != "http")

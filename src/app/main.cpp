@@ -196,7 +196,6 @@ int main(int argc, char** argv) {
       ->add_option("--webhook-rate-per-org", options.webhook_rate_per_org,
                    "Webhook deliveries per second per organization (0 = no cap)")
       ->envname("LEADLINE_WEBHOOK_RATE_PER_ORG")
-      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   serve
       ->add_option("--sim-call-seconds", options.sim_call_seconds,
