@@ -12,7 +12,7 @@ void FreedMemoryReleaser::start() {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, every_, [this] { return !running_; })) {
       lock.unlock();
-      malloc_trim(0);  // a few milliseconds for a few hundred MB of arenas
+      malloc_trim(0);  // walks every arena, each under its own lock, briefly
       lock.lock();
     }
   });
