@@ -3,7 +3,7 @@
 //
 //   build/bench_engine [--leads N] [--batch B] [--db PATH | --db postgresql://...]
 //                      [--processes P] [--only steps|wave|windows] [--suppressions S]
-//                      [--caps C] [--exit-rules R]
+//                      [--caps C] [--exit-rules R] [--threads T]
 //
 // --suppressions S puts S numbers on the organization's do-not-call list before enrolment
 // (none of them a lead's: the run measures what checking the list costs, every lead still
@@ -16,7 +16,8 @@
 // (PostgreSQL only) forks P engine processes after the setup; each claims batches with
 // SKIP LOCKED and moves its own manual clock on when nothing is due for it, until no lead is
 // open. lead-steps/s is then all processes' steps over the wall time from fork to the last
-// exit (see bench/engine_bench.sh).
+// exit (see bench/engine_bench.sh). --threads T (PostgreSQL only) gives each process T engine
+// lanes (SchedulerOptions::lanes, the server's --engine-threads).
 //
 // 1. steps: N leads through VOICE_CALL -> TIME -> VOICE_CALL -> CONDITIONAL ->
 //    CONVERTED/DROPPED, simulated calls of zero length, the delay already expired when
@@ -148,6 +149,7 @@ enum class Shape { kSteps, kWave, kWindows };
 long g_suppressions = 0;  // --suppressions
 long g_caps = 0;          // --caps
 long g_exit_rules = 0;    // --exit-rules
+long g_threads = 1;       // --threads: engine lanes per process (PostgreSQL)
 
 // Lists `count` numbers (none a lead's) on the organization's do-not-call list.
 void add_suppressions(store::Store& store, const std::string& org_id, long count,
@@ -269,6 +271,7 @@ engine::SchedulerOptions options(size_t batch) {
   engine::SchedulerOptions o;
   o.batch_size = batch;
   o.simulator.call_millis = 0;
+  o.lanes = static_cast<size_t>(g_threads);
   return o;
 }
 
@@ -319,8 +322,8 @@ void bench_steps_processes(const std::string& url, long leads, size_t batch, int
   const double secs = seconds_since(start);
   std::printf(
       "result name=engine_steps leads=%ld steps=%zu seconds=%.2f steps_per_second=%.0f batch=%zu "
-      "processes=%d\n",
-      leads, steps, secs, static_cast<double>(steps) / secs, batch, processes);
+      "processes=%d threads=%ld\n",
+      leads, steps, secs, static_cast<double>(steps) / secs, batch, processes, g_threads);
 }
 
 // Steps everything due at `now` in batches; each lead's lateness is the real time from the
@@ -357,8 +360,8 @@ void bench_steps(const std::string& path, long leads, size_t batch) {
   const double secs = seconds_since(start);
   std::printf(
       "result name=engine_steps leads=%ld steps=%zu seconds=%.2f steps_per_second=%.0f batch=%zu "
-      "processes=1\n",
-      leads, steps, secs, static_cast<double>(steps) / secs, batch);
+      "processes=1 threads=%ld\n",
+      leads, steps, secs, static_cast<double>(steps) / secs, batch, g_threads);
 }
 
 void bench_wave(const std::string& path, long leads, size_t batch) {
@@ -422,14 +425,15 @@ int main(int argc, char** argv) {
   int processes = 1;
   for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
-    static const char* const kFlags[] = {"--leads",     "--batch",        "--db",   "--only",
-                                         "--processes", "--suppressions", "--caps", "--exit-rules"};
+    static const char* const kFlags[] = {"--leads", "--batch",      "--db",
+                                         "--only",  "--processes",  "--suppressions",
+                                         "--caps",  "--exit-rules", "--threads"};
     if (i + 1 >= argc ||
         std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags)) {
       std::fprintf(stderr,
                    "usage: bench_engine [--leads N] [--batch B] [--db PATH|postgresql://...] "
                    "[--processes P] [--only steps|wave|windows] [--suppressions S] [--caps C] "
-                   "[--exit-rules R]\n");
+                   "[--exit-rules R] [--threads T]\n");
       return 2;
     }
     if (flag == "--suppressions") g_suppressions = std::atol(argv[i + 1]);
@@ -440,9 +444,10 @@ int main(int argc, char** argv) {
     if (flag == "--db") path = argv[i + 1];
     if (flag == "--only") which = argv[i + 1];
     if (flag == "--processes") processes = std::max(1, std::atoi(argv[i + 1]));
+    if (flag == "--threads") g_threads = std::max(1L, std::atol(argv[i + 1]));
   }
-  if (processes > 1 && !is_postgres(path)) {
-    std::fprintf(stderr, "--processes needs a postgresql:// --db\n");
+  if ((processes > 1 || g_threads > 1) && !is_postgres(path)) {
+    std::fprintf(stderr, "--processes and --threads need a postgresql:// --db\n");
     return 2;
   }
   if (which == "all" || which == "steps") {

@@ -59,6 +59,12 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
       throw std::invalid_argument("--provider-max-concurrent must be 0 (no cap) or more");
   }
   store::StoreOptions store_options(options_.database);
+  if (options_.engine_threads < 1 || options_.engine_threads > 8)
+    throw std::invalid_argument("--engine-threads must be from 1 to 8");
+  if (options_.engine_threads > 1 && !store_options.postgres())
+    throw std::invalid_argument(
+        "--engine-threads above 1 needs PostgreSQL: SQLite has one writer, so a second engine "
+        "thread would only wait for the first");
   store_options.sqlite_cache_bytes = options_.sqlite_cache_mb << 20;
   store_ = store::open_store(store_options);
   engine::SchedulerOptions engine_options;
@@ -68,6 +74,7 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   engine_options.simulator.call_millis =
       static_cast<std::int64_t>(options_.sim_call_seconds * 1000.0);
   engine_options.allow_private_targets = options_.allow_private_targets;
+  engine_options.lanes = static_cast<std::size_t>(options_.engine_threads);
   engine_ = std::make_unique<engine::Scheduler>(*store_, *clock_, engine_options);
   engine::DelivererOptions deliverer_options;
   deliverer_options.allow_private_targets = options_.allow_private_targets;

@@ -28,6 +28,7 @@ struct AppOptions {
   double time_scale = 1;               // clock runs this many times faster than real time
   double rate_limit = 1000;            // requests per second per organization; 0 = off
   double webhook_rate_per_org = 0;     // webhook deliveries per second per organization; 0 = off
+  std::int64_t engine_threads = 1;     // engine lanes; above 1 only on PostgreSQL
   std::size_t body_limit = 64u << 20;  // bytes
   std::shared_ptr<util::Clock> clock;  // overrides time_scale when set (tests)
   double sim_call_seconds = 30;        // simulated call length, in clock seconds

@@ -198,6 +198,11 @@ int main(int argc, char** argv) {
       ->envname("LEADLINE_WEBHOOK_RATE_PER_ORG")
       ->capture_default_str();
   serve
+      ->add_option("--engine-threads", options.engine_threads,
+                   "PostgreSQL: engine threads, each stepping batches of leads of its own")
+      ->envname("LEADLINE_ENGINE_THREADS")
+      ->capture_default_str();
+  serve
       ->add_option("--sim-call-seconds", options.sim_call_seconds,
                    "Length of a simulated call in clock seconds")
       ->envname("LEADLINE_SIM_CALL_SECONDS")

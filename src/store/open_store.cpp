@@ -16,7 +16,7 @@ std::unique_ptr<Store> open_store(const StoreOptions& options) {
         [path] { return std::make_unique<sqlite::Connection>(path); },
         [path] { sqlite::check_readable(path); });
   }
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+  if (options.postgres()) {
     std::string server = options.url;
     return std::make_unique<sql::SqlStore>(
         [server] { return std::make_unique<postgres::Connection>(server); });

@@ -617,6 +617,10 @@ struct StoreOptions {
   // SQLite only: the most memory all page caches of the process take together; nullopt keeps
   // the driver's default (256 MB).
   std::optional<std::int64_t> sqlite_cache_bytes;
+  // Whether the URL names a PostgreSQL server (several writers) rather than a SQLite file.
+  bool postgres() const {
+    return url.starts_with("postgresql://") || url.starts_with("postgres://");
+  }
 };
 
 // Opens (creating and migrating as needed) the database named by the URL. Throws

@@ -107,6 +107,38 @@ TEST_F(Suppressions, BadEntriesAreRefusedAndChangeNothing) {
   EXPECT_EQ(list("?workflow_id=")["meta"]["total"], 1);  // organization-wide only
 }
 
+// A list may repeat a number and name numbers already listed: each (number, scope) stays one
+// entry, the last row's reason wins, and the answer counts what was new (both backends: one
+// statement per row on SQLite, one per chunk of rows on PostgreSQL).
+TEST_F(Suppressions, AListWithRepeatsAndKnownNumbersKeepsEachNumberOnce) {
+  auto wf = create_workflow();
+  auto res = api().post(kPath, {{"phone_number", "+14155550100"}, {"reason", "first"}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  const std::string known = res.json()["id"];
+  res = api().post(kPath, {{"entries",
+                            {{{"phone_number", "+14155550100"}, {"reason", "again"}},
+                             {{"phone_number", "+14155550101"}, {"reason", "a"}},
+                             {{"phone_number", "(415) 555-0101"}, {"reason", "b"}},
+                             {{"phone_number", "+14155550102"}},
+                             {{"phone_number", "+14155550101"}, {"workflow_id", wf}}}}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  const Json answer = res.json();
+  EXPECT_EQ(answer["added"], 3);
+  EXPECT_EQ(answer["updated"], 2);
+  const Json& rows = answer["entries"];
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0]["id"], known);
+  EXPECT_EQ(rows[1]["id"], rows[2]["id"]);
+  EXPECT_NE(rows[4]["id"], rows[1]["id"]);
+  EXPECT_EQ(rows[4]["workflow_id"], wf);
+  EXPECT_EQ(api().get(std::string(kPath) + "/" + known).json()["reason"], "again");
+  const Json repeated =
+      api().get(std::string(kPath) + "/" + rows[1]["id"].get<std::string>()).json();
+  EXPECT_EQ(repeated["reason"], "b");
+  EXPECT_EQ(repeated["created_at"], rows[1]["created_at"]);
+  EXPECT_EQ(list()["meta"]["total"], 4);
+}
+
 TEST_F(Suppressions, AFileAddsItsRowsAsUploadedEntries) {
   auto res = upload("dnc.csv",
                     "phone_number,reason,expires_at\n"

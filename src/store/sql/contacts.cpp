@@ -23,9 +23,8 @@ constexpr std::string_view kCounted =
 
 // Served by calls_number (to_phone_number, created_at): a range per number.
 const SqlText kContactsOfNumbers([](const Dialect& d) {
-  return "SELECT c.to_phone_number, c.org_id, c.created_at FROM calls c "
-         "WHERE c.to_phone_number IN (" +
-         d.json_strings("?") + ") AND c.created_at >= ? AND " + std::string(kCounted);
+  return d.select_where_in("c.to_phone_number, c.org_id, c.created_at", "calls", "c",
+                           "c.to_phone_number", "c.created_at >= ? AND " + std::string(kCounted));
 });
 const std::string kContactsOfNumber =
     "SELECT c.created_at FROM calls c WHERE c.to_phone_number = ? AND c.org_id = ? "
@@ -39,9 +38,12 @@ constexpr std::string_view kEnsureNumberRows =
     "INSERT INTO contact_numbers (phone_number, org_id) "
     "SELECT x.p, x.o FROM jsonb_to_recordset(?::jsonb) AS x(p text, o text) ORDER BY 1, 2 "
     "ON CONFLICT DO NOTHING";
+// (A LATERAL probe per number, for the reason given at Dialect::select_where_in.)
 constexpr std::string_view kLockNumberRows =
-    "SELECT 1 FROM contact_numbers n JOIN jsonb_to_recordset(?::jsonb) AS x(p text, o text) "
-    "ON n.phone_number = x.p AND n.org_id = x.o ORDER BY n.phone_number, n.org_id FOR UPDATE OF n";
+    "SELECT 1 FROM jsonb_to_recordset(?::jsonb) AS x(p text, o text) CROSS JOIN LATERAL ("
+    "SELECT n.phone_number, n.org_id FROM contact_numbers n "
+    "WHERE n.phone_number = x.p AND n.org_id = x.o) n "
+    "ORDER BY n.phone_number, n.org_id FOR UPDATE OF n";
 
 void lock_numbers(Connection& conn, const std::set<std::pair<std::string, std::string>>& numbers) {
   Json rows = Json::array();
@@ -84,8 +86,10 @@ void attach_contacts(Connection& conn, std::vector<DueLead>& batch, const Contac
   }
   if (numbers.empty()) return;
   if (conn.dialect().postgres()) lock_numbers(conn, numbers);
+  std::set<std::string_view> distinct;  // a number may be in several organizations
+  for (const auto& number : numbers) distinct.insert(number.first);
   Json phones = Json::array();
-  for (const auto& [phone, org] : numbers) phones.push_back(phone);
+  for (auto phone : distinct) phones.push_back(phone);
   std::map<std::pair<std::string, std::string>, std::vector<util::Millis>> found;
   auto s = conn.prepare(kContactsOfNumbers(conn.dialect()))
                .bind(1, phones.dump())

@@ -49,6 +49,24 @@ class Dialect {
     return postgres() ? "SELECT jsonb_array_elements_text(" + std::string(param) + "::jsonb)"
                       : "SELECT value FROM json_each(" + std::string(param) + ")";
   }
+  // "SELECT <columns> FROM <table> <alias> WHERE <key> IN (<the strings of the JSON array
+  // bound at the first placeholder>) AND <condition>", columns and key qualified by the alias.
+  // On PostgreSQL the array drives a LATERAL probe of the key's index per value: as a join the
+  // planner may choose a hash join over a sequential scan of the table whenever its statistics
+  // lag behind it (a connection keeps a generic plan made while the table was small), and the
+  // engine's tables grow by thousands of rows a batch.
+  std::string select_where_in(std::string_view columns, std::string_view table,
+                              std::string_view alias, std::string_view key,
+                              std::string_view condition) const {
+    const std::string select = "SELECT " + std::string(columns) + " FROM ";
+    const std::string table_alias = std::string(table) + " " + std::string(alias);
+    if (postgres())
+      return select + "jsonb_array_elements_text(?::jsonb) AS wanted(value) CROSS JOIN LATERAL (" +
+             select + table_alias + " WHERE " + std::string(key) + " = wanted.value AND " +
+             std::string(condition) + ") " + std::string(alias);
+    return select + table_alias + " WHERE " + std::string(key) + " IN (" + json_strings("?") +
+           ") AND " + std::string(condition);
+  }
 
  private:
   Kind kind_;

@@ -21,10 +21,11 @@ const SqlText kAddSplitCount([](const Dialect& d) {
 constexpr std::string_view kPassesThroughSplit =
     "SELECT count(*) FROM lead_history WHERE node_type = 'SPLIT' AND node_id = ? AND lead_id = ? "
     "AND outcome IS NOT NULL";
-// The variants the lead took (index lead_history_lead: its own rows only).
-constexpr std::string_view kVariantsTaken =
-    "SELECT DISTINCT node_id, outcome FROM lead_history WHERE lead_id = ? AND node_type = 'SPLIT' "
-    "AND outcome IS NOT NULL";
+// The variants the leads of the JSON array took (index lead_history_lead: their own rows only).
+const SqlText kVariantsTaken([](const Dialect& d) {
+  return d.select_where_in("DISTINCT h.lead_id, h.node_id, h.outcome", "lead_history", "h",
+                           "h.lead_id", "h.node_type = 'SPLIT' AND h.outcome IS NOT NULL");
+});
 constexpr std::string_view kReadCounts =
     "SELECT variant, sum(leads), sum(converted) FROM split_counts WHERE workflow_id = ? "
     "AND node_id = ? GROUP BY variant HAVING sum(leads) <> 0 ORDER BY variant";
@@ -49,16 +50,20 @@ void count_splits(Connection& conn, const std::vector<HistoryEntry>& written) {
   // when the history holds no other.
   std::map<std::pair<std::string, std::string>, std::pair<const HistoryEntry*, std::int64_t>>
       passes;
+  std::map<std::string_view, std::string_view> converted;  // lead → workflow
   for (const HistoryEntry& h : written) {
     if (is_split_pass(h)) {
       auto& [first, n] = passes[{h.lead_id, h.node_id}];
       if (!first) first = &h;
       ++n;
     }
-    if (is_conversion(h)) {
-      auto s = conn.prepare(kVariantsTaken).bind(1, h.lead_id);
-      while (s.step()) ++sums[{h.workflow_id, s.text(0), s.text(1)}].second;
-    }
+    if (is_conversion(h)) converted.emplace(h.lead_id, h.workflow_id);
+  }
+  if (!converted.empty()) {  // one look-up for the batch: most workflows have no split
+    Json leads = Json::array();
+    for (const auto& lead : converted) leads.push_back(lead.first);
+    auto s = conn.prepare(kVariantsTaken(conn.dialect())).bind(1, leads.dump());
+    while (s.step()) ++sums[{std::string(converted.at(s.text(0))), s.text(1), s.text(2)}].second;
   }
   for (const auto& [lead_and_node, pass] : passes) {
     const auto& [first, n] = pass;

@@ -4,7 +4,11 @@
 
 #include "domain/call_policy.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <string>
+#include <tuple>
 
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
@@ -52,15 +56,16 @@ Suppression read_suppression(const Statement& s) {
 // The live entries of the numbers in the JSON array bound first (any organization: a claimed
 // batch holds leads of several).
 const SqlText kByNumbers([](const Dialect& d) {
-  return "SELECT " + std::string(kColumns) + " FROM suppressions s WHERE s.phone_number IN (" +
-         d.json_strings("?") + ") AND " + std::string(kLive);
+  return d.select_where_in(kColumns, "suppressions", "s", "s.phone_number", kLive);
 });
 }  // namespace
 
-std::unordered_multimap<std::string, Suppression> live_entries(Connection& conn, const Json& phones,
-                                                               util::Millis now) {
+std::unordered_multimap<std::string, Suppression> live_entries(
+    Connection& conn, const std::set<std::string_view>& phones, util::Millis now) {
   std::unordered_multimap<std::string, Suppression> found;
-  auto s = conn.prepare(kByNumbers(conn.dialect())).bind(1, phones.dump()).bind(2, now);
+  Json list = Json::array();
+  for (auto phone : phones) list.push_back(phone);
+  auto s = conn.prepare(kByNumbers(conn.dialect())).bind(1, list.dump()).bind(2, now);
   while (s.step()) {
     auto entry = read_suppression(s);
     found.emplace(entry.phone_number, std::move(entry));
@@ -69,8 +74,8 @@ std::unordered_multimap<std::string, Suppression> live_entries(Connection& conn,
 }
 
 void attach_suppressions(Connection& conn, std::vector<DueLead>& batch, util::Millis now) {
-  Json phones = Json::array();
-  for (const auto& due : batch) phones.push_back(due.lead.phone_number);
+  std::set<std::string_view> phones;
+  for (const auto& due : batch) phones.insert(due.lead.phone_number);
   const auto found = live_entries(conn, phones, now);
   if (found.empty()) return;
   for (auto& due : batch) {
@@ -85,8 +90,8 @@ void attach_suppressions(Connection& conn, std::vector<DueLead>& batch, util::Mi
 
 std::vector<std::string> suppressed_calls(Connection& conn, const std::vector<QueuedCall>& calls,
                                           util::Millis now) {
-  Json phones = Json::array();
-  for (const auto& queued : calls) phones.push_back(queued.call.to_phone_number);
+  std::set<std::string_view> phones;
+  for (const auto& queued : calls) phones.insert(queued.call.to_phone_number);
   const auto found = live_entries(conn, phones, now);
   std::vector<std::string> ids;
   if (found.empty()) return ids;
@@ -108,21 +113,27 @@ std::unordered_map<std::string, Suppression> suppressions_for(
     const std::vector<std::string_view>& phones, util::Millis now) {
   std::unordered_map<std::string, Suppression> found;
   for (size_t start = 0; start < phones.size(); start += kPhonesPerLookup) {
-    Json chunk = Json::array();
-    for (size_t i = start; i < phones.size() && i < start + kPhonesPerLookup; ++i)
-      chunk.push_back(phones[i]);
-    auto s = conn.prepare(kByNumbers(conn.dialect())).bind(1, chunk.dump()).bind(2, now);
-    while (s.step()) {
-      auto entry = read_suppression(s);
+    const auto end = phones.begin() +
+                     static_cast<std::ptrdiff_t>(std::min(phones.size(), start + kPhonesPerLookup));
+    const std::set<std::string_view> chunk(phones.begin() + static_cast<std::ptrdiff_t>(start),
+                                           end);
+    for (auto& [phone, entry] : live_entries(conn, chunk, now))
       if (entry.org_id == org_id && (!entry.workflow_id || *entry.workflow_id == workflow_id))
-        found.emplace(entry.phone_number, std::move(entry));
-    }
+        found.emplace(phone, std::move(entry));
   }
   return found;
 }
 
-std::vector<SuppressionAdded> upsert_suppressions(Connection& conn,
-                                                  const std::vector<Suppression>& entries) {
+namespace {
+// The key an entry is unique by: number, organization, workflow scope ("" = all).
+using EntryKey = std::tuple<std::string_view, std::string_view, std::string_view>;
+EntryKey key_of(const Suppression& e) {
+  return {e.phone_number, e.org_id, e.workflow_id ? std::string_view(*e.workflow_id) : ""};
+}
+
+// SQLite, in process: one cached statement per entry.
+std::vector<SuppressionAdded> upsert_one_by_one(Connection& conn,
+                                                const std::vector<Suppression>& entries) {
   std::vector<SuppressionAdded> added;
   added.reserve(entries.size());
   for (const auto& entry : entries) {
@@ -146,6 +157,79 @@ std::vector<SuppressionAdded> upsert_suppressions(Connection& conn,
     added.push_back(std::move(result));
   }
   return added;
+}
+
+// PostgreSQL: a statement per chunk of entries (a JSON array expanded by
+// json_populate_recordset), not a round trip per entry: a list of a million numbers is one
+// request's worth of work, not a million statements'.
+constexpr std::string_view kUpsertMany =
+    "INSERT INTO suppressions (id, org_id, phone_number, workflow_id, reason, source, "
+    "expires_at, created_at, updated_at) SELECT id, org_id, phone_number, workflow_id, reason, "
+    "source, expires_at, created_at, updated_at "
+    "FROM json_populate_recordset(NULL::suppressions, ?::json) "
+    "ON CONFLICT (phone_number, org_id, workflow_id) DO UPDATE SET reason = excluded.reason, "
+    "source = excluded.source, expires_at = excluded.expires_at, "
+    "updated_at = excluded.updated_at RETURNING id, created_at, phone_number, org_id, workflow_id";
+constexpr size_t kEntriesPerStatement = 5'000;
+
+// As upsert_one_by_one would leave them: an upsert may change a row only once per statement,
+// so entries that share a key are merged first (the first one's id and creation time, the
+// last one's reason, source and expiry), and keys go in sorted order, so that two writers
+// that share keys lock them in the same order.
+std::vector<SuppressionAdded> upsert_in_chunks(Connection& conn,
+                                               const std::vector<Suppression>& entries) {
+  std::map<EntryKey, Suppression> merged;
+  for (const auto& entry : entries) {
+    auto [it, first] = merged.try_emplace(key_of(entry), entry);
+    if (first) continue;
+    Suppression& row = it->second;
+    row.reason = entry.reason;
+    row.source = entry.source;
+    row.expires_at = entry.expires_at;
+    row.updated_at = entry.updated_at;
+  }
+  std::map<EntryKey, std::pair<std::string, util::Millis>, std::less<>> stored;  // id, created
+  auto next = merged.begin();
+  while (next != merged.end()) {
+    Json rows = Json::array();
+    for (; next != merged.end() && rows.size() < kEntriesPerStatement; ++next) {
+      const Suppression& e = next->second;
+      rows.push_back({{"id", e.id},
+                      {"org_id", e.org_id},
+                      {"phone_number", e.phone_number},
+                      {"workflow_id", e.workflow_id.value_or("")},
+                      {"reason", e.reason ? Json(*e.reason) : Json()},
+                      {"source", to_string(e.source)},
+                      {"expires_at", e.expires_at ? Json(*e.expires_at) : Json()},
+                      {"created_at", e.created_at},
+                      {"updated_at", e.updated_at}});
+    }
+    auto s = conn.prepare(kUpsertMany).bind(1, rows.dump());
+    while (s.step()) {
+      // Looked up in `merged`, whose keys view the caller's entries and outlive the row.
+      auto it = merged.find(EntryKey{s.text(2), s.text(3), s.text(4)});
+      if (it == merged.end()) throw StoreError("adding suppressions returned an unknown entry");
+      stored[it->first] = {s.text(0), s.integer(1)};
+    }
+  }
+  std::vector<SuppressionAdded> added;
+  added.reserve(entries.size());
+  for (const auto& entry : entries) {
+    auto it = stored.find(key_of(entry));
+    if (it == stored.end()) throw StoreError("adding suppressions returned no row for an entry");
+    SuppressionAdded result{entry, it->second.first == entry.id};
+    result.entry.id = it->second.first;
+    result.entry.created_at = it->second.second;
+    added.push_back(std::move(result));
+  }
+  return added;
+}
+}  // namespace
+
+std::vector<SuppressionAdded> upsert_suppressions(Connection& conn,
+                                                  const std::vector<Suppression>& entries) {
+  if (conn.dialect().postgres() && entries.size() > 1) return upsert_in_chunks(conn, entries);
+  return upsert_one_by_one(conn, entries);
 }
 
 void add_opt_out(Connection& conn, const domain::Call& call, util::Millis now) {
