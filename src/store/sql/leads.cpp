@@ -187,7 +187,12 @@ Page<Lead> SqlStore::list_leads(std::string_view workflow_id, const LeadQuery& q
   // The ids travel as one JSON array so the SQL text (and its cached statement) does not
   // depend on how many there are.
   if (!query.lead_ids.empty()) where += " AND l.id IN (" + pool_.dialect().json_strings("?") + ")";
-  const std::string count_sql = "SELECT count(*) FROM leads l" + where;
+  // The total of a page filtered by status and node comes from the graph's counts
+  // (lead_counts.h: the same moves, summed per key), not from counting the workflow's leads.
+  std::string count_sql = "SELECT coalesce(sum(n), 0) FROM lead_counts WHERE workflow_id = ?";
+  if (query.status) count_sql += " AND status = ?";
+  if (query.current_node_id) count_sql += " AND node_id = ?";
+  if (!query.lead_ids.empty()) count_sql = "SELECT count(*) FROM leads l" + where;
   const std::string list_sql = "SELECT " + std::string(kLeadColumns) + " FROM leads l" + where +
                                " ORDER BY l.created_at DESC, l.seq DESC LIMIT ? OFFSET ?";
   std::vector<std::string> filters = {std::string(workflow_id)};
