@@ -1,8 +1,9 @@
 // Contact caps across processes (compliance issue): three `leadline serve` processes on one
-// PostgreSQL database, an organization cap of one call per number per day, and the same 150
-// numbers enrolled in 12 workflows activated at once, so batches of different processes hold
-// leads of the same numbers at the same time. Each number must be called exactly once; every
-// other lead waits for the cap (waiting_for "contact_cap"), whichever process stepped it.
+// PostgreSQL database, each with two engine threads, an organization cap of one call per number per
+// day, and the same 150 numbers enrolled in 12 workflows activated at once, so batches of different
+// processes hold leads of the same numbers at the same time. Each number must be called exactly
+// once; every other lead waits for the cap (waiting_for "contact_cap"), whichever process stepped
+// it.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -21,8 +22,9 @@ TEST(MultiInstanceCaps, ThreeProcessesCallEachCappedNumberOnce) {
   if (!db.postgres()) GTEST_SKIP() << kSeveralProcessesNeedPostgres;
   const std::string key = create_key(db.url());
   ASSERT_NE(key.find(':'), std::string::npos) << key;
-  const std::vector<std::string> flags = {"--database", db.url(),       "--sim-call-seconds",
-                                          "1",          "--rate-limit", "0"};
+  // Two engine threads in each process: six claimers in all.
+  const std::vector<std::string> flags = {"--database",   db.url(), "--sim-call-seconds", "1",
+                                          "--rate-limit", "0",      "--engine-threads",   "2"};
   constexpr int kWorkflows = 12, kNumbers = 150;
 
   Fleet fleet(dir.path(), flags, key);
