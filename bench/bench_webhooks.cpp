@@ -3,7 +3,8 @@
 // bench_minimal_server beside it; see bench/webhook_bench.sh).
 //
 //   build/bench_webhooks --url http://127.0.0.1:PORT/hook [--deliveries N]
-//                              [--db PATH] [--batch B] [--concurrency C] [--lanes L]
+//                              [--db PATH|postgresql://...] [--batch B] [--concurrency C] [--lanes
+//                              L]
 //
 // Counts from the first claim to the last recorded attempt: claiming (one transaction per
 // batch), signing, sending over loopback and recording (one transaction per batch).
@@ -57,7 +58,8 @@ Args parse(int argc, char** argv) {
       a.concurrency = std::stoul(next());
     else {
       std::fprintf(stderr,
-                   "usage: bench_webhooks --url URL [--deliveries N] [--db PATH] [--batch B] "
+                   "usage: bench_webhooks --url URL [--deliveries N] [--db PATH|postgresql://...] "
+                   "[--batch B] "
                    "[--concurrency C] [--lanes L]\n");
       std::exit(arg == "--help" ? 0 : 2);
     }
@@ -72,8 +74,14 @@ Args parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const Args args = parse(argc, argv);
-  for (const auto& suffix : {"", "-wal", "-shm"}) std::filesystem::remove(args.db + suffix);
-  auto store = store::open_store({"sqlite:" + args.db});
+  // A PostgreSQL URL is used as given (give each run a database or schema of its own); a path
+  // names a SQLite file, made afresh.
+  std::string url = args.db;
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+    for (const auto& suffix : {"", "-wal", "-shm"}) std::filesystem::remove(args.db + suffix);
+    url = "sqlite:" + args.db;
+  }
+  auto store = store::open_store({url});
   util::SystemClock clock;
   const auto now = clock.now();
   auto org = store->ensure_organization("Bench", now);
