@@ -3,8 +3,7 @@
 // bench_minimal_server beside it; see bench/webhook_bench.sh).
 //
 //   build/bench_webhooks --url http://127.0.0.1:PORT/hook [--deliveries N]
-//                              [--db PATH|postgresql://...] [--batch B] [--concurrency C] [--lanes
-//                              L]
+//                        [--db PATH|postgresql://...] [--batch B] [--concurrency C] [--lanes L]
 //
 // Counts from the first claim to the last recorded attempt: claiming (one transaction per
 // batch), signing, sending over loopback and recording (one transaction per batch).
@@ -76,12 +75,12 @@ int main(int argc, char** argv) {
   const Args args = parse(argc, argv);
   // A PostgreSQL URL is used as given (give each run a database or schema of its own); a path
   // names a SQLite file, made afresh.
-  std::string url = args.db;
-  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+  store::StoreOptions database(args.db);
+  if (!database.postgres()) {
     for (const auto& suffix : {"", "-wal", "-shm"}) std::filesystem::remove(args.db + suffix);
-    url = "sqlite:" + args.db;
+    database.url = "sqlite:" + args.db;
   }
-  auto store = store::open_store({url});
+  auto store = store::open_store(database);
   util::SystemClock clock;
   const auto now = clock.now();
   auto org = store->ensure_organization("Bench", now);
