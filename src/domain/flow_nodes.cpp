@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "domain/text.h"
+#include "util/hash.h"
 
 namespace leadline::domain {
 namespace {
@@ -16,27 +17,6 @@ constexpr double kMaxTimeoutMinutes = 365.0 * 24 * 60;
 constexpr size_t kMaxEventTypes = 20;
 constexpr size_t kMinVariants = 2, kMaxVariants = 10, kMaxVariantLabel = 40;
 constexpr std::int64_t kMaxWeight = 10'000;
-
-// FNV-1a, 64 bits: stable across builds and platforms (std::hash is not).
-std::uint64_t fnv1a(std::string_view a, std::string_view b) {
-  std::uint64_t h = 14695981039346656037ull;
-  auto mix = [&h](std::string_view text) {
-    for (unsigned char c : text) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-  };
-  mix(a);
-  mix(":");
-  mix(b);
-  // fmix64 of MurmurHash3: FNV's low bits alone spread poorly under a modulo.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h;
-}
 
 }  // namespace
 
@@ -153,7 +133,7 @@ const SplitVariant* pick_variant(const SplitConfig& config, std::string_view lea
   std::uint64_t total = 0;
   for (const auto& variant : config.variants) total += std::uint64_t(variant.weight);
   if (total == 0) return nullptr;
-  std::uint64_t point = fnv1a(lead_id, node_id) % total;
+  std::uint64_t point = util::stable_hash(lead_id, node_id) % total;
   for (const auto& variant : config.variants) {
     if (point < std::uint64_t(variant.weight)) return &variant;
     point -= std::uint64_t(variant.weight);

@@ -207,14 +207,20 @@ DelivererStats WebhookDeliverer::stats() const {
 }
 
 void WebhookDeliverer::loop(Lane lane) {
+  std::size_t n = 0;
   while (running_) {
-    std::size_t n = 0;
     try {
-      // A read first: claiming takes SQLite's write lock, which an idle poll should not.
+      // After a batch, straight to the next claim: there is likely more. An idle poll reads
+      // first, as claiming takes SQLite's write lock (and the read scans the pending queue).
       const auto now = clock_.now();
-      const auto next = store_.next_delivery_at();
-      if (next && *next <= now) n = run_batch(now, lane);
+      auto due = [&] {
+        if (lane == Lane::kSlow && slow_webhooks().empty()) return false;
+        const auto next = store_.next_delivery_at();
+        return next && *next <= now;
+      };
+      n = n > 0 || due() ? run_batch(now, lane) : 0;
     } catch (const std::exception& e) {
+      n = 0;
       spdlog::warn("webhook deliveries: {}", e.what());
     }
     if (n > 0) continue;

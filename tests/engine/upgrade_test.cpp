@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "engine/engine_fixture.h"
@@ -231,6 +232,37 @@ TEST_F(UpgradeTest, LeadsAsleepOrInACallWhenUpgradedCarryOnToTheirEnd) {
     for (size_t i = 0; i + 1 < old["history"].size(); ++i)
       EXPECT_EQ(now[i], old["history"][i]) << id << " entry " << i;
   }
+}
+
+// The release checked a lead's order at each claim; migration 0011 holds each pending delivery
+// behind an earlier pending one of its webhook and lead. The fixture's workflows each have two
+// pending workflow.status_changed deliveries: the later one waits for the earlier one's end.
+TEST_F(UpgradeTest, PendingWebhookDeliveriesStillGoOutInTheirLeadsOrder) {
+  load_fixture();
+  auto& outbox = app_->store();
+  const util::Millis later = clock_->now() + 3'600'000;
+  const auto earliest_pending = [&](const store::ClaimedDelivery& c) {
+    return db_.rows("SELECT id FROM webhook_deliveries WHERE webhook_id = '" +
+                    c.delivery.webhook_id + "' AND order_key = '" + c.delivery.order_key +
+                    "' AND status = 'pending' ORDER BY seq LIMIT 1")[0][0];
+  };
+  const auto first = outbox.claim_deliveries(later, 100, "upgraded", 60'000);
+  ASSERT_EQ(db_.rows("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")[0][0],
+            "8");
+  ASSERT_EQ(first.size(), 6u);  // 8 pending, 2 of them behind another of their workflow
+  std::set<std::pair<std::string, std::string>> keys;
+  std::vector<store::DeliveryOutcome> delivered;
+  for (const auto& c : first) {
+    EXPECT_TRUE(keys.emplace(c.delivery.webhook_id, c.delivery.order_key).second);
+    EXPECT_EQ(c.delivery.id, earliest_pending(c));
+    delivered.push_back({c.delivery.id, "delivered", 200, {}, {}, later});
+  }
+  EXPECT_TRUE(outbox.claim_deliveries(later + 30'000, 100, "other", 60'000).empty());
+  outbox.record_deliveries("upgraded", delivered);
+  const auto second = outbox.claim_deliveries(later, 100, "upgraded", 60'000);
+  ASSERT_EQ(second.size(), 2u);
+  for (const auto& c : second)
+    EXPECT_TRUE(keys.count({c.delivery.webhook_id, c.delivery.order_key})) << c.delivery.id;
 }
 
 // Writes the fixture (see the top of this file). Run only by hand, with the release's code.

@@ -405,6 +405,46 @@ TEST_F(WebhooksTest, AClaimIsLeasedToOneDelivererUntilItExpires) {
   EXPECT_EQ(pending(second[0].delivery.webhook_id), 0);
 }
 
+// A lead's (here a workflow's) next delivery waits until the one before it ends: not while it
+// is being retried, nor on a late answer from a deliverer whose lease ran out; once it is
+// delivered or failed for good, the next is released.
+TEST_F(WebhooksTest, ALeadsNextDeliveryIsReleasedOnlyWhenTheOneBeforeItEnds) {
+  create_webhook(peer_.url(), {"workflow.status_changed"});
+  auto wf = call_workflow();
+  activate(wf);
+  ASSERT_EQ(api().post("/v1/workflows/" + wf + "/pause").status, 200);
+  ASSERT_EQ(api().post("/v1/workflows/" + wf + "/resume").status, 200);
+  auto& store = app_->store();
+  auto now = clock_->now();
+  auto claim = [&](const char* owner) { return store.claim_deliveries(now, 10, owner, 60'000); };
+  auto first = claim("owner-a");
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].delivery.payload["status"], "active");
+  const std::string id = first[0].delivery.id;
+  // Retried later: still the one in front.
+  store.record_deliveries("owner-a", {{id, "pending", 503, "busy", now + 10'000, now}});
+  EXPECT_TRUE(claim("owner-a").empty());
+  now += 10'000;
+  auto retry = claim("owner-b");
+  ASSERT_EQ(retry.size(), 1u);
+  EXPECT_EQ(retry[0].delivery.id, id);
+  // owner-b's lease runs out; owner-b's late "delivered" ends nothing.
+  now += 60'000;
+  ASSERT_EQ(claim("owner-c").size(), 1u);
+  store.record_deliveries("owner-b", {{id, "delivered", 200, {}, {}, now}});
+  EXPECT_TRUE(claim("owner-a").empty());
+  // It fails for good: the next one goes, and only it.
+  store.record_deliveries("owner-c", {{id, "failed", 400, "refused", {}, now}});
+  auto second = claim("owner-a");
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].delivery.payload["status"], "paused");
+  store.record_deliveries("owner-a", {{second[0].delivery.id, "delivered", 200, {}, {}, now}});
+  auto third = claim("owner-a");
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].delivery.payload["status"], "active");
+  EXPECT_EQ(pending(third[0].delivery.webhook_id), 1);
+}
+
 TEST(WebhookRetryDelay, DoublesFromTenSecondsUpToAnHourWithJitterBelow) {
   engine::DelivererOptions o;
   EXPECT_EQ(engine::retry_delay(1, o, 1.0), 10'000);

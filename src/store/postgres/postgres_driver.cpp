@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_driver.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <utility>
@@ -180,6 +181,24 @@ void Connection::rollback() noexcept {
 
 void Connection::lock_until_commit(std::int64_t key) {
   prepare("SELECT pg_advisory_xact_lock(?)").bind(1, key).exec();
+}
+
+void Connection::lock_all_until_commit(std::vector<std::int64_t> keys) {
+  if (keys.empty()) return;
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::string array = "[";
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) array += ',';
+    array += std::to_string(keys[i]);
+  }
+  array += ']';
+  // The sorted subquery feeds the outer projection in its order, so the locks are taken in it.
+  prepare(
+      "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT value::bigint AS k FROM "
+      "jsonb_array_elements_text(?::jsonb) ORDER BY 1) AS keys")
+      .bind(1, array)
+      .exec();
 }
 
 bool Connection::healthy() {

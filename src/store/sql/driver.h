@@ -49,6 +49,14 @@ class Dialect {
     return postgres() ? "SELECT jsonb_array_elements_text(" + std::string(param) + "::jsonb)"
                       : "SELECT value FROM json_each(" + std::string(param) + ")";
   }
+  // "<key> IN (the integers of the JSON array bound at the placeholder)", for a key with a
+  // unique index. On PostgreSQL an array the index scan takes whole (key = ANY), which no
+  // statistics turn into a join over a sequential scan.
+  std::string key_in_integers(std::string_view key) const {
+    return postgres() ? std::string(key) +
+                            " = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)::bigint))"
+                      : std::string(key) + " IN (SELECT value FROM json_each(?))";
+  }
   // "SELECT <columns> FROM <table> <alias> WHERE <key> IN (<the strings of the JSON array
   // bound at the first placeholder>) AND <condition>", columns and key qualified by the alias.
   // On PostgreSQL the array drives a LATERAL probe of the key's index per value: as a join the
@@ -187,6 +195,9 @@ class Connection {
   // Held until the transaction ends: work under the same key runs one at a time across
   // processes. A no-op on SQLite, whose writer already excludes every other.
   virtual void lock_until_commit(std::int64_t key) = 0;
+  // The same for each of `keys`, in one round trip, taken in ascending order so that two
+  // transactions locking overlapping sets never wait on each other in a cycle.
+  virtual void lock_all_until_commit(std::vector<std::int64_t> keys) = 0;
 
   // False once the server dropped the connection or it was left inside a transaction: the
   // pool replaces it.

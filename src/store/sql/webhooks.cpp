@@ -15,6 +15,7 @@
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 #include "store/webhook_fanout.h"
+#include "util/hash.h"
 #include "util/ids.h"
 
 namespace leadline::store::sql {
@@ -35,28 +36,32 @@ constexpr std::string_view kSubscribers =
 constexpr std::string_view kInsertEvent =
     "INSERT INTO webhook_events (id, org_id, type, order_key, payload, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
+// Held while an earlier delivery of the same webhook and order key is pending (migration
+// 0011); the EXISTS probes webhook_deliveries_order, the one index on both columns. Its
+// parameters after the six values: the webhook and order key again.
 constexpr std::string_view kInsertDelivery =
     "INSERT INTO webhook_deliveries (id, webhook_id, event_id, order_key, status, attempts, "
-    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)";
+    "next_attempt_at, created_at, held) SELECT ?, ?, ?, ?, 'pending', 0, ?, ?, "
+    "CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = ? "
+    "AND p.order_key = ? AND p.status = 'pending') THEN 1 ELSE 0 END";
 // d.* columns of a delivery with its event's type and payload (13 columns).
 constexpr std::string_view kDeliveryColumns =
     "d.id, d.webhook_id, d.event_id, e.type, d.order_key, d.status, d.attempts, "
     "d.last_status_code, d.last_error, d.next_attempt_at, d.created_at, d.delivered_at, "
     "e.payload";
 constexpr int kDeliveryColumnCount = 13;
-// Due, not leased (or the lease expired), of an active webhook, and no earlier delivery of
-// the same webhook and lead still pending; `which` picks the webhooks (its parameters come
-// first), the parameters after it are now, now and the limit.
+// Due, not leased (or the lease expired), of an active webhook, and not held behind an
+// earlier delivery of the same webhook and lead; `which` picks the webhooks (its parameters
+// come first), the parameters after it are now, now and the limit.
 std::string claim_sql(const Dialect& d, std::string_view which) {
   return "SELECT " + std::string(kDeliveryColumns) +
-         ", w.url, w.secret, w.org_id FROM webhook_deliveries d "
+         ", w.url, w.secret, w.org_id, d.seq FROM webhook_deliveries d "
          "JOIN webhooks w ON w.id = d.webhook_id JOIN webhook_events e ON e.id = d.event_id "
          "WHERE " +
          std::string(which) +
          " AND d.status = 'pending' AND d.next_attempt_at <= ? "
          "AND (d.lease_until IS NULL OR d.lease_until <= ?) AND w.is_active = 1 "
-         "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id "
-         "AND p.order_key = d.order_key AND p.status = 'pending' AND p.seq < d.seq) "
+         "AND d.held = 0 "
          "ORDER BY d.next_attempt_at, d.seq LIMIT ?" +
          d.for_update_skip_locked("d");
 }
@@ -69,25 +74,36 @@ const SqlText kClaimOfWebhook([](const Dialect& d) { return claim_sql(d, "d.webh
 // none). One probe of webhook_deliveries_pending per webhook.
 const SqlText kDueWebhooks([](const Dialect& d) {
   return "SELECT w.id, w.org_id, (SELECT d.next_attempt_at FROM webhook_deliveries d "
-         "WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= ? "
+         "WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.held = 0 "
+         "AND d.next_attempt_at <= ? "
          "AND (d.lease_until IS NULL OR d.lease_until <= ?) ORDER BY d.next_attempt_at LIMIT 1) "
          "FROM webhooks w WHERE w.is_active = 1 AND (w.id IN (" +
          d.json_strings("?") + ")) = (? = 1)";
 });
-constexpr std::string_view kLease =
-    "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?";
+// Parameters: owner, until, the JSON array of the claimed deliveries' seq.
+const SqlText kLease([](const Dialect& d) {
+  return "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE " +
+         d.key_in_integers("seq");
+});
 // A success keeps the last error of earlier attempts, so the list shows what went wrong.
 constexpr std::string_view kRecord =
     "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status_code = ?, "
     "last_error = coalesce(?, last_error), next_attempt_at = ?, delivered_at = ?, "
-    "lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?";
+    "lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? "
+    "RETURNING webhook_id, order_key";
+// Releases the next pending delivery of a webhook and order key, once the one before it is
+// delivered or failed for good.
+constexpr std::string_view kRelease =
+    "UPDATE webhook_deliveries SET held = 0 WHERE held = 1 AND seq = (SELECT min(p.seq) "
+    "FROM webhook_deliveries p WHERE p.webhook_id = ? AND p.order_key = ? "
+    "AND p.status = 'pending')";
 constexpr std::string_view kDefer =
     "UPDATE webhook_deliveries SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL "
     "WHERE id = ? AND lease_owner = ?";
 constexpr std::string_view kNextDelivery =
     "SELECT min(CASE WHEN d.lease_until > d.next_attempt_at THEN d.lease_until "
     "ELSE d.next_attempt_at END) FROM webhook_deliveries d JOIN webhooks w "
-    "ON w.id = d.webhook_id WHERE d.status = 'pending' AND w.is_active = 1";
+    "ON w.id = d.webhook_id WHERE d.status = 'pending' AND d.held = 0 AND w.is_active = 1";
 
 // How many deliveries of each webhook a batch of `limit` takes first: nothing when at most
 // one organization has claimable deliveries (the batch then goes in due order); otherwise
@@ -158,6 +174,11 @@ WebhookDelivery read_delivery(const Statement& s, int first = 0) {
   return d;
 }
 
+// The lock key of a webhook's deliveries to one lead (order key).
+std::int64_t delivery_order_lock(std::string_view webhook_id, std::string_view order_key) {
+  return static_cast<std::int64_t>(util::stable_hash(webhook_id, order_key));
+}
+
 std::optional<Webhook> find_in(Connection& conn, std::string_view org_id, std::string_view id) {
   static const std::string sql =
       "SELECT " + std::string(kWebhookColumns) + " FROM webhooks WHERE org_id = ? AND id = ?";
@@ -178,8 +199,20 @@ std::vector<Subscriber> load_subscribers(Connection& conn) {
 void write_events(Connection& conn, const std::vector<domain::Event>& events,
                   const std::vector<Subscriber>& subscribers) {
   if (subscribers.empty()) return;
+  // Whether a new delivery is held depends on the pending ones of its lead: the lead's lock
+  // keeps a concurrent writer or release (record_deliveries) from deciding on the same lead
+  // from a snapshot without this transaction's rows.
+  std::vector<std::vector<const Subscriber*>> targets_of;
+  std::vector<std::int64_t> lead_locks;
   for (const auto& event : events) {
-    const auto targets = subscribers_of(event, subscribers);
+    targets_of.push_back(subscribers_of(event, subscribers));
+    for (const Subscriber* target : targets_of.back())
+      lead_locks.push_back(delivery_order_lock(target->webhook_id, event.order_key));
+  }
+  conn.lock_all_until_commit(std::move(lead_locks));
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& event = events[i];
+    const auto& targets = targets_of[i];
     if (targets.empty()) continue;
     conn.prepare(kInsertEvent)
         .bind(1, event.id)
@@ -197,6 +230,8 @@ void write_events(Connection& conn, const std::vector<domain::Event>& events,
           .bind(4, event.order_key)
           .bind(5, event.created_at)
           .bind(6, event.created_at)
+          .bind(7, target->webhook_id)
+          .bind(8, event.order_key)
           .exec();
   }
 }
@@ -299,16 +334,18 @@ std::vector<ClaimedDelivery> SqlStore::claim_deliveries(util::Millis now, size_t
     std::vector<ClaimedDelivery> claimed;
     // Claims and leases at once, so the claims after it in this transaction pass them by.
     auto take = [&](Statement& s) {
-      const size_t first = claimed.size();
-      while (s.step())
+      Json seqs = Json::array();
+      while (s.step()) {
         claimed.push_back({read_delivery(s), s.text(kDeliveryColumnCount),
                            s.text(kDeliveryColumnCount + 1), s.text(kDeliveryColumnCount + 2)});
-      for (size_t i = first; i < claimed.size(); ++i)
-        conn->prepare(kLease)
-            .bind(1, owner)
-            .bind(2, now + lease_millis)
-            .bind(3, claimed[i].delivery.id)
-            .exec();
+        seqs.push_back(s.integer(kDeliveryColumnCount + 3));
+      }
+      if (seqs.empty()) return;
+      conn->prepare(kLease(conn->dialect()))
+          .bind(1, owner)
+          .bind(2, now + lease_millis)
+          .bind(3, seqs.dump())
+          .exec();
     };
     // With several organizations waiting, each first takes an equal share of the batch,
     // oldest waiting first, split among its webhooks: one organization's burst of a million
@@ -342,6 +379,7 @@ void SqlStore::record_deliveries(std::string_view owner,
   if (outcomes.empty()) return;
   auto conn = pool_.acquire();
   in_transaction(*conn, [&] {
+    std::vector<std::pair<std::string, std::string>> finished;  // webhook, order key
     for (const auto& o : outcomes) {
       if (o.status == "deferred") {
         conn->prepare(kDefer)
@@ -351,16 +389,24 @@ void SqlStore::record_deliveries(std::string_view owner,
             .exec();
         continue;
       }
-      conn->prepare(kRecord)
-          .bind(1, o.status)
-          .bind(2, o.status_code)
-          .bind(3, o.error)
-          .bind(4, o.next_attempt_at)
-          .bind(5, o.status == "delivered" ? std::optional(o.at) : std::nullopt)
-          .bind(6, o.delivery_id)
-          .bind(7, owner)
-          .exec();
+      auto s = conn->prepare(kRecord)
+                   .bind(1, o.status)
+                   .bind(2, o.status_code)
+                   .bind(3, o.error)
+                   .bind(4, o.next_attempt_at)
+                   .bind(5, o.status == "delivered" ? std::optional(o.at) : std::nullopt)
+                   .bind(6, o.delivery_id)
+                   .bind(7, owner);
+      if (s.step() && o.status != "pending") finished.emplace_back(s.text(0), s.text(1));
     }
+    // After every update and under the leads' locks (see write_events), so that a delivery
+    // another transaction adds to the same lead is either released here or not held.
+    std::vector<std::int64_t> lead_locks;
+    for (const auto& [webhook_id, order_key] : finished)
+      lead_locks.push_back(delivery_order_lock(webhook_id, order_key));
+    conn->lock_all_until_commit(std::move(lead_locks));
+    for (const auto& [webhook_id, order_key] : finished)
+      conn->prepare(kRelease).bind(1, webhook_id).bind(2, order_key).exec();
   });
 }
 

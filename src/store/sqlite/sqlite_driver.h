@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/sql/driver.h"
 
@@ -28,6 +29,7 @@ class Connection final : public sql::Connection {
   void commit() override { exec_script("COMMIT"); }
   void rollback() noexcept override;
   void lock_until_commit(std::int64_t) override {}
+  void lock_all_until_commit(std::vector<std::int64_t>) override {}
   std::optional<std::int64_t> library_memory() const override { return sqlite3_memory_used(); }
 
  protected:
