@@ -100,10 +100,17 @@ constexpr std::string_view kRelease =
 constexpr std::string_view kDefer =
     "UPDATE webhook_deliveries SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL "
     "WHERE id = ? AND lease_owner = ?";
+// When the next delivery can be claimed: the earliest, over active webhooks, of a pending
+// delivery's due time or, while leased, the lease's end. Each webhook's first deliveries in due
+// order only (webhook_deliveries_pending), so that an idle poll does not read a receiver's
+// whole backlog of retries: the earliest is among them unless more of that webhook's are in
+// flight at once, and then its lanes are busy and claim without asking.
 constexpr std::string_view kNextDelivery =
-    "SELECT min(CASE WHEN d.lease_until > d.next_attempt_at THEN d.lease_until "
-    "ELSE d.next_attempt_at END) FROM webhook_deliveries d JOIN webhooks w "
-    "ON w.id = d.webhook_id WHERE d.status = 'pending' AND d.held = 0 AND w.is_active = 1";
+    "SELECT min((SELECT min(CASE WHEN h.lease_until > h.next_attempt_at THEN h.lease_until "
+    "ELSE h.next_attempt_at END) FROM (SELECT d.next_attempt_at, d.lease_until "
+    "FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending' "
+    "AND d.held = 0 ORDER BY d.next_attempt_at LIMIT 1000) h)) FROM webhooks w "
+    "WHERE w.is_active = 1";
 
 // How many deliveries of each webhook a batch of `limit` takes first: nothing when at most
 // one organization has claimable deliveries (the batch then goes in due order); otherwise
