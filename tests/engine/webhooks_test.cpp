@@ -2,6 +2,7 @@
 // delivered by the WebhookDeliverer to a real HTTP receiver on loopback, signed, in order
 // per lead, retried with backoff, and given up after 24 hours.
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -443,6 +444,67 @@ TEST_F(WebhooksTest, ALeadsNextDeliveryIsReleasedOnlyWhenTheOneBeforeItEnds) {
   ASSERT_EQ(third.size(), 1u);
   EXPECT_EQ(third[0].delivery.payload["status"], "active");
   EXPECT_EQ(pending(third[0].delivery.webhook_id), 1);
+}
+
+// Each event of a lead is written just as the deliverer records the delivery before it, the
+// moment the release decides. A new delivery is held or not under the same lock as that
+// release: without the lock, one written beside a release is left held forever (nobody is
+// left to release it) or claimed beside the one before it.
+TEST_F(WebhooksTest, AnEventWrittenAsItsLeadsLastDeliveryIsRecordedIsNeitherStuckNorEarly) {
+  auto hook = create_webhook(peer_.url(), {"workflow.status_changed"});
+  auto wf = call_workflow();
+  activate(wf);
+  auto& store = app_->store();
+  const util::Millis now = clock_->now();
+  const auto activation = store.claim_deliveries(now, 10, "test", 60'000);
+  ASSERT_EQ(activation.size(), 1u);
+  store.record_deliveries("test", {{activation[0].delivery.id, "delivered", 200, {}, {}, now}});
+  const std::string org_id = activation[0].org_id;
+
+  // SQLite's single writer serializes the two threads (and makes each wait on the other's
+  // lock): a few rounds show the same answers there.
+  const int kEvents = db_.postgres() ? 200 : 20;
+  std::atomic<int> claimed{0};
+  std::atomic<bool> writing{true};
+  std::thread writer([&] {
+    for (int i = 0; i < kEvents; ++i) {
+      domain::Event e;
+      e.id = "evt_race" + std::to_string(1000 + i);
+      e.org_id = org_id;
+      e.type = domain::EventType::kWorkflowStatusChanged;
+      e.order_key = "lead_race";
+      e.payload = {{"n", i}};
+      e.created_at = now;
+      store.append_events({e});
+      // The next one as soon as this one is claimed: while it is being recorded.
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (claimed <= i && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+      if (claimed <= i) break;  // stuck: the checks below say why
+    }
+    writing = false;
+  });
+  std::vector<int> sent;
+  bool side_by_side = false;
+  auto deliver_round = [&] {
+    const auto batch = store.claim_deliveries(now, 10, "test", 60'000);
+    side_by_side = side_by_side || batch.size() > 1;
+    std::vector<store::DeliveryOutcome> outcomes;
+    for (const auto& c : batch) {
+      sent.push_back(c.delivery.payload["n"].get<int>());
+      outcomes.push_back({c.delivery.id, "delivered", 200, {}, {}, now});
+    }
+    claimed += static_cast<int>(batch.size());
+    store.record_deliveries("test", outcomes);
+    return !batch.empty();
+  };
+  while (writing) deliver_round();
+  writer.join();
+  while (deliver_round()) {
+  }
+  EXPECT_FALSE(side_by_side) << "two deliveries of one lead were claimed together";
+  EXPECT_EQ(pending(hook), 0) << "a delivery was left held";
+  ASSERT_EQ(sent.size(), static_cast<size_t>(kEvents));
+  for (int i = 0; i < kEvents; ++i) EXPECT_EQ(sent[i], i);
 }
 
 TEST(WebhookRetryDelay, DoublesFromTenSecondsUpToAnHourWithJitterBelow) {
