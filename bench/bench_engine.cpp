@@ -58,16 +58,21 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-long rss_kb(const char* field) {
-  FILE* f = std::fopen("/proc/self/status", "r");
+// The number after "<field>:" in a /proc/self file.
+long long proc_self(const char* file, const char* field) {
+  FILE* f = std::fopen((std::string("/proc/self/") + file).c_str(), "r");
   char line[256];
-  long kb = 0;
+  long long value = 0;
   while (f && std::fgets(line, sizeof line, f))
     if (std::strncmp(line, field, std::strlen(field)) == 0)
-      kb = std::atol(line + std::strlen(field) + 1);
+      value = std::atoll(line + std::strlen(field) + 1);
   if (f) std::fclose(f);
-  return kb;
+  return value;
 }
+long rss_kb(const char* field) { return static_cast<long>(proc_self("status", field)); }
+// Bytes this process has caused to be written to storage (the WAL, the database file at
+// checkpoints), counted when the pages are dirtied.
+long long written_bytes() { return proc_self("io", "write_bytes"); }
 
 bool is_postgres(const std::string& db) {
   return db.starts_with("postgresql://") || db.starts_with("postgres://");
@@ -352,16 +357,19 @@ void bench_steps(const std::string& path, long leads, size_t batch) {
   util::ManualClock clock(t0);
   engine::Scheduler scheduler(*f.store, clock, options(batch));
   const auto start = Clock::now();
+  const long long written_before = written_bytes();
   std::size_t steps = scheduler.drain(false);  // enter: first call placed
   steps += scheduler.drain(false);             // first call ends -> delay
   clock.advance(std::chrono::minutes(61));     // every delay already expired
   steps += scheduler.drain(false);             // second call placed
   steps += scheduler.drain(false);             // ends -> condition -> terminal
   const double secs = seconds_since(start);
+  const double written_per_step =
+      static_cast<double>(written_bytes() - written_before) / static_cast<double>(steps);
   std::printf(
       "result name=engine_steps leads=%ld steps=%zu seconds=%.2f steps_per_second=%.0f batch=%zu "
-      "processes=1 threads=%ld\n",
-      leads, steps, secs, static_cast<double>(steps) / secs, batch, g_threads);
+      "processes=1 threads=%ld bytes_written_per_step=%.0f\n",
+      leads, steps, secs, static_cast<double>(steps) / secs, batch, g_threads, written_per_step);
 }
 
 void bench_wave(const std::string& path, long leads, size_t batch) {
