@@ -74,9 +74,7 @@ long rss_kb(const char* field) { return static_cast<long>(proc_self("status", fi
 // checkpoints), counted when the pages are dirtied.
 long long written_bytes() { return proc_self("io", "write_bytes"); }
 
-bool is_postgres(const std::string& db) {
-  return db.starts_with("postgresql://") || db.starts_with("postgres://");
-}
+bool is_postgres(const std::string& db) { return store::StoreOptions(db).postgres(); }
 
 // Runs one statement on the PostgreSQL server at `url`; exits on failure.
 void pg_run(const std::string& url, const std::string& sql) {

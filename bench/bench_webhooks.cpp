@@ -58,8 +58,7 @@ Args parse(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: bench_webhooks --url URL [--deliveries N] [--db PATH|postgresql://...] "
-                   "[--batch B] "
-                   "[--concurrency C] [--lanes L]\n");
+                   "[--batch B] [--concurrency C] [--lanes L]\n");
       std::exit(arg == "--help" ? 0 : 2);
     }
   }
