@@ -1,6 +1,7 @@
 #include "domain/lead.h"
 
 #include <array>
+#include <charconv>
 #include <utility>
 
 namespace leadline::domain {
@@ -59,6 +60,26 @@ std::string call_status_for_outcome(std::string_view outcome) {
   std::string status(outcome);
   for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return status;
+}
+
+std::string Call::idempotency_key() const {
+  return lead_id + ":" + node_id + ":" + std::to_string(attempt);
+}
+
+std::optional<CallAttempt> parse_call_idempotency_key(std::string_view key) {
+  const size_t lead_end = key.find(':');
+  const size_t node_end = key.rfind(':');
+  if (lead_end == std::string_view::npos || node_end <= lead_end + 1 || lead_end == 0)
+    return std::nullopt;
+  const std::string_view digits = key.substr(node_end + 1);
+  CallAttempt parsed{std::string(key.substr(0, lead_end)),
+                     std::string(key.substr(lead_end + 1, node_end - lead_end - 1)), 0};
+  const auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), parsed.attempt);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+      parsed.attempt < 1)
+    return std::nullopt;
+  return parsed;
 }
 
 }  // namespace leadline::domain

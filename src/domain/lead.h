@@ -90,7 +90,6 @@ struct Call {
   std::string lead_id;
   std::string node_id;
   int attempt = 1;
-  std::string idempotency_key;  // "<lead_id>:<node_id>:<attempt>": never placed twice
   std::string to_phone_number;
   std::string from_phone_number;
   std::string agent_id;
@@ -110,7 +109,20 @@ struct Call {
   std::optional<util::Millis> next_dispatch_at;  // queued: when it may be sent (again)
   int dispatch_attempts = 0;                     // requests sent to the provider
   std::optional<std::string> dispatch_error;     // the provider's last refusal or error
+
+  // "<lead_id>:<node_id>:<attempt>": what the provider is asked to place at most once. The
+  // store keeps (lead_id, node_id, attempt) unique, so it names one call for good.
+  std::string idempotency_key() const;
 };
+
+// The (lead, node, attempt) an idempotency key names; nullopt if `key` is not one. Lead ids
+// have no ':' and attempts are numbers, so a node id with ':' in it still parses.
+struct CallAttempt {
+  std::string lead_id;
+  std::string node_id;
+  int attempt = 0;
+};
+std::optional<CallAttempt> parse_call_idempotency_key(std::string_view key);
 
 // The call status a final outcome is stored as ("NO_ANSWER" -> "no_answer").
 std::string call_status_for_outcome(std::string_view outcome);

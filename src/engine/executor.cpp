@@ -182,7 +182,6 @@ class LeadStep {
     call.workflow_id = lead_.workflow_id;
     call.lead_id = lead_.id;
     call.node_id = node.id;
-    call.idempotency_key = lead_.id + ":" + node.id + ":" + std::to_string(call.attempt);
     call.to_phone_number = lead_.phone_number;
     call.from_phone_number = config.from_phone_number;
     call.agent_id = config.agent_id;

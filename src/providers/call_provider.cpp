@@ -88,7 +88,7 @@ PlaceCallAnswer HttpCallProvider::place(const domain::Call& call, const Json& va
   request.method = "POST";
   request.url = calls_url_;
   request.headers = {{"Authorization", "Bearer " + config_.key},
-                     {"Idempotency-Key", call.idempotency_key},
+                     {"Idempotency-Key", call.idempotency_key()},
                      {"Content-Type", "application/json"}};
   request.body =
       create_call_body(call, variables).dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -128,7 +128,7 @@ TEST(MultiInstance, ThreeProcessesOneKilledEveryLeadOnceEveryCallOnce) {
             std::vector<std::string>{})
       << "a step appears twice in a history";
   EXPECT_EQ(query(db.url(),
-                  "SELECT idempotency_key FROM calls GROUP BY idempotency_key "
+                  "SELECT lead_id FROM calls GROUP BY lead_id, node_id, attempt "
                   "HAVING count(*) > 1 LIMIT 5"),
             std::vector<std::string>{});
   std::map<std::string, size_t> expected_entries;

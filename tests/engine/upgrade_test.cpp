@@ -265,6 +265,50 @@ TEST_F(UpgradeTest, PendingWebhookDeliveriesStillGoOutInTheirLeadsOrder) {
     EXPECT_TRUE(keys.count({c.delivery.webhook_id, c.delivery.order_key})) << c.delivery.id;
 }
 
+// Migration 0012 dropped the calls' idempotency key column for a unique (lead, node, attempt):
+// a provider that reports on a call the release placed, naming it only by the key the release
+// sent, still reaches that call.
+TEST_F(UpgradeTest, CallsTheReleasePlacedAreStillFoundByTheirIdempotencyKeys) {
+  load_fixture();
+  std::vector<std::vector<std::string>> calls;  // id, the key the release sent, ended?
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((kFixture / "leadline.db").c_str(), &db, SQLITE_OPEN_READONLY,
+                              nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, "SELECT id, idempotency_key, outcome IS NOT NULL FROM calls", -1, &s,
+                       nullptr);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < 3; ++i)
+        row.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, i)));
+      calls.push_back(row);
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+  }
+  ASSERT_GE(calls.size(), 10u);
+  int in_flight = 0;
+  for (const auto& call : calls) {
+    domain::CallReport report;
+    report.idempotency_key = call[1];
+    const bool ended = call[2] == "1";
+    if (!ended) report.outcome = "VOICEMAIL";
+    EXPECT_EQ(app_->store().record_call_report(report, clock_->now()),
+              ended ? store::CallReportResult::kAlreadyEnded : store::CallReportResult::kRecorded)
+        << call[1];
+    if (ended) continue;
+    ++in_flight;
+    EXPECT_EQ(api().get("/v1/calls/" + call[0]).json()["outcome"], "VOICEMAIL") << call[0];
+  }
+  EXPECT_GE(in_flight, 1);
+  domain::CallReport unknown;
+  unknown.idempotency_key = calls[0][1] + "0";  // the same lead and node, attempt 10
+  EXPECT_EQ(app_->store().record_call_report(unknown, clock_->now()),
+            store::CallReportResult::kUnknownCall);
+}
+
 // Writes the fixture (see the top of this file). Run only by hand, with the release's code.
 TEST_F(UpgradeTest, DISABLED_WriteReleaseOneFixture) {
   const char* out_dir = std::getenv("LEADLINE_WRITE_FIXTURE");

@@ -88,9 +88,14 @@ const std::string& call_by_sql(std::string_view column) {
       "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.id = ?";
   static const std::string by_provider =
       "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.provider_call_id = ?";
-  static const std::string by_key =
-      "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.idempotency_key = ?";
-  return column == "id" ? by_id : column == "provider_call_id" ? by_provider : by_key;
+  return column == "id" ? by_id : by_provider;
+}
+// An idempotency key names its call by (lead, node, attempt): the calls' unique key.
+const std::string& call_by_attempt_sql() {
+  static const std::string sql = "SELECT " + std::string(kCallColumns) +
+                                 " FROM calls c WHERE c.lead_id = ? AND c.node_id = ? AND "
+                                 "c.attempt = ?";
+  return sql;
 }
 constexpr std::string_view kFillDetails =
     "UPDATE calls SET postcall_analysis = coalesce(postcall_analysis, ?), "
@@ -273,7 +278,15 @@ CallReportResult SqlStore::record_call_report(const domain::CallReport& report, 
       find("id", report.call_id);
       find("provider_call_id", report.provider_call_id);
       find("id", report.provider_call_id);  // a provider that uses the id we sent as its own
-      find("idempotency_key", report.idempotency_key);
+      if (!call && report.idempotency_key) {
+        if (auto key = domain::parse_call_idempotency_key(*report.idempotency_key)) {
+          auto s = conn->prepare(call_by_attempt_sql())
+                       .bind(1, key->lead_id)
+                       .bind(2, key->node_id)
+                       .bind(3, key->attempt);
+          if (s.step()) call = read_call(s);
+        }
+      }
       if (!call) return CallReportResult::kUnknownCall;
       // Lock the lead, then read the call again: a batch that stepped the lead meanwhile (a
       // timeout) is committed by now and its result is what this report finds.

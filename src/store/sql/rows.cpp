@@ -36,11 +36,11 @@ constexpr std::string_view kInsertHistoryRow =
     "outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertCallRow =
-    "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
-    "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
+    "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
+    "from_phone_number, agent_id, status, outcome, end_reason, "
     "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
     "agent_version_number, next_dispatch_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const RowUpdate kUpdateCallResult(
     "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
     "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ?");
@@ -70,12 +70,12 @@ constexpr std::string_view kInsertHistory =
     "to_node_id, call_id, attempt, started_at, ended_at, reason "
     "FROM json_populate_recordset(NULL::lead_history, ?::json) WITH ORDINALITY ORDER BY ordinality";
 constexpr std::string_view kInsertCalls =
-    "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
-    "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
+    "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
+    "from_phone_number, agent_id, status, outcome, end_reason, "
     "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
     "agent_version_number, next_dispatch_at) "
-    "SELECT id, org_id, workflow_id, lead_id, node_id, attempt, idempotency_key, "
-    "to_phone_number, from_phone_number, agent_id, status, outcome, end_reason, "
+    "SELECT id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
+    "from_phone_number, agent_id, status, outcome, end_reason, "
     "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
     "agent_version_number, next_dispatch_at "
     "FROM json_populate_recordset(NULL::calls, ?::json) WITH ORDINALITY ORDER BY ordinality";
@@ -181,21 +181,20 @@ void insert_call_row(Connection& conn, const Call& c) {
       .bind(4, c.lead_id)
       .bind(5, c.node_id)
       .bind(6, c.attempt)
-      .bind(7, c.idempotency_key)
-      .bind(8, c.to_phone_number)
-      .bind(9, c.from_phone_number)
-      .bind(10, c.agent_id)
-      .bind(11, c.status)
-      .bind(12, c.outcome)
-      .bind(13, c.end_reason)
-      .bind(14, c.duration_seconds)
-      .bind(15, dump_or_null(c.postcall_analysis))
-      .bind(16, c.transcript)
-      .bind(17, c.provider_call_id)
-      .bind(18, c.created_at)
-      .bind(19, c.ended_at)
-      .bind(20, c.agent_version_number)
-      .bind(21, c.next_dispatch_at)
+      .bind(7, c.to_phone_number)
+      .bind(8, c.from_phone_number)
+      .bind(9, c.agent_id)
+      .bind(10, c.status)
+      .bind(11, c.outcome)
+      .bind(12, c.end_reason)
+      .bind(13, c.duration_seconds)
+      .bind(14, dump_or_null(c.postcall_analysis))
+      .bind(15, c.transcript)
+      .bind(16, c.provider_call_id)
+      .bind(17, c.created_at)
+      .bind(18, c.ended_at)
+      .bind(19, c.agent_version_number)
+      .bind(20, c.next_dispatch_at)
       .exec();
 }
 
@@ -257,26 +256,25 @@ Call read_call(const Statement& s, int i) {
   c.lead_id = s.text(i + 3);
   c.node_id = s.text(i + 4);
   c.attempt = static_cast<int>(s.integer(i + 5));
-  c.idempotency_key = s.text(i + 6);
-  c.to_phone_number = s.text(i + 7);
-  c.from_phone_number = s.text(i + 8);
-  c.agent_id = s.text(i + 9);
-  c.status = s.text(i + 10);
-  c.outcome = s.opt_text(i + 11);
-  c.end_reason = s.opt_text(i + 12);
-  if (!s.is_null(i + 13)) c.duration_seconds = s.real(i + 13);
-  if (auto analysis = s.opt_text(i + 14))
+  c.to_phone_number = s.text(i + 6);
+  c.from_phone_number = s.text(i + 7);
+  c.agent_id = s.text(i + 8);
+  c.status = s.text(i + 9);
+  c.outcome = s.opt_text(i + 10);
+  c.end_reason = s.opt_text(i + 11);
+  if (!s.is_null(i + 12)) c.duration_seconds = s.real(i + 12);
+  if (auto analysis = s.opt_text(i + 13))
     c.postcall_analysis = Json::parse(*analysis, nullptr, false);
   if (c.postcall_analysis.is_discarded()) c.postcall_analysis = nullptr;
-  c.transcript = s.opt_text(i + 15);
-  c.provider_call_id = s.opt_text(i + 16);
-  c.created_at = s.integer(i + 17);
-  c.ended_at = s.opt_integer(i + 18);
-  if (!s.is_null(i + 19)) c.agent_version_number = static_cast<int>(s.integer(i + 19));
-  c.dispatched_at = s.opt_integer(i + 20);
-  c.next_dispatch_at = s.opt_integer(i + 21);
-  c.dispatch_attempts = static_cast<int>(s.integer(i + 22));
-  c.dispatch_error = s.opt_text(i + 23);
+  c.transcript = s.opt_text(i + 14);
+  c.provider_call_id = s.opt_text(i + 15);
+  c.created_at = s.integer(i + 16);
+  c.ended_at = s.opt_integer(i + 17);
+  if (!s.is_null(i + 18)) c.agent_version_number = static_cast<int>(s.integer(i + 18));
+  c.dispatched_at = s.opt_integer(i + 19);
+  c.next_dispatch_at = s.opt_integer(i + 20);
+  c.dispatch_attempts = static_cast<int>(s.integer(i + 21));
+  c.dispatch_error = s.opt_text(i + 22);
   return c;
 }
 
@@ -394,7 +392,6 @@ void insert_calls(Connection& conn, const std::vector<Call>& calls) {
                 {"lead_id", c.lead_id},
                 {"node_id", c.node_id},
                 {"attempt", c.attempt},
-                {"idempotency_key", c.idempotency_key},
                 {"to_phone_number", c.to_phone_number},
                 {"from_phone_number", c.from_phone_number},
                 {"agent_id", c.agent_id},

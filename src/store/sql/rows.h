@@ -23,12 +23,12 @@ domain::Lead read_lead(const Statement& s, int first = 0);
 
 // Call columns, prefixed "c.".
 inline constexpr std::string_view kCallColumns =
-    "c.id, c.org_id, c.workflow_id, c.lead_id, c.node_id, c.attempt, c.idempotency_key, "
-    "c.to_phone_number, c.from_phone_number, c.agent_id, c.status, c.outcome, c.end_reason, "
+    "c.id, c.org_id, c.workflow_id, c.lead_id, c.node_id, c.attempt, c.to_phone_number, "
+    "c.from_phone_number, c.agent_id, c.status, c.outcome, c.end_reason, "
     "c.duration_seconds, c.postcall_analysis, c.transcript, c.provider_call_id, c.created_at, "
     "c.ended_at, c.agent_version_number, c.dispatched_at, c.next_dispatch_at, "
     "c.dispatch_attempts, c.dispatch_error";
-inline constexpr int kCallColumnCount = 24;
+inline constexpr int kCallColumnCount = 23;
 domain::Call read_call(const Statement& s, int first = 0);
 
 // A JSON column that holds an object; anything else (malformed text) reads as {}.

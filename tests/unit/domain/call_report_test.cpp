@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/lead.h"
+
 namespace leadline::domain {
 namespace {
 
@@ -90,6 +92,25 @@ TEST(CallReport, RefusesBodiesThatNameNoCallOrHaveBadFields) {
   EXPECT_NE(problem({{"id", "x"}, {"duration_seconds", -1}}).find("negative"), std::string::npos);
   EXPECT_NE(problem({{"id", "x"}, {"postcall_analysis", "text"}}).find("object"),
             std::string::npos);
+}
+
+// A report may name its call only by the idempotency key we sent; the store finds the call by
+// the (lead, node, attempt) it names, so the key must read back into exactly those.
+TEST(CallIdempotencyKey, ReadsBackIntoTheLeadNodeAndAttemptItWasMadeOf) {
+  Call call;
+  call.lead_id = "lead_Ab3dEf6hIj9kLm";
+  call.node_id = "call:first";  // node ids are the user's and may hold ':'
+  call.attempt = 12;
+  EXPECT_EQ(call.idempotency_key(), "lead_Ab3dEf6hIj9kLm:call:first:12");
+  const auto parsed = parse_call_idempotency_key(call.idempotency_key());
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->lead_id, call.lead_id);
+  EXPECT_EQ(parsed->node_id, call.node_id);
+  EXPECT_EQ(parsed->attempt, 12);
+  for (const char* bad : {"", "lead_1", "lead_1:2", ":node:1", "lead_1::1", "lead_1:node:",
+                          "lead_1:node:x", "lead_1:node:0", "lead_1:node:-1", "lead_1:node:1x",
+                          "lead_1:node:99999999999999999999"})
+    EXPECT_FALSE(parse_call_idempotency_key(bad)) << bad;
 }
 
 }  // namespace
