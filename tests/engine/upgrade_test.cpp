@@ -273,9 +273,9 @@ TEST_F(UpgradeTest, CallsTheReleasePlacedAreStillFoundByTheirIdempotencyKeys) {
   std::vector<std::vector<std::string>> calls;  // id, the key the release sent, ended?
   {
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2((kFixture / "leadline.db").c_str(), &db, SQLITE_OPEN_READONLY,
-                              nullptr),
-              SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_open_v2((kFixture / "leadline.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+        SQLITE_OK);
     sqlite3_stmt* s = nullptr;
     sqlite3_prepare_v2(db, "SELECT id, idempotency_key, outcome IS NOT NULL FROM calls", -1, &s,
                        nullptr);

@@ -107,9 +107,9 @@ TEST(CallIdempotencyKey, ReadsBackIntoTheLeadNodeAndAttemptItWasMadeOf) {
   EXPECT_EQ(parsed->lead_id, call.lead_id);
   EXPECT_EQ(parsed->node_id, call.node_id);
   EXPECT_EQ(parsed->attempt, 12);
-  for (const char* bad : {"", "lead_1", "lead_1:2", ":node:1", "lead_1::1", "lead_1:node:",
-                          "lead_1:node:x", "lead_1:node:0", "lead_1:node:-1", "lead_1:node:1x",
-                          "lead_1:node:99999999999999999999"})
+  for (const char* bad :
+       {"", "lead_1", "lead_1:2", ":node:1", "lead_1::1", "lead_1:node:", "lead_1:node:x",
+        "lead_1:node:0", "lead_1:node:-1", "lead_1:node:1x", "lead_1:node:99999999999999999999"})
     EXPECT_FALSE(parse_call_idempotency_key(bad)) << bad;
 }
 
