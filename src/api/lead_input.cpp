@@ -90,82 +90,6 @@ void check_variables(const Json& variables, std::string_view field,
   }
 }
 
-// Collects rows, then (finish) validates their phone numbers: valid rows become leads, the
-// rest keep every reason they failed for.
-class RowCollector {
- public:
-  RowCollector(const LeadDefaults& defaults, LeadRows& out) : defaults_(defaults), out_(out) {}
-
-  void reserve(size_t count) { pending_.reserve(count); }
-  util::Millis now() const { return defaults_.now; }
-
-  // A row whose phone_number could not even be read as text (problems already say why)
-  // passes check_phone = false so the phone is not reported twice.
-  void add(size_t row, std::string raw_phone, Json variables, Json consent,
-           std::vector<std::string> problems, bool check_phone = true) {
-    if (defaults_.required_consent)
-      if (auto shortfall = domain::consent_shortfall(consent, *defaults_.required_consent))
-        problems.push_back(std::move(*shortfall));
-    pending_.push_back({row, std::move(raw_phone), std::move(variables), std::move(consent),
-                        std::move(problems), check_phone});
-  }
-
-  void finish() {
-    std::vector<util::PhoneResult> phones(pending_.size());
-    parallel_for(pending_.size(), [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i)
-        if (pending_[i].check_phone)
-          phones[i] = util::normalize_phone(pending_[i].raw_phone, defaults_.default_country);
-    });
-    out_.leads.reserve(pending_.size());
-    out_.row_numbers.reserve(pending_.size());
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      Pending& p = pending_[i];
-      if (p.check_phone && !phones[i].e164) {
-        // Reasons read as sentences about the field: "phone_number is not a phone number".
-        auto& error = phones[i].error;
-        p.problems.insert(p.problems.begin(), error.starts_with("phone_number")
-                                                  ? std::move(error)
-                                                  : "phone_number is " + error);
-      }
-      if (!p.problems.empty()) {
-        out_.invalid.push_back({p.row, std::move(p.raw_phone), std::move(p.problems)});
-        continue;
-      }
-      Lead& lead = out_.leads.emplace_back();  // its id comes from assign_ids()
-      lead.org_id = defaults_.org_id;
-      lead.workflow_id = defaults_.workflow_id;
-      lead.phone_number = std::move(*phones[i].e164);
-      lead.variables = std::move(p.variables);
-      lead.consent = std::move(p.consent);
-      lead.next_action_at = defaults_.now;  // the engine starts it once the workflow is active
-      lead.enrolled_at = lead.created_at = lead.updated_at = defaults_.now;
-      out_.row_numbers.push_back(p.row);
-    }
-    pending_.clear();
-  }
-
- private:
-  struct Pending {
-    size_t row;
-    std::string raw_phone;
-    Json variables;
-    Json consent;
-    std::vector<std::string> problems;
-    bool check_phone;
-  };
-  const LeadDefaults& defaults_;
-  LeadRows& out_;
-  std::vector<Pending> pending_;
-};
-
-// Lead ids of one request grow in input order: the id index then takes the whole batch in
-// one sweep instead of at random places, and ties in created_at list in input order.
-void assign_ids(std::vector<Lead>& leads) {
-  auto ids = util::new_ids("wlead", leads.size());
-  for (size_t i = 0; i < ids.size(); ++i) leads[i].id = std::move(ids[i]);
-}
-
 // Integral numbers print without a fraction ("42", not "42.0"); others as the shortest text
 // that reads back the same.
 std::string number_text(const Json& value) {
@@ -203,7 +127,7 @@ void stringify_variables(Json& variables, std::string_view field,
   }
 }
 
-void read_json_lead(Json& item, size_t row, RowCollector& rows) {
+void read_json_lead(Json& item, size_t row, EnrolmentRows& rows) {
   std::vector<std::string> problems;
   if (!item.is_object()) {
     rows.add(row, "", Json::object(), nullptr, {"lead must be an object"}, false);
@@ -244,16 +168,15 @@ void read_json_lead(Json& item, size_t row, RowCollector& rows) {
            phone_is_text);
 }
 
-LeadRows read_json(const http::Request& request, const LeadDefaults& defaults) {
+EnrolmentRows read_json(const http::Request& request, const LeadDefaults& defaults) {
   Json body = request.json();
-  LeadRows out;
-  RowCollector rows(defaults, out);
+  EnrolmentRows rows(defaults);
   auto list = body.find("leads");
   if (list == body.end()) {
-    out.single = true;
+    rows.rows().single = true;
+    rows.reserve(1);
     read_json_lead(body, 1, rows);
-    rows.finish();
-    return out;
+    return rows;
   }
   if (!list->is_array()) throw http::bad_request("leads must be an array of lead objects");
   if (list->empty()) throw http::bad_request("leads must hold at least one lead");
@@ -263,8 +186,7 @@ LeadRows read_json(const http::Request& request, const LeadDefaults& defaults) {
   rows.reserve(list->size());
   size_t row = 0;
   for (Json& item : *list) read_json_lead(item, ++row, rows);
-  rows.finish();
-  return out;
+  return rows;
 }
 
 // A file gives consent in the columns consent_type, consent_source, consent_obtained_at and
@@ -281,7 +203,7 @@ Json consent_columns(Json& variables, util::Millis now, std::vector<std::string>
   return domain::read_consent(consent, now, problems);
 }
 
-LeadRows read_table(const util::Table& table, const LeadDefaults& defaults) {
+EnrolmentRows read_table(const util::Table& table, const LeadDefaults& defaults) {
   std::optional<size_t> phone_column;
   for (size_t c = 0; c < table.header.size(); ++c) {
     const std::string name = trim(table.header[c]);
@@ -300,10 +222,9 @@ LeadRows read_table(const util::Table& table, const LeadDefaults& defaults) {
   std::vector<std::string> names;
   for (const auto& name : table.header) names.push_back(trim(name));
 
-  LeadRows out;
-  out.from_file = true;
-  out.encoding = table.encoding;
-  RowCollector rows(defaults, out);
+  EnrolmentRows rows(defaults);
+  rows.rows().from_file = true;
+  rows.rows().encoding = table.encoding;
   rows.reserve(table.rows.size());
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const auto& cells = table.rows[r];
@@ -320,8 +241,7 @@ LeadRows read_table(const util::Table& table, const LeadDefaults& defaults) {
     rows.add(r + 2, cells[*phone_column], std::move(variables), std::move(consent),
              std::move(problems));
   }
-  rows.finish();
-  return out;
+  return rows;
 }
 
 enum class FileKind { kCsv, kXlsx };
@@ -339,7 +259,7 @@ FileKind file_kind(const util::FormPart& part) {
   return part.data.starts_with("PK") ? FileKind::kXlsx : FileKind::kCsv;
 }
 
-LeadRows read_upload(const http::Request& request, const LeadDefaults& defaults) {
+EnrolmentRows read_upload(const http::Request& request, const LeadDefaults& defaults) {
   auto parts = util::parse_multipart(request.body, request.header("content-type"));
   if (auto* error = std::get_if<util::ParseError>(&parts))
     throw http::bad_request("Malformed multipart body: " + error->message);
@@ -364,23 +284,97 @@ std::string media_type(std::string_view header) {
 }
 }  // namespace
 
-LeadRows read_enrolment(const http::Request& request, const LeadDefaults& defaults) {
+EnrolmentRows read_enrolment_rows(const http::Request& request, const LeadDefaults& defaults) {
   const std::string type = media_type(request.header("content-type"));
-  LeadRows rows;
-  if (type == "multipart/form-data") {
-    rows = read_upload(request, defaults);
-  } else if (type.empty() || type == "application/json" || type.ends_with("+json") ||
-             type == "text/json" || type == "application/x-www-form-urlencoded") {
-    // curl -d labels JSON as a form, so that label is read as JSON too (like every JSON route).
-    rows = read_json(request, defaults);
-  } else {
-    throw http::unsupported_media_type(
-        "Content-Type " + type +
-        " is not supported here; send application/json, or multipart/form-data with the lead "
-        "file in a field named file");
+  if (type == "multipart/form-data") return read_upload(request, defaults);
+  // curl -d labels JSON as a form, so that label is read as JSON too (like every JSON route).
+  if (type.empty() || type == "application/json" || type.ends_with("+json") ||
+      type == "text/json" || type == "application/x-www-form-urlencoded")
+    return read_json(request, defaults);
+  throw http::unsupported_media_type(
+      "Content-Type " + type +
+      " is not supported here; send application/json, or multipart/form-data with the lead "
+      "file in a field named file");
+}
+
+LeadRows read_enrolment(const http::Request& request, const LeadDefaults& defaults) {
+  EnrolmentRows rows = read_enrolment_rows(request, defaults);
+  rows.check_all();
+  return std::move(rows.rows());
+}
+
+void EnrolmentRows::reserve(size_t count) {
+  pending_.reserve(count);
+  rows_.leads.reserve(count);
+  rows_.row_numbers.reserve(count);
+}
+
+void EnrolmentRows::add(size_t row, std::string raw_phone, Json variables, Json consent,
+                        std::vector<std::string> problems, bool check_phone) {
+  if (defaults_.required_consent)
+    if (auto shortfall = domain::consent_shortfall(consent, *defaults_.required_consent))
+      problems.push_back(std::move(*shortfall));
+  pending_.push_back({row, std::move(raw_phone), std::move(variables), std::move(consent),
+                      std::move(problems), check_phone});
+}
+
+void EnrolmentRows::check_next(size_t count) {
+  const size_t first = checked_, end = std::min(pending_.size(), checked_ + count);
+  // Leads handed out before must not move: reserve() made room for every row.
+  if (rows_.leads.capacity() < pending_.size()) reserve(pending_.size());
+  std::vector<util::PhoneResult> phones(end - first);
+  parallel_for(end - first, [&](size_t begin, size_t stop) {
+    for (size_t i = begin; i < stop; ++i)
+      if (pending_[first + i].check_phone)
+        phones[i] = util::normalize_phone(pending_[first + i].raw_phone, defaults_.default_country);
+  });
+  // Lead ids of one chunk grow in input order: the id index takes the chunk in one sweep
+  // instead of at random places, and ties in created_at list in input order.
+  const size_t first_lead = rows_.leads.size();
+  for (size_t i = first; i < end; ++i) {
+    Pending& p = pending_[i];
+    util::PhoneResult& phone = phones[i - first];
+    if (p.check_phone && !phone.e164) {
+      // Reasons read as sentences about the field: "phone_number is not a phone number".
+      auto& error = phone.error;
+      p.problems.insert(p.problems.begin(), error.starts_with("phone_number")
+                                                ? std::move(error)
+                                                : "phone_number is " + error);
+    }
+    if (!p.problems.empty()) {
+      rows_.invalid.push_back({p.row, std::move(p.raw_phone), std::move(p.problems)});
+      continue;
+    }
+    Lead& lead = rows_.leads.emplace_back();
+    lead.org_id = defaults_.org_id;
+    lead.workflow_id = defaults_.workflow_id;
+    lead.phone_number = std::move(*phone.e164);
+    lead.variables = std::move(p.variables);
+    lead.consent = std::move(p.consent);
+    lead.next_action_at = defaults_.now;  // the engine starts it once the workflow is active
+    lead.enrolled_at = lead.created_at = lead.updated_at = defaults_.now;
+    rows_.row_numbers.push_back(p.row);
   }
-  assign_ids(rows.leads);
-  return rows;
+  auto ids = util::new_ids("wlead", rows_.leads.size() - first_lead);
+  for (size_t i = 0; i < ids.size(); ++i) rows_.leads[first_lead + i].id = std::move(ids[i]);
+  checked_ = end;
+}
+
+std::span<const domain::Lead> CheckedChunks::next() {
+  // The check of the chunk ahead writes rows_: nothing of it is read before it ended.
+  if (ahead_.valid()) ahead_.get();  // rethrows what the check threw
+  LeadRows& rows = rows_.rows();
+  const auto invalid_found = [&] { return !skip_invalid_ && !rows.invalid.empty(); };
+  // A chunk whose rows were all invalid (and skipped) gives no lead: the next one may.
+  while (rows.leads.size() == handed_out_ && !rows_.all_checked() && !invalid_found())
+    rows_.check_next(kRowsPerChunk);  // nothing to overlap with
+  if (invalid_found()) throw InvalidRowsFound();
+  const std::span<const domain::Lead> chunk(rows.leads.data() + handed_out_,
+                                            rows.leads.size() - handed_out_);
+  handed_out_ = rows.leads.size();
+  if (!rows_.all_checked())
+    ahead_ = std::async(std::launch::async, [this] { rows_.check_next(kRowsPerChunk); });
+  return chunk;
 }
 
 }  // namespace leadline::api

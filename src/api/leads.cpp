@@ -100,9 +100,19 @@ Response enroll_leads(const Request& request, Services& services) {
   const bool allow_reenrollment =
       reenroll != settings.end() && reenroll->is_boolean() && reenroll->get<bool>();
 
-  LeadRows rows = read_enrolment(request, defaults);
-  if (!rows.invalid.empty() && !skip_invalid) return invalid_rows_response(rows);
-  auto result = services.store.enroll_leads(workflow, rows.leads, allow_reenrollment, defaults.now);
+  EnrolmentRows input = read_enrolment_rows(request, defaults);
+  store::EnrollResult result;
+  {
+    CheckedChunks chunks(input, skip_invalid);
+    try {
+      result = services.store.enroll_leads(workflow, chunks, allow_reenrollment, defaults.now);
+    } catch (const InvalidRowsFound&) {
+      // Rolled back: answer with every invalid row of the request, not only the first chunk's.
+      input.check_all();
+      return invalid_rows_response(input.rows());
+    }
+  }
+  const LeadRows& rows = input.rows();
 
   // Invalid, duplicate and suppressed rows, in row order.
   struct Skip {

@@ -8,9 +8,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "domain/call_report.h"
@@ -87,6 +89,30 @@ struct EnrollResult {
   // Input positions skipped because the do-not-call list stops calls to the number in this
   // workflow, with the entry that does.
   std::vector<std::pair<size_t, domain::Suppression>> suppressed;
+};
+
+// The leads of one enrolment, handed to the store a chunk at a time, so the caller can still
+// be preparing later chunks (checking their phone numbers on other cores) while the store
+// writes earlier ones. Chunks stay valid until enroll_leads returns; positions in EnrollResult
+// count across them, in order. A chunk is handed out once, so the store does not retry.
+class LeadSource {
+ public:
+  virtual ~LeadSource() = default;
+  // The next chunk; empty when there are no more. What it throws ends the enrolment with
+  // nothing written.
+  virtual std::span<const domain::Lead> next() = 0;
+};
+
+// Leads the caller holds already, as one chunk.
+class LeadsAtOnce final : public LeadSource {
+ public:
+  explicit LeadsAtOnce(const std::vector<domain::Lead>& leads) : leads_(leads) {}
+  std::span<const domain::Lead> next() override {
+    return std::exchange(leads_, std::span<const domain::Lead>());
+  }
+
+ private:
+  std::span<const domain::Lead> leads_;
 };
 
 struct LeadQuery {
@@ -399,9 +425,14 @@ class LeadStore {
   // Inserts the leads (ids, timestamps and next_action_at filled by the caller) except
   // duplicates, bumps the workflow's enrolled count and records new variable names, all in
   // one transaction. Throws ConflictError when the workflow is completed or cancelled.
-  virtual EnrollResult enroll_leads(const domain::Workflow& workflow,
-                                    const std::vector<domain::Lead>& leads, bool allow_reenrollment,
-                                    util::Millis now) = 0;
+  virtual EnrollResult enroll_leads(const domain::Workflow& workflow, LeadSource& leads,
+                                    bool allow_reenrollment, util::Millis now) = 0;
+  EnrollResult enroll_leads(const domain::Workflow& workflow,
+                            const std::vector<domain::Lead>& leads, bool allow_reenrollment,
+                            util::Millis now) {
+    LeadsAtOnce source(leads);
+    return enroll_leads(workflow, source, allow_reenrollment, now);
+  }
   // Newest first (created_at, then id).
   virtual Page<domain::Lead> list_leads(std::string_view workflow_id, const LeadQuery& query) = 0;
   virtual std::optional<domain::Lead> find_lead(std::string_view workflow_id,

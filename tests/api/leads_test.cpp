@@ -205,6 +205,49 @@ TEST_F(LeadsApi, EnrolsOneHundredThousandLeadsInOneRequest) {
   EXPECT_EQ(list(wf)["meta"]["total"], 100'000);
 }
 
+// A large request reaches the store in chunks of 10,000 rows, checked while the chunk before
+// is written. Rows 1-10,000 are valid, rows 10,001-20,000 all invalid (a chunk that yields no
+// lead), rows 20,001-25,000 valid again with row 25,000 repeating row 1's number.
+TEST_F(LeadsApi, ChunksOfALargeRequestAreOneEnrolment) {
+  auto wf = create_workflow();
+  Json leads = Json::array();
+  for (int i = 0; i < 25'000; ++i) {
+    char phone[16];
+    std::snprintf(phone, sizeof phone, "+1212%03d%04d", 200 + i / 10'000, i % 10'000);
+    const bool invalid = i >= 10'000 && i < 20'000;
+    leads.push_back({{"phone_number", invalid ? "12" : phone},
+                     {"dynamic_variables", {{"chunk" + std::to_string(i / 10'000), "x"}}}});
+  }
+  leads[24'999]["phone_number"] = leads[0]["phone_number"];
+  const Json body = {{"leads", leads}};
+
+  // Without skip_invalid the chunk before the invalid rows was written already: it is rolled
+  // back, and the answer names every invalid row, not only the first chunk's.
+  auto res = enroll(wf, body);
+  expect_error(res, 400);
+  EXPECT_EQ(res.json()["errors"][0]["rows"].size(), 10'000u) << res.body.substr(0, 300);
+  EXPECT_EQ(res.json()["errors"][0]["rows"][9'999], 20'000);
+  EXPECT_EQ(list(wf)["meta"]["total"], 0);
+  EXPECT_EQ(api().get("/v1/workflows/" + wf).json()["enrolled_leads"], 0);
+  EXPECT_EQ(api().get(leads_path(wf) + "/variable-keys").json()["keys"], Json::array());
+
+  res = enroll(wf, body, "?skip_invalid=true");
+  ASSERT_EQ(res.status, 201) << res.body.substr(0, 300);
+  const Json answer = res.json();
+  EXPECT_EQ(answer["leads_enrolled"], 14'999);
+  EXPECT_EQ(answer["leads_skipped"], 10'001);
+  EXPECT_EQ(answer["skipped"].back(),
+            Json({{"row", 25'000}, {"phone_number", "+12122000000"}, {"reason", "duplicate"}}));
+  EXPECT_EQ(list(wf)["meta"]["total"], 14'999);
+  EXPECT_EQ(api().get("/v1/workflows/" + wf).json()["enrolled_leads"], 14'999);
+  EXPECT_EQ(api().get(leads_path(wf) + "/variable-keys").json()["keys"],
+            Json({"chunk0", "chunk2"}));
+  // The ids answered are the leads stored, in row order.
+  const Json newest = list(wf, "?limit=1")["data"][0];
+  EXPECT_EQ(newest["id"], answer["lead_ids"].back());
+  EXPECT_EQ(newest["phone_number"], "+12122024998");
+}
+
 TEST_F(LeadsApi, CsvUploadEnrollsRowsWithColumnsAsVariables) {
   auto wf = create_workflow();
   auto res =

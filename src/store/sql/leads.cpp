@@ -75,7 +75,7 @@ void check_accepts_leads(Connection& conn, std::string_view workflow_id) {
 // leads_workflow_phone; a short last chunk repeats its final number so every chunk runs the
 // same cached statement.
 std::unordered_set<std::string> open_phones(Connection& conn, std::string_view workflow_id,
-                                            const std::vector<Lead>& leads) {
+                                            std::span<const Lead> leads) {
   static const std::string sql = [] {
     std::string text =
         "SELECT phone_number FROM leads WHERE workflow_id = ? AND status IN ('pending', "
@@ -121,9 +121,8 @@ class VariableKeys {
 };
 }  // namespace
 
-EnrollResult SqlStore::enroll_leads(const domain::Workflow& workflow,
-                                    const std::vector<Lead>& leads, bool allow_reenrollment,
-                                    util::Millis now) {
+EnrollResult SqlStore::enroll_leads(const domain::Workflow& workflow, LeadSource& source,
+                                    bool allow_reenrollment, util::Millis now) {
   auto conn = pool_.acquire();
   return in_transaction(*conn, [&] {
     check_accepts_leads(*conn, workflow.id);
@@ -132,43 +131,46 @@ EnrollResult SqlStore::enroll_leads(const domain::Workflow& workflow,
     // per 500 numbers (enrolling 200,000 leads took 370 s instead of 15).
     if (conn->dialect().postgres()) conn->exec_script(kPlanForTheseValues);
     EnrollResult result;
-    result.lead_ids.reserve(leads.size());
     VariableKeys keys(*conn, workflow.id);
     // A workflow without open leads (the common first upload) needs no look-up.
-    std::unordered_set<std::string> taken;
-    if (!allow_reenrollment && conn->prepare(kAnyOpenLead).bind(1, workflow.id).step())
-      taken = open_phones(*conn, workflow.id, leads);
+    const bool look_up_open =
+        !allow_reenrollment && conn->prepare(kAnyOpenLead).bind(1, workflow.id).step();
     // Numbers the do-not-call list stops in this workflow are not enrolled (the engine checks
     // again before every call: entries are added later too).
-    std::unordered_map<std::string, domain::Suppression> suppressed;
-    if (conn->prepare(kAnySuppression).bind(1, workflow.org_id).step()) {
-      std::vector<std::string_view> phones;
-      phones.reserve(leads.size());
-      for (const auto& lead : leads) phones.push_back(lead.phone_number);
-      suppressed = suppressions_for(*conn, workflow.org_id, workflow.id, phones, now);
-    }
-    std::unordered_set<std::string_view> seen;
-    if (!allow_reenrollment) seen.reserve(leads.size());
+    const bool look_up_suppressed = conn->prepare(kAnySuppression).bind(1, workflow.org_id).step();
+    std::unordered_set<std::string_view> seen;  // views into chunks, valid until we return
     std::vector<const Lead*> inserted;
-    inserted.reserve(leads.size());
-    for (size_t i = 0; i < leads.size(); ++i) {
-      const Lead& lead = leads[i];
-      if (auto entry = suppressed.find(lead.phone_number); entry != suppressed.end()) {
-        result.suppressed.emplace_back(i, entry->second);
-        continue;
+    size_t position = 0;  // of the chunk's first lead among all of them
+    for (auto chunk = source.next(); !chunk.empty(); chunk = source.next()) {
+      std::unordered_set<std::string> taken;
+      if (look_up_open) taken = open_phones(*conn, workflow.id, chunk);
+      std::unordered_map<std::string, domain::Suppression> suppressed;
+      if (look_up_suppressed) {
+        std::vector<std::string_view> phones;
+        phones.reserve(chunk.size());
+        for (const auto& lead : chunk) phones.push_back(lead.phone_number);
+        suppressed = suppressions_for(*conn, workflow.org_id, workflow.id, phones, now);
       }
-      if (!allow_reenrollment) {
-        const bool repeated = !seen.insert(lead.phone_number).second;
-        if (repeated || taken.contains(lead.phone_number)) {
-          result.duplicates.push_back(i);
+      inserted.clear();
+      for (size_t i = 0; i < chunk.size(); ++i, ++position) {
+        const Lead& lead = chunk[i];
+        if (auto entry = suppressed.find(lead.phone_number); entry != suppressed.end()) {
+          result.suppressed.emplace_back(position, entry->second);
           continue;
         }
+        if (!allow_reenrollment) {
+          const bool repeated = !seen.insert(lead.phone_number).second;
+          if (repeated || taken.contains(lead.phone_number)) {
+            result.duplicates.push_back(position);
+            continue;
+          }
+        }
+        inserted.push_back(&lead);
+        result.lead_ids.push_back(lead.id);
+        keys.add_from(lead.variables);
       }
-      inserted.push_back(&lead);
-      result.lead_ids.push_back(lead.id);
-      keys.add_from(lead.variables);
+      insert_leads(*conn, inserted);
     }
-    insert_leads(*conn, inserted);
     if (!result.lead_ids.empty())
       conn->prepare(kAddEnrolled)
           .bind(1, static_cast<std::int64_t>(result.lead_ids.size()))

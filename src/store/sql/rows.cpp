@@ -112,28 +112,53 @@ Statement prepare_row_update(Connection& conn, const RowUpdate& update, const st
   return conn.prepare(update.by_id).bind(index, id);
 }
 
-void insert_lead_row(Connection& conn, const Lead& l) {
-  conn.prepare(kInsertLeadRow)
-      .bind(1, l.id)
-      .bind(2, l.org_id)
-      .bind(3, l.workflow_id)
-      .bind(4, l.phone_number)
-      .bind(5, l.variables.dump())
-      .bind(6, to_string(l.status))
-      .bind(7, l.current_node_id)
-      .bind(8, l.stalled ? 1 : 0)
-      .bind(9, to_string(l.wait_kind))
-      .bind(10, l.attempt)
-      .bind(11, l.call_id)
-      .bind(12, l.call_count)
-      .bind(13, l.context.dump())
-      .bind(14, l.next_action_at)
-      .bind(15, l.entered_at)
-      .bind(16, l.enrolled_at)
-      .bind(17, l.created_at)
-      .bind(18, l.updated_at)
-      .bind(19, dump_or_null(l.consent))
-      .exec();
+// Runs `insert` (an INSERT of one row: "... VALUES (?, ...)") over `rows` on SQLite, several
+// rows per statement: a statement run per row costs its reset, the clearing of its bindings
+// and the statement cache's look-up once more for every row. `bind_row(s, first, row)` binds
+// a row's values from parameter `first` on. Rows are inserted in order.
+template <typename Rows, typename BindRow>
+void insert_rows(Connection& conn, std::string_view insert, const Rows& rows, BindRow bind_row) {
+  constexpr size_t kRowsPerInsert = 32;
+  const std::string_view values = insert.substr(insert.rfind("VALUES ") + 7);
+  const int columns = static_cast<int>(std::count(values.begin(), values.end(), '?'));
+  size_t next = 0;
+  if (rows.size() >= kRowsPerInsert) {
+    std::string many(insert);
+    for (size_t i = 1; i < kRowsPerInsert; ++i) many += ", " + std::string(values);
+    for (; next + kRowsPerInsert <= rows.size(); next += kRowsPerInsert) {
+      auto s = conn.prepare(many);
+      for (size_t i = 0; i < kRowsPerInsert; ++i)
+        bind_row(s, 1 + static_cast<int>(i) * columns, rows[next + i]);
+      s.exec();
+    }
+  }
+  for (; next < rows.size(); ++next) {
+    auto s = conn.prepare(insert);
+    bind_row(s, 1, rows[next]);
+    s.exec();
+  }
+}
+
+void bind_lead_row(Statement& s, int first, const Lead& l) {
+  s.bind(first + 0, l.id)
+      .bind(first + 1, l.org_id)
+      .bind(first + 2, l.workflow_id)
+      .bind(first + 3, l.phone_number)
+      .bind(first + 4, l.variables.dump())
+      .bind(first + 5, to_string(l.status))
+      .bind(first + 6, l.current_node_id)
+      .bind(first + 7, l.stalled ? 1 : 0)
+      .bind(first + 8, to_string(l.wait_kind))
+      .bind(first + 9, l.attempt)
+      .bind(first + 10, l.call_id)
+      .bind(first + 11, l.call_count)
+      .bind(first + 12, l.context.dump())
+      .bind(first + 13, l.next_action_at)
+      .bind(first + 14, l.entered_at)
+      .bind(first + 15, l.enrolled_at)
+      .bind(first + 16, l.created_at)
+      .bind(first + 17, l.updated_at)
+      .bind(first + 18, dump_or_null(l.consent));
 }
 
 void update_lead_state_row(Connection& conn, const Lead& l, const RowKeys& rows) {
@@ -154,48 +179,44 @@ void update_lead_state_row(Connection& conn, const Lead& l, const RowKeys& rows)
     conn.prepare(kUpdateLeadVariables).bind(1, l.variables.dump()).bind(2, l.id).exec();
 }
 
-void insert_history_row(Connection& conn, const HistoryEntry& h) {
-  conn.prepare(kInsertHistoryRow)
-      .bind(1, h.lead_id)
-      .bind(2, h.workflow_id)
-      .bind(3, h.node_id)
-      .bind(4, h.node_type)
-      .bind(5, h.label)
-      .bind(6, h.status)
-      .bind(7, h.outcome)
-      .bind(8, h.edge_label)
-      .bind(9, h.to_node_id)
-      .bind(10, h.call_id)
-      .bind(11, h.attempt)
-      .bind(12, h.started_at)
-      .bind(13, h.ended_at)
-      .bind(14, h.reason)
-      .exec();
+void bind_history_row(Statement& s, int first, const HistoryEntry& h) {
+  s.bind(first + 0, h.lead_id)
+      .bind(first + 1, h.workflow_id)
+      .bind(first + 2, h.node_id)
+      .bind(first + 3, h.node_type)
+      .bind(first + 4, h.label)
+      .bind(first + 5, h.status)
+      .bind(first + 6, h.outcome)
+      .bind(first + 7, h.edge_label)
+      .bind(first + 8, h.to_node_id)
+      .bind(first + 9, h.call_id)
+      .bind(first + 10, h.attempt)
+      .bind(first + 11, h.started_at)
+      .bind(first + 12, h.ended_at)
+      .bind(first + 13, h.reason);
 }
 
-void insert_call_row(Connection& conn, const Call& c) {
-  conn.prepare(kInsertCallRow)
-      .bind(1, c.id)
-      .bind(2, c.org_id)
-      .bind(3, c.workflow_id)
-      .bind(4, c.lead_id)
-      .bind(5, c.node_id)
-      .bind(6, c.attempt)
-      .bind(7, c.to_phone_number)
-      .bind(8, c.from_phone_number)
-      .bind(9, c.agent_id)
-      .bind(10, c.status)
-      .bind(11, c.outcome)
-      .bind(12, c.end_reason)
-      .bind(13, c.duration_seconds)
-      .bind(14, dump_or_null(c.postcall_analysis))
-      .bind(15, c.transcript)
-      .bind(16, c.provider_call_id)
-      .bind(17, c.created_at)
-      .bind(18, c.ended_at)
-      .bind(19, c.agent_version_number)
-      .bind(20, c.next_dispatch_at)
-      .exec();
+void bind_call_row(Statement& s, int first, const Call& c) {
+  s.bind(first + 0, c.id)
+      .bind(first + 1, c.org_id)
+      .bind(first + 2, c.workflow_id)
+      .bind(first + 3, c.lead_id)
+      .bind(first + 4, c.node_id)
+      .bind(first + 5, c.attempt)
+      .bind(first + 6, c.to_phone_number)
+      .bind(first + 7, c.from_phone_number)
+      .bind(first + 8, c.agent_id)
+      .bind(first + 9, c.status)
+      .bind(first + 10, c.outcome)
+      .bind(first + 11, c.end_reason)
+      .bind(first + 12, c.duration_seconds)
+      .bind(first + 13, dump_or_null(c.postcall_analysis))
+      .bind(first + 14, c.transcript)
+      .bind(first + 15, c.provider_call_id)
+      .bind(first + 16, c.created_at)
+      .bind(first + 17, c.ended_at)
+      .bind(first + 18, c.agent_version_number)
+      .bind(first + 19, c.next_dispatch_at);
 }
 
 void update_call_result_row(Connection& conn, const Call& c, const RowKeys& rows) {
@@ -283,7 +304,8 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
   for (const Lead* lead : leads) counts.add(*lead, +1);
   counts.write(conn);
   if (!conn.dialect().postgres()) {
-    for (const Lead* lead : leads) insert_lead_row(conn, *lead);
+    insert_rows(conn, kInsertLeadRow, leads,
+                [](Statement& s, int first, const Lead* lead) { bind_lead_row(s, first, *lead); });
     return;
   }
   write_rows(conn, kInsertLeads, leads, [](const Lead* l) {
@@ -359,7 +381,7 @@ void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, cons
 
 void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries) {
   if (!conn.dialect().postgres()) {
-    for (const HistoryEntry& entry : entries) insert_history_row(conn, entry);
+    insert_rows(conn, kInsertHistoryRow, entries, bind_history_row);
     return;
   }
   write_rows(conn, kInsertHistory, entries, [](const HistoryEntry& h) {
@@ -382,7 +404,7 @@ void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries) 
 
 void insert_calls(Connection& conn, const std::vector<Call>& calls) {
   if (!conn.dialect().postgres()) {
-    for (const Call& call : calls) insert_call_row(conn, call);
+    insert_rows(conn, kInsertCallRow, calls, bind_call_row);
     return;
   }
   write_rows(conn, kInsertCalls, calls, [](const Call& c) {

@@ -82,9 +82,9 @@ class SqlStore final : public Store {
                                          std::string_view node_id) override;
 
   // leads.cpp
-  EnrollResult enroll_leads(const domain::Workflow& workflow,
-                            const std::vector<domain::Lead>& leads, bool allow_reenrollment,
-                            util::Millis now) override;
+  using LeadStore::enroll_leads;
+  EnrollResult enroll_leads(const domain::Workflow& workflow, LeadSource& leads,
+                            bool allow_reenrollment, util::Millis now) override;
   Page<domain::Lead> list_leads(std::string_view workflow_id, const LeadQuery& query) override;
   std::optional<domain::Lead> find_lead(std::string_view workflow_id,
                                         std::string_view lead_id) override;
