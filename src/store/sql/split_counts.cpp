@@ -26,6 +26,9 @@ const SqlText kVariantsTaken([](const Dialect& d) {
   return d.select_where_in("DISTINCT h.lead_id, h.node_id, h.outcome", "lead_history", "h",
                            "h.lead_id", "h.node_type = 'SPLIT' AND h.outcome IS NOT NULL");
 });
+// Served by nodes_workflow: a workflow has a few dozen nodes at most.
+constexpr std::string_view kHasSplitNode =
+    "SELECT 1 FROM nodes WHERE workflow_id = ? AND node_type = 'SPLIT' LIMIT 1";
 constexpr std::string_view kReadCounts =
     "SELECT variant, sum(leads), sum(converted) FROM split_counts WHERE workflow_id = ? "
     "AND node_id = ? GROUP BY variant HAVING sum(leads) <> 0 ORDER BY variant";
@@ -59,7 +62,14 @@ void count_splits(Connection& conn, const std::vector<HistoryEntry>& written) {
     }
     if (is_conversion(h)) converted.emplace(h.lead_id, h.workflow_id);
   }
-  if (!converted.empty()) {  // one look-up for the batch: most workflows have no split
+  // Most workflows have no split node: their conversions need no look-up in the history.
+  std::map<std::string_view, bool> has_split;  // workflow → whether it has a split node
+  std::erase_if(converted, [&](const auto& lead) {
+    auto [it, inserted] = has_split.emplace(lead.second, false);
+    if (inserted) it->second = conn.prepare(kHasSplitNode).bind(1, lead.second).step();
+    return !it->second;
+  });
+  if (!converted.empty()) {  // one look-up for the batch
     Json leads = Json::array();
     for (const auto& lead : converted) leads.push_back(lead.first);
     auto s = conn.prepare(kVariantsTaken(conn.dialect())).bind(1, leads.dump());
