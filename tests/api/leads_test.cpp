@@ -29,6 +29,12 @@ class LeadsApi : public ApiTest {
     EXPECT_EQ(res.status, 200) << res.body;
     return res.json();
   }
+  // The i-th of distinct valid numbers: +1 212 200-0000, +1 212 200-0001, ...
+  static std::string numbered_phone(int i) {
+    char phone[16];
+    std::snprintf(phone, sizeof phone, "+1212%03d%04d", 200 + i / 10'000, i % 10'000);
+    return phone;
+  }
   static Json phones(const std::vector<std::string>& numbers) {
     Json leads = Json::array();
     for (const auto& n : numbers) leads.push_back({{"phone_number", n}});
@@ -177,10 +183,8 @@ TEST_F(LeadsApi, EnrolsOneHundredThousandLeadsInOneRequest) {
   auto wf = create_workflow();
   Json leads = Json::array();
   for (int i = 0; i < 100'000; ++i) {
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "+1212%03d%04d", 200 + i / 10'000, i % 10'000);
     leads.push_back(
-        {{"phone_number", phone},
+        {{"phone_number", numbered_phone(i)},
          {"dynamic_variables", {{"name", "Lead " + std::to_string(i)}, {"plan", "gold"}}}});
   }
   const std::string body = Json{{"leads", leads}}.dump();
@@ -212,10 +216,8 @@ TEST_F(LeadsApi, ChunksOfALargeRequestAreOneEnrolment) {
   auto wf = create_workflow();
   Json leads = Json::array();
   for (int i = 0; i < 25'000; ++i) {
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "+1212%03d%04d", 200 + i / 10'000, i % 10'000);
     const bool invalid = i >= 10'000 && i < 20'000;
-    leads.push_back({{"phone_number", invalid ? "12" : phone},
+    leads.push_back({{"phone_number", invalid ? "12" : numbered_phone(i)},
                      {"dynamic_variables", {{"chunk" + std::to_string(i / 10'000), "x"}}}});
   }
   leads[24'999]["phone_number"] = leads[0]["phone_number"];
