@@ -31,7 +31,7 @@ class LeadsApi : public ApiTest {
   }
   // The i-th of distinct valid numbers: +1 212 200-0000, +1 212 200-0001, ...
   static std::string numbered_phone(int i) {
-    char phone[16];
+    char phone[32];
     std::snprintf(phone, sizeof phone, "+1212%03d%04d", 200 + i / 10'000, i % 10'000);
     return phone;
   }
