@@ -1,6 +1,7 @@
 #include "store/sql/rows.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "store/sql/lead_counts.h"
 
@@ -10,7 +11,7 @@ using domain::Call;
 using domain::HistoryEntry;
 using domain::Lead;
 
-// One statement per row (SQLite).
+// SQLite statements of one row, in a VALUES list that write_values repeats for many rows.
 constexpr std::string_view kInsertLeadRow =
     "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, status, "
     "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
@@ -25,10 +26,18 @@ struct RowUpdate {
   std::string by_seq;
   std::string by_id;
 };
-const RowUpdate kUpdateLeadState(
+// The columns a step rewrites, for a row the transaction did not read (its key unknown).
+constexpr std::string_view kUpdateLeadStateById =
     "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
     "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
-    "entered_at = ?, updated_at = ?");
+    "entered_at = ?, updated_at = ? WHERE id = ?";
+// The same columns, for many rows by key: 32 rows per statement (write_values).
+constexpr std::string_view kUpdateLeadStatesByKey =
+    "UPDATE leads SET status = v.column2, current_node_id = v.column3, stalled = v.column4, "
+    "wait_kind = v.column5, attempt = v.column6, call_id = v.column7, call_count = v.column8, "
+    "context = v.column9, next_action_at = v.column10, entered_at = v.column11, "
+    "updated_at = v.column12 FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)) AS v "
+    "WHERE leads.seq = v.column1";
 const RowUpdate kUpdateLeadContext("UPDATE leads SET context = ?, updated_at = ?");
 constexpr std::string_view kUpdateLeadVariables = "UPDATE leads SET variables = ? WHERE id = ?";
 constexpr std::string_view kInsertHistoryRow =
@@ -112,45 +121,49 @@ Statement prepare_row_update(Connection& conn, const RowUpdate& update, const st
   return conn.prepare(update.by_id).bind(index, id);
 }
 
-// Runs `insert` (an INSERT of one row: "... VALUES (?, ...)") over `rows` on SQLite, several
-// rows per statement: a statement run per row costs its reset, the clearing of its bindings
-// and the statement cache's look-up once more for every row. `bind_row(s, first, row)` binds
-// a row's values from parameter `first` on. Rows are inserted in order.
+// Runs `sql`, a statement with one row in its VALUES list ("... VALUES (?, ...) ..."), over
+// `rows` on SQLite, several rows per statement: a statement run per row costs its reset, the
+// clearing of its bindings and the statement cache's look-up once more for every row.
+// `bind_row(s, first, row)` binds a row's values from parameter `first` on. Rows go in
+// order (an INSERT's keys grow in that order).
 template <typename Rows, typename BindRow>
-void insert_rows(Connection& conn, std::string_view insert, const Rows& rows, BindRow bind_row) {
-  constexpr size_t kRowsPerInsert = 32;
-  const std::string_view values = insert.substr(insert.rfind("VALUES ") + 7);
-  const int columns = static_cast<int>(std::count(values.begin(), values.end(), '?'));
+void write_values(Connection& conn, std::string_view sql, const Rows& rows, BindRow bind_row) {
+  constexpr size_t kRowsPerStatement = 32;
+  const size_t row_start = sql.find("VALUES (") + 7;
+  const size_t row_end = sql.find(')', row_start) + 1;
+  const std::string_view row = sql.substr(row_start, row_end - row_start);
+  const int columns = static_cast<int>(std::count(row.begin(), row.end(), '?'));
   size_t next = 0;
-  if (rows.size() >= kRowsPerInsert) {
-    std::string many(insert);
-    for (size_t i = 1; i < kRowsPerInsert; ++i) many += ", " + std::string(values);
-    for (; next + kRowsPerInsert <= rows.size(); next += kRowsPerInsert) {
+  if (rows.size() >= kRowsPerStatement) {
+    std::string many(sql.substr(0, row_end));
+    for (size_t i = 1; i < kRowsPerStatement; ++i) many.append(", ").append(row);
+    many.append(sql.substr(row_end));
+    for (; next + kRowsPerStatement <= rows.size(); next += kRowsPerStatement) {
       auto s = conn.prepare(many);
-      for (size_t i = 0; i < kRowsPerInsert; ++i)
+      for (size_t i = 0; i < kRowsPerStatement; ++i)
         bind_row(s, 1 + static_cast<int>(i) * columns, rows[next + i]);
       s.exec();
     }
   }
   for (; next < rows.size(); ++next) {
-    auto s = conn.prepare(insert);
+    auto s = conn.prepare(sql);
     bind_row(s, 1, rows[next]);
     s.exec();
   }
 }
 
 void bind_lead_row(Statement& s, int first, const Lead& l) {
-  s.bind(first + 0, l.id)
-      .bind(first + 1, l.org_id)
-      .bind(first + 2, l.workflow_id)
-      .bind(first + 3, l.phone_number)
+  s.bind(first + 0, kept(l.id))
+      .bind(first + 1, kept(l.org_id))
+      .bind(first + 2, kept(l.workflow_id))
+      .bind(first + 3, kept(l.phone_number))
       .bind(first + 4, l.variables.dump())
-      .bind(first + 5, to_string(l.status))
-      .bind(first + 6, l.current_node_id)
+      .bind(first + 5, Kept{to_string(l.status)})
+      .bind(first + 6, kept(l.current_node_id))
       .bind(first + 7, l.stalled ? 1 : 0)
-      .bind(first + 8, to_string(l.wait_kind))
+      .bind(first + 8, Kept{to_string(l.wait_kind)})
       .bind(first + 9, l.attempt)
-      .bind(first + 10, l.call_id)
+      .bind(first + 10, kept(l.call_id))
       .bind(first + 11, l.call_count)
       .bind(first + 12, l.context.dump())
       .bind(first + 13, l.next_action_at)
@@ -161,58 +174,78 @@ void bind_lead_row(Statement& s, int first, const Lead& l) {
       .bind(first + 18, dump_or_null(l.consent));
 }
 
-void update_lead_state_row(Connection& conn, const Lead& l, const RowKeys& rows) {
-  prepare_row_update(conn, kUpdateLeadState, l.id, rows, 12)
-      .bind(1, to_string(l.status))
-      .bind(2, l.current_node_id)
-      .bind(3, l.stalled ? 1 : 0)
-      .bind(4, to_string(l.wait_kind))
-      .bind(5, l.attempt)
-      .bind(6, l.call_id)
-      .bind(7, l.call_count)
-      .bind(8, l.context.dump())
-      .bind(9, l.next_action_at)
-      .bind(10, l.entered_at)
-      .bind(11, l.updated_at)
-      .exec();
-  if (l.variables_changed)
-    conn.prepare(kUpdateLeadVariables).bind(1, l.variables.dump()).bind(2, l.id).exec();
+// Binds the 11 columns a step rewrites (kUpdateLeadStateById's order) from parameter `first` on.
+Statement& bind_lead_state(Statement& s, int first, const Lead& l) {
+  return s.bind(first + 0, Kept{to_string(l.status)})
+      .bind(first + 1, kept(l.current_node_id))
+      .bind(first + 2, l.stalled ? 1 : 0)
+      .bind(first + 3, Kept{to_string(l.wait_kind)})
+      .bind(first + 4, l.attempt)
+      .bind(first + 5, kept(l.call_id))
+      .bind(first + 6, l.call_count)
+      .bind(first + 7, l.context.dump())
+      .bind(first + 8, l.next_action_at)
+      .bind(first + 9, l.entered_at)
+      .bind(first + 10, l.updated_at);
+}
+
+// The state a batch's writes leave each lead in, once per lead: an UPDATE that joins its rows
+// on the lead must not name a lead twice (which of the two would win is unspecified).
+struct FinalState {
+  const Lead* lead;
+  bool variables_changed;  // by any of the lead's writes
+};
+std::vector<FinalState> final_states(const std::vector<Lead>& writes) {
+  std::vector<FinalState> states;
+  states.reserve(writes.size());
+  std::unordered_map<std::string_view, size_t> position;
+  position.reserve(writes.size());
+  for (const Lead& lead : writes) {
+    const auto [it, first] = position.emplace(lead.id, states.size());
+    if (first) {
+      states.push_back({&lead, lead.variables_changed});
+    } else {
+      states[it->second].lead = &lead;
+      states[it->second].variables_changed |= lead.variables_changed;
+    }
+  }
+  return states;
 }
 
 void bind_history_row(Statement& s, int first, const HistoryEntry& h) {
-  s.bind(first + 0, h.lead_id)
-      .bind(first + 1, h.workflow_id)
-      .bind(first + 2, h.node_id)
-      .bind(first + 3, h.node_type)
-      .bind(first + 4, h.label)
-      .bind(first + 5, h.status)
-      .bind(first + 6, h.outcome)
-      .bind(first + 7, h.edge_label)
-      .bind(first + 8, h.to_node_id)
-      .bind(first + 9, h.call_id)
+  s.bind(first + 0, kept(h.lead_id))
+      .bind(first + 1, kept(h.workflow_id))
+      .bind(first + 2, kept(h.node_id))
+      .bind(first + 3, kept(h.node_type))
+      .bind(first + 4, kept(h.label))
+      .bind(first + 5, kept(h.status))
+      .bind(first + 6, kept(h.outcome))
+      .bind(first + 7, kept(h.edge_label))
+      .bind(first + 8, kept(h.to_node_id))
+      .bind(first + 9, kept(h.call_id))
       .bind(first + 10, h.attempt)
       .bind(first + 11, h.started_at)
       .bind(first + 12, h.ended_at)
-      .bind(first + 13, h.reason);
+      .bind(first + 13, kept(h.reason));
 }
 
 void bind_call_row(Statement& s, int first, const Call& c) {
-  s.bind(first + 0, c.id)
-      .bind(first + 1, c.org_id)
-      .bind(first + 2, c.workflow_id)
-      .bind(first + 3, c.lead_id)
-      .bind(first + 4, c.node_id)
+  s.bind(first + 0, kept(c.id))
+      .bind(first + 1, kept(c.org_id))
+      .bind(first + 2, kept(c.workflow_id))
+      .bind(first + 3, kept(c.lead_id))
+      .bind(first + 4, kept(c.node_id))
       .bind(first + 5, c.attempt)
-      .bind(first + 6, c.to_phone_number)
-      .bind(first + 7, c.from_phone_number)
-      .bind(first + 8, c.agent_id)
-      .bind(first + 9, c.status)
-      .bind(first + 10, c.outcome)
-      .bind(first + 11, c.end_reason)
+      .bind(first + 6, kept(c.to_phone_number))
+      .bind(first + 7, kept(c.from_phone_number))
+      .bind(first + 8, kept(c.agent_id))
+      .bind(first + 9, kept(c.status))
+      .bind(first + 10, kept(c.outcome))
+      .bind(first + 11, kept(c.end_reason))
       .bind(first + 12, c.duration_seconds)
       .bind(first + 13, dump_or_null(c.postcall_analysis))
-      .bind(first + 14, c.transcript)
-      .bind(first + 15, c.provider_call_id)
+      .bind(first + 14, kept(c.transcript))
+      .bind(first + 15, kept(c.provider_call_id))
       .bind(first + 16, c.created_at)
       .bind(first + 17, c.ended_at)
       .bind(first + 18, c.agent_version_number)
@@ -304,8 +337,8 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
   for (const Lead* lead : leads) counts.add(*lead, +1);
   counts.write(conn);
   if (!conn.dialect().postgres()) {
-    insert_rows(conn, kInsertLeadRow, leads,
-                [](Statement& s, int first, const Lead* lead) { bind_lead_row(s, first, *lead); });
+    write_values(conn, kInsertLeadRow, leads,
+                 [](Statement& s, int first, const Lead* lead) { bind_lead_row(s, first, *lead); });
     return;
   }
   write_rows(conn, kInsertLeads, leads, [](const Lead* l) {
@@ -332,11 +365,28 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
 }
 
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
+  const std::vector<FinalState> states = final_states(leads);
   if (!conn.dialect().postgres()) {
-    for (const Lead& lead : leads) update_lead_state_row(conn, lead, rows);
+    std::vector<std::pair<std::int64_t, const Lead*>> by_key;
+    by_key.reserve(states.size());
+    for (const auto& [lead, variables_changed] : states) {
+      if (const auto row = rows.find(lead->id); row != rows.end())
+        by_key.emplace_back(row->second, lead);
+      else {
+        auto s = conn.prepare(kUpdateLeadStateById);
+        bind_lead_state(s, 1, *lead).bind(12, lead->id).exec();
+      }
+      if (variables_changed)
+        conn.prepare(kUpdateLeadVariables).bind(1, lead->variables.dump()).bind(2, lead->id).exec();
+    }
+    write_values(conn, kUpdateLeadStatesByKey, by_key,
+                 [](Statement& s, int first, const std::pair<std::int64_t, const Lead*>& row) {
+                   bind_lead_state(s.bind(first, row.first), first + 1, *row.second);
+                 });
     return;
   }
-  write_rows(conn, kUpdateLeadStates, leads, [](const Lead& l) {
+  write_rows(conn, kUpdateLeadStates, states, [](const FinalState& state) {
+    const Lead& l = *state.lead;
     return Json{{"id", l.id},
                 {"status", to_string(l.status)},
                 {"current_node_id", opt(l.current_node_id)},
@@ -349,7 +399,7 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const 
                 {"next_action_at", opt(l.next_action_at)},
                 {"entered_at", opt(l.entered_at)},
                 {"updated_at", l.updated_at},
-                {"variables", l.variables_changed ? Json(l.variables.dump()) : Json(nullptr)}};
+                {"variables", state.variables_changed ? Json(l.variables.dump()) : Json(nullptr)}};
   });
 }
 
@@ -381,7 +431,7 @@ void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, cons
 
 void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries) {
   if (!conn.dialect().postgres()) {
-    insert_rows(conn, kInsertHistoryRow, entries, bind_history_row);
+    write_values(conn, kInsertHistoryRow, entries, bind_history_row);
     return;
   }
   write_rows(conn, kInsertHistory, entries, [](const HistoryEntry& h) {
@@ -404,7 +454,7 @@ void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries) 
 
 void insert_calls(Connection& conn, const std::vector<Call>& calls) {
   if (!conn.dialect().postgres()) {
-    insert_rows(conn, kInsertCallRow, calls, bind_call_row);
+    write_values(conn, kInsertCallRow, calls, bind_call_row);
     return;
   }
   write_rows(conn, kInsertCalls, calls, [](const Call& c) {

@@ -24,6 +24,10 @@ class SqliteStatement final : public sql::PreparedStatement {
     check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                             SQLITE_TRANSIENT));
   }
+  void bind_kept_text(int index, std::string_view value) override {
+    check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                            SQLITE_STATIC));
+  }
   void bind_integer(int index, std::int64_t value) override {
     check(sqlite3_bind_int64(stmt_, index, value));
   }
