@@ -12,8 +12,10 @@ std::unique_ptr<Store> open_store(const StoreOptions& options) {
     if (path.starts_with("//")) path = path.substr(2);  // also accept sqlite://PATH
     if (path.empty()) throw StoreError("sqlite: URL needs a file path, e.g. sqlite:leadline.db");
     if (options.sqlite_cache_bytes) sqlite::set_page_cache_budget(*options.sqlite_cache_bytes);
+    auto checkpointer =
+        std::make_shared<sqlite::Checkpointer>(path, sqlite::Checkpointer::Limits{});
     return std::make_unique<sql::SqlStore>(
-        [path] { return std::make_unique<sqlite::Connection>(path); },
+        [path, checkpointer] { return std::make_unique<sqlite::Connection>(path, checkpointer); },
         [path] { sqlite::check_readable(path); });
   }
   if (options.postgres()) {

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_driver.h"
 
 #include <atomic>
+#include <utility>
 
 #include "store/store_errors.h"
 
@@ -78,7 +79,8 @@ void set_page_cache_budget(std::int64_t bytes) {
   sqlite3_soft_heap_limit64(bytes);
 }
 
-Connection::Connection(const std::string& path) {
+Connection::Connection(const std::string& path, std::shared_ptr<Checkpointer> checkpointer)
+    : checkpointer_(std::move(checkpointer)) {
   if (!budget_chosen.exchange(true)) sqlite3_soft_heap_limit64(kDefaultPageCacheBudget);
   int rc =
       sqlite3_open_v2(path.c_str(), &db_,
@@ -94,9 +96,8 @@ Connection::Connection(const std::string& path) {
   // a committed batch survives a power loss, not only a crash of the process.
   exec_script(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-      "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
-      // Checkpoint less often than every 1,000 pages: engine batches write many pages.
-      "PRAGMA wal_autocheckpoint=8000; PRAGMA mmap_size=268435456;");
+      "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;");
+  checkpointer_->attach(db_);
 }
 
 Connection::~Connection() {

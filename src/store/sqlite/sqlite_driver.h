@@ -12,13 +12,15 @@
 #include <vector>
 
 #include "store/sql/driver.h"
+#include "store/sqlite/sqlite_checkpointer.h"
 
 namespace leadline::store::sqlite {
 
 class Connection final : public sql::Connection {
  public:
-  // Opens (creating when absent) the database file in WAL mode with full durability.
-  explicit Connection(const std::string& path);
+  // Opens (creating when absent) the database file in WAL mode with full durability. The
+  // log is copied into the file by `checkpointer`, shared by the store's connections.
+  Connection(const std::string& path, std::shared_ptr<Checkpointer> checkpointer);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -41,6 +43,7 @@ class Connection final : public sql::Connection {
     using is_transparent = void;
     size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
   };
+  std::shared_ptr<Checkpointer> checkpointer_;  // outlives db_, whose commits it hears of
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>, SqlHash, std::equal_to<>>
       cache_;
