@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libsqlite3-dev
   libpq-dev postgresql libphonenumber-dev libprotobuf-dev libicu-dev libhowardhinnant-date-dev tzdata
-  libzip-dev libpugixml-dev
+  libzip-dev libpugixml-dev libgoogle-perftools-dev
   libspdlog-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev

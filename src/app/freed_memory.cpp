@@ -1,6 +1,10 @@
 #include "app/freed_memory.h"
 
+#if LEADLINE_TCMALLOC
+#include <gperftools/malloc_extension_c.h>
+#else
 #include <malloc.h>
+#endif
 
 namespace leadline::app {
 
@@ -12,7 +16,11 @@ void FreedMemoryReleaser::start() {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, every_, [this] { return !running_; })) {
       lock.unlock();
+#if LEADLINE_TCMALLOC
+      MallocExtension_ReleaseFreeMemory();  // tcmalloc's free page spans
+#else
       malloc_trim(0);  // walks every arena, each under its own lock, briefly
+#endif
       lock.lock();
     }
   });
