@@ -20,13 +20,18 @@ void Checkpointer::attach(sqlite3* db) { sqlite3_wal_hook(db, &Checkpointer::on_
 
 int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
   auto& checkpointer = *static_cast<Checkpointer*>(self);
+  int copied = checkpointer.copied_frames_;
+  if (frames < copied) {  // the log restarted from its beginning
+    checkpointer.copied_frames_ = 0;
+    copied = 0;
+  }
   if (frames >= checkpointer.limits_.max_frames) {
     // PASSIVE: if the thread is checkpointing now, this answers busy at once and the commit
-    // goes on; the thread's checkpoint brings the log down.
+    // goes on; the next commit tries again.
     if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
         SQLITE_OK)
       ++checkpointer.inline_;
-  } else if (frames >= checkpointer.limits_.start_frames) {
+  } else if (frames - copied >= checkpointer.limits_.start_frames) {
     {
       std::lock_guard lock(checkpointer.mutex_);
       checkpointer.pending_ = true;
@@ -54,9 +59,12 @@ void Checkpointer::run() {
       }
       sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);  // as the writers
     }
-    if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
-        SQLITE_OK)
+    int log = 0, copied = 0;
+    if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) ==
+        SQLITE_OK) {
+      copied_frames_ = copied;
       ++background_;
+    }
   }
   sqlite3_close(db);
 }

@@ -4,10 +4,14 @@
 // thread: the engine's batch then waits for a copy of thousands of pages and two fsyncs.
 //
 // Every connection of the store reports the log's length after each of its commits (the WAL
-// hook). Past `start_frames` the checkpointer's thread wakes and runs a PASSIVE checkpoint on
-// a connection of its own, while the writer and the readers go on. A writer that outruns it,
-// the log past `max_frames`, checkpoints at its own commit as SQLite would, so the log stays
-// bounded.
+// hook). Once `start_frames` frames were added since the last checkpoint, the checkpointer's
+// thread wakes and runs a PASSIVE checkpoint on a connection of its own, while the writer and
+// the readers go on. The log restarts from its beginning only at a commit that finds it all
+// copied, which a busy writer rarely does: a log past `max_frames` is checkpointed by the
+// committing writer itself, as SQLite would (little is left to copy by then), so the log
+// stays bounded. Waking the thread on frames added, not on the log's length, keeps each
+// checkpoint as large as SQLite's own: a page that many commits rewrite is copied once per
+// start_frames, not once per commit.
 #include <sqlite3.h>
 
 #include <atomic>
@@ -23,7 +27,7 @@ class Checkpointer {
  public:
   struct Limits {
     int start_frames = 8000;  // 32 MB of 4 KB pages: a checkpoint every few engine batches
-    int max_frames = 64000;   // 256 MB
+    int max_frames = 32000;   // 128 MB
   };
   Checkpointer(std::string path, Limits limits);
   ~Checkpointer();  // stops the thread; a checkpoint under way finishes first
@@ -48,6 +52,7 @@ class Checkpointer {
   std::condition_variable wake_;
   bool pending_ = false;
   bool stopping_ = false;
+  std::atomic<int> copied_frames_{0};  // the log's frames copied by the thread's last checkpoint
   std::atomic<std::uint64_t> background_{0}, inline_{0};
   std::thread thread_;
 };
