@@ -50,9 +50,14 @@ constexpr std::string_view kInsertCallRow =
     "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
     "agent_version_number, next_dispatch_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-const RowUpdate kUpdateCallResult(
+constexpr std::string_view kUpdateCallResultById =
     "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
-    "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ?");
+    "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ? WHERE id = ?";
+constexpr std::string_view kUpdateCallResultsByKey =
+    "UPDATE calls SET status = v.column2, outcome = v.column3, end_reason = v.column4, "
+    "duration_seconds = v.column5, postcall_analysis = v.column6, transcript = v.column7, "
+    "provider_call_id = v.column8, ended_at = v.column9 "
+    "FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)) AS v WHERE calls.seq = v.column1";
 
 // Each statement takes one JSON array of row objects whose keys are column names.
 constexpr std::string_view kInsertLeads =
@@ -174,6 +179,29 @@ void bind_lead_row(Statement& s, int first, const Lead& l) {
       .bind(first + 18, dump_or_null(l.consent));
 }
 
+// Updates the rows of `items` on SQLite: those whose key the transaction read, 32 per
+// statement (`by_key`, a VALUES list of the key and `columns` values, joined on seq); any
+// other by its id (`by_id`, the id bound after the values). `bind(s, first, item)` binds an
+// item's values from parameter `first` on.
+template <typename Item, typename Bind>
+void update_rows(Connection& conn, std::string_view by_key, std::string_view by_id, int columns,
+                 const std::vector<const Item*>& items, const RowKeys& rows, Bind bind) {
+  std::vector<std::pair<std::int64_t, const Item*>> keyed;
+  keyed.reserve(items.size());
+  for (const Item* item : items) {
+    if (const auto row = rows.find(item->id); row != rows.end()) {
+      keyed.emplace_back(row->second, item);
+    } else {
+      auto s = conn.prepare(by_id);
+      bind(s, 1, *item).bind(columns + 1, item->id).exec();
+    }
+  }
+  write_values(conn, by_key, keyed,
+               [&](Statement& s, int first, const std::pair<std::int64_t, const Item*>& row) {
+                 bind(s.bind(first, row.first), first + 1, *row.second);
+               });
+}
+
 // Binds the 11 columns a step rewrites (kUpdateLeadStateById's order) from parameter `first` on.
 Statement& bind_lead_state(Statement& s, int first, const Lead& l) {
   return s.bind(first + 0, Kept{to_string(l.status)})
@@ -252,17 +280,32 @@ void bind_call_row(Statement& s, int first, const Call& c) {
       .bind(first + 19, c.next_dispatch_at);
 }
 
-void update_call_result_row(Connection& conn, const Call& c, const RowKeys& rows) {
-  prepare_row_update(conn, kUpdateCallResult, c.id, rows, 9)
-      .bind(1, c.status)
-      .bind(2, c.outcome)
-      .bind(3, c.end_reason)
-      .bind(4, c.duration_seconds)
-      .bind(5, dump_or_null(c.postcall_analysis))
-      .bind(6, c.transcript)
-      .bind(7, c.provider_call_id)
-      .bind(8, c.ended_at)
-      .exec();
+// Binds the 8 columns of a call's result (kUpdateCallResultById's order) from `first` on.
+Statement& bind_call_result(Statement& s, int first, const Call& c) {
+  return s.bind(first + 0, kept(c.status))
+      .bind(first + 1, kept(c.outcome))
+      .bind(first + 2, kept(c.end_reason))
+      .bind(first + 3, c.duration_seconds)
+      .bind(first + 4, dump_or_null(c.postcall_analysis))
+      .bind(first + 5, kept(c.transcript))
+      .bind(first + 6, kept(c.provider_call_id))
+      .bind(first + 7, c.ended_at);
+}
+
+// The last of a batch's writes to each call, in the order the calls first appear.
+std::vector<const Call*> final_results(const std::vector<Call>& writes) {
+  std::vector<const Call*> results;
+  results.reserve(writes.size());
+  std::unordered_map<std::string_view, size_t> position;
+  position.reserve(writes.size());
+  for (const Call& call : writes) {
+    const auto [it, first] = position.emplace(call.id, results.size());
+    if (first)
+      results.push_back(&call);
+    else
+      results[it->second] = &call;
+  }
+  return results;
 }
 
 }  // namespace
@@ -367,22 +410,15 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
   const std::vector<FinalState> states = final_states(leads);
   if (!conn.dialect().postgres()) {
-    std::vector<std::pair<std::int64_t, const Lead*>> by_key;
-    by_key.reserve(states.size());
+    std::vector<const Lead*> finals;
+    finals.reserve(states.size());
     for (const auto& [lead, variables_changed] : states) {
-      if (const auto row = rows.find(lead->id); row != rows.end())
-        by_key.emplace_back(row->second, lead);
-      else {
-        auto s = conn.prepare(kUpdateLeadStateById);
-        bind_lead_state(s, 1, *lead).bind(12, lead->id).exec();
-      }
+      finals.push_back(lead);
       if (variables_changed)
         conn.prepare(kUpdateLeadVariables).bind(1, lead->variables.dump()).bind(2, lead->id).exec();
     }
-    write_values(conn, kUpdateLeadStatesByKey, by_key,
-                 [](Statement& s, int first, const std::pair<std::int64_t, const Lead*>& row) {
-                   bind_lead_state(s.bind(first, row.first), first + 1, *row.second);
-                 });
+    update_rows(conn, kUpdateLeadStatesByKey, kUpdateLeadStateById, 11, finals, rows,
+                bind_lead_state);
     return;
   }
   write_rows(conn, kUpdateLeadStates, states, [](const FinalState& state) {
@@ -482,20 +518,22 @@ void insert_calls(Connection& conn, const std::vector<Call>& calls) {
 }
 
 void update_call_results(Connection& conn, const std::vector<Call>& calls, const RowKeys& rows) {
+  const std::vector<const Call*> results = final_results(calls);
   if (!conn.dialect().postgres()) {
-    for (const Call& call : calls) update_call_result_row(conn, call, rows);
+    update_rows(conn, kUpdateCallResultsByKey, kUpdateCallResultById, 8, results, rows,
+                bind_call_result);
     return;
   }
-  write_rows(conn, kUpdateCallResults, calls, [](const Call& c) {
-    return Json{{"id", c.id},
-                {"status", c.status},
-                {"outcome", opt(c.outcome)},
-                {"end_reason", opt(c.end_reason)},
-                {"duration_seconds", opt(c.duration_seconds)},
-                {"postcall_analysis", opt(dump_or_null(c.postcall_analysis))},
-                {"transcript", opt(c.transcript)},
-                {"provider_call_id", opt(c.provider_call_id)},
-                {"ended_at", opt(c.ended_at)}};
+  write_rows(conn, kUpdateCallResults, results, [](const Call* c) {
+    return Json{{"id", c->id},
+                {"status", c->status},
+                {"outcome", opt(c->outcome)},
+                {"end_reason", opt(c->end_reason)},
+                {"duration_seconds", opt(c->duration_seconds)},
+                {"postcall_analysis", opt(dump_or_null(c->postcall_analysis))},
+                {"transcript", opt(c->transcript)},
+                {"provider_call_id", opt(c->provider_call_id)},
+                {"ended_at", opt(c->ended_at)}};
   });
 }
 
