@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "store/sql/lead_counts.h"
 
@@ -217,29 +218,6 @@ Statement& bind_lead_state(Statement& s, int first, const Lead& l) {
       .bind(first + 10, l.updated_at);
 }
 
-// The state a batch's writes leave each lead in, once per lead: an UPDATE that joins its rows
-// on the lead must not name a lead twice (which of the two would win is unspecified).
-struct FinalState {
-  const Lead* lead;
-  bool variables_changed;  // by any of the lead's writes
-};
-std::vector<FinalState> final_states(const std::vector<Lead>& writes) {
-  std::vector<FinalState> states;
-  states.reserve(writes.size());
-  std::unordered_map<std::string_view, size_t> position;
-  position.reserve(writes.size());
-  for (const Lead& lead : writes) {
-    const auto [it, first] = position.emplace(lead.id, states.size());
-    if (first) {
-      states.push_back({&lead, lead.variables_changed});
-    } else {
-      states[it->second].lead = &lead;
-      states[it->second].variables_changed |= lead.variables_changed;
-    }
-  }
-  return states;
-}
-
 void bind_history_row(Statement& s, int first, const HistoryEntry& h) {
   s.bind(first + 0, kept(h.lead_id))
       .bind(first + 1, kept(h.workflow_id))
@@ -292,20 +270,23 @@ Statement& bind_call_result(Statement& s, int first, const Call& c) {
       .bind(first + 7, c.ended_at);
 }
 
-// The last of a batch's writes to each call, in the order the calls first appear.
-std::vector<const Call*> final_results(const std::vector<Call>& writes) {
-  std::vector<const Call*> results;
-  results.reserve(writes.size());
+// The last of a batch's writes to each row (by id), in the order the rows first appear: an
+// UPDATE that joins its rows on the row must not name one twice (which would win is
+// unspecified).
+template <typename Row>
+std::vector<const Row*> last_writes(const std::vector<Row>& writes) {
+  std::vector<const Row*> last;
+  last.reserve(writes.size());
   std::unordered_map<std::string_view, size_t> position;
   position.reserve(writes.size());
-  for (const Call& call : writes) {
-    const auto [it, first] = position.emplace(call.id, results.size());
+  for (const Row& row : writes) {
+    const auto [it, first] = position.emplace(row.id, last.size());
     if (first)
-      results.push_back(&call);
+      last.push_back(&row);
     else
-      results[it->second] = &call;
+      last[it->second] = &row;
   }
-  return results;
+  return last;
 }
 
 }  // namespace
@@ -408,34 +389,33 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
 }
 
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
-  const std::vector<FinalState> states = final_states(leads);
+  const std::vector<const Lead*> finals = last_writes(leads);
+  std::unordered_set<std::string_view> variables_changed;  // by any of the lead's writes
+  for (const Lead& lead : leads)
+    if (lead.variables_changed) variables_changed.insert(lead.id);
   if (!conn.dialect().postgres()) {
-    std::vector<const Lead*> finals;
-    finals.reserve(states.size());
-    for (const auto& [lead, variables_changed] : states) {
-      finals.push_back(lead);
-      if (variables_changed)
+    for (const Lead* lead : finals)
+      if (variables_changed.contains(lead->id))
         conn.prepare(kUpdateLeadVariables).bind(1, lead->variables.dump()).bind(2, lead->id).exec();
-    }
     update_rows(conn, kUpdateLeadStatesByKey, kUpdateLeadStateById, 11, finals, rows,
                 bind_lead_state);
     return;
   }
-  write_rows(conn, kUpdateLeadStates, states, [](const FinalState& state) {
-    const Lead& l = *state.lead;
-    return Json{{"id", l.id},
-                {"status", to_string(l.status)},
-                {"current_node_id", opt(l.current_node_id)},
-                {"stalled", l.stalled ? 1 : 0},
-                {"wait_kind", to_string(l.wait_kind)},
-                {"attempt", l.attempt},
-                {"call_id", opt(l.call_id)},
-                {"call_count", l.call_count},
-                {"context", l.context.dump()},
-                {"next_action_at", opt(l.next_action_at)},
-                {"entered_at", opt(l.entered_at)},
-                {"updated_at", l.updated_at},
-                {"variables", state.variables_changed ? Json(l.variables.dump()) : Json(nullptr)}};
+  write_rows(conn, kUpdateLeadStates, finals, [&](const Lead* l) {
+    return Json{{"id", l->id},
+                {"status", to_string(l->status)},
+                {"current_node_id", opt(l->current_node_id)},
+                {"stalled", l->stalled ? 1 : 0},
+                {"wait_kind", to_string(l->wait_kind)},
+                {"attempt", l->attempt},
+                {"call_id", opt(l->call_id)},
+                {"call_count", l->call_count},
+                {"context", l->context.dump()},
+                {"next_action_at", opt(l->next_action_at)},
+                {"entered_at", opt(l->entered_at)},
+                {"updated_at", l->updated_at},
+                {"variables",
+                 variables_changed.contains(l->id) ? Json(l->variables.dump()) : Json(nullptr)}};
   });
 }
 
@@ -518,7 +498,7 @@ void insert_calls(Connection& conn, const std::vector<Call>& calls) {
 }
 
 void update_call_results(Connection& conn, const std::vector<Call>& calls, const RowKeys& rows) {
-  const std::vector<const Call*> results = final_results(calls);
+  const std::vector<const Call*> results = last_writes(calls);
   if (!conn.dialect().postgres()) {
     update_rows(conn, kUpdateCallResultsByKey, kUpdateCallResultById, 8, results, rows,
                 bind_call_result);
