@@ -289,6 +289,22 @@ std::vector<const Row*> last_writes(const std::vector<Row>& writes) {
   return last;
 }
 
+// A lead's id and the columns a step rewrites, as a row object of PostgreSQL's batch writes.
+Json lead_state_json(const Lead& l) {
+  return Json{{"id", l.id},
+              {"status", to_string(l.status)},
+              {"current_node_id", opt(l.current_node_id)},
+              {"stalled", l.stalled ? 1 : 0},
+              {"wait_kind", to_string(l.wait_kind)},
+              {"attempt", l.attempt},
+              {"call_id", opt(l.call_id)},
+              {"call_count", l.call_count},
+              {"context", l.context.dump()},
+              {"next_action_at", opt(l.next_action_at)},
+              {"entered_at", opt(l.entered_at)},
+              {"updated_at", l.updated_at}};
+}
+
 }  // namespace
 
 Json parse_object(const std::string& text) {
@@ -366,25 +382,15 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
     return;
   }
   write_rows(conn, kInsertLeads, leads, [](const Lead* l) {
-    return Json{{"id", l->id},
-                {"org_id", l->org_id},
-                {"workflow_id", l->workflow_id},
-                {"phone_number", l->phone_number},
-                {"variables", l->variables.dump()},
-                {"status", to_string(l->status)},
-                {"current_node_id", opt(l->current_node_id)},
-                {"stalled", l->stalled ? 1 : 0},
-                {"wait_kind", to_string(l->wait_kind)},
-                {"attempt", l->attempt},
-                {"call_id", opt(l->call_id)},
-                {"call_count", l->call_count},
-                {"context", l->context.dump()},
-                {"next_action_at", opt(l->next_action_at)},
-                {"entered_at", opt(l->entered_at)},
-                {"enrolled_at", l->enrolled_at},
-                {"created_at", l->created_at},
-                {"updated_at", l->updated_at},
-                {"consent", opt(dump_or_null(l->consent))}};
+    Json row = lead_state_json(*l);
+    row["org_id"] = l->org_id;
+    row["workflow_id"] = l->workflow_id;
+    row["phone_number"] = l->phone_number;
+    row["variables"] = l->variables.dump();
+    row["enrolled_at"] = l->enrolled_at;
+    row["created_at"] = l->created_at;
+    row["consent"] = opt(dump_or_null(l->consent));
+    return row;
   });
 }
 
@@ -402,20 +408,10 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const 
     return;
   }
   write_rows(conn, kUpdateLeadStates, finals, [&](const Lead* l) {
-    return Json{{"id", l->id},
-                {"status", to_string(l->status)},
-                {"current_node_id", opt(l->current_node_id)},
-                {"stalled", l->stalled ? 1 : 0},
-                {"wait_kind", to_string(l->wait_kind)},
-                {"attempt", l->attempt},
-                {"call_id", opt(l->call_id)},
-                {"call_count", l->call_count},
-                {"context", l->context.dump()},
-                {"next_action_at", opt(l->next_action_at)},
-                {"entered_at", opt(l->entered_at)},
-                {"updated_at", l->updated_at},
-                {"variables",
-                 variables_changed.contains(l->id) ? Json(l->variables.dump()) : Json(nullptr)}};
+    Json row = lead_state_json(*l);
+    row["variables"] =
+        variables_changed.contains(l->id) ? Json(l->variables.dump()) : Json(nullptr);
+    return row;
   });
 }
 

@@ -1,0 +1,68 @@
+// A batch's writes reach the database in statements of many rows (SQLite: 32 rows per
+// UPDATE ... FROM (VALUES ...); PostgreSQL: one JSON array per batch). A statement joined on
+// its rows must not name a row twice, so a lead written twice in one batch keeps its last
+// write, and its variables are written when any of its writes changed them.
+#include "engine/engine_fixture.h"
+#include "util/time.h"
+
+namespace leadline::test {
+namespace {
+
+class BatchWrites : public EngineTest {};
+
+TEST_F(BatchWrites, ALeadWrittenTwiceInOneBatchKeepsItsLastWrite) {
+  auto res = api().post("/v1/workflows",
+                        {{"title", "Twice"}, {"settings", {{"calling_window", nullptr}}}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  const std::string wf = res.json()["id"];
+  auto first = create_node(wf, "TIME", {{"delay_hours", 1}}, "First wait");
+  auto second = create_node(wf, "TIME", {{"delay_hours", 1}}, "Second wait");
+  auto done = create_node(wf, "CONVERTED");
+  create_edge(wf, first, second);
+  create_edge(wf, second, done);
+  activate(wf);
+  constexpr int kLeads = 70;  // two full statements of 32 rows and a rest of 6
+  const Json ids = enroll_numbered(wf, kLeads, "+1415556");
+  ASSERT_EQ(ids.size(), size_t{kLeads});
+  settle();
+  clock_->advance(hours(1));
+
+  const util::Millis now = clock_->now();
+  const size_t claimed =
+      app_->store().run_due_steps(now, 100, [&](std::vector<store::DueLead>& batch) {
+        store::StepWrites writes;
+        for (auto& due : batch) {
+          domain::Lead moved = due.lead;  // the first write: on to the second wait, in an hour
+          moved.current_node_id = second;
+          moved.entered_at = now;
+          moved.wait_kind = domain::WaitKind::kDelay;
+          moved.next_action_at = now + 3'600'000;
+          moved.updated_at = now;
+          moved.variables["noted"] = "by the first write";
+          moved.variables_changed = true;
+          writes.leads.push_back(moved);
+          moved.next_action_at = now + 7'200'000;  // the last write: in two hours
+          moved.variables_changed = false;
+          writes.leads.push_back(std::move(moved));
+        }
+        return writes;
+      });
+  ASSERT_EQ(claimed, size_t{kLeads});
+
+  for (const auto& id : ids) {
+    const Json l = lead(wf, id.get<std::string>());
+    EXPECT_EQ(l["current_node_id"], second) << l.dump();
+    EXPECT_EQ(l["next_action_at"], util::format_iso(now + 7'200'000)) << l.dump();
+    EXPECT_EQ(l["dynamic_variables"]["noted"], "by the first write") << l.dump();
+  }
+  // Each lead left the first wait once and is counted once at the second.
+  const Json graph = api().get("/v1/workflows/" + wf + "/graph").json();
+  EXPECT_EQ(graph["status_counts"]["active"], kLeads) << graph["status_counts"].dump();
+  advance(hours(1));  // the first write's time: nothing is due yet
+  EXPECT_EQ(lead(wf, ids[0].get<std::string>())["current_node_id"], second);
+  advance(hours(1));
+  EXPECT_EQ(lead(wf, ids[0].get<std::string>())["status"], "completed");
+}
+
+}  // namespace
+}  // namespace leadline::test
