@@ -16,7 +16,7 @@ using domain::Lead;
 constexpr std::string_view kInsertLeadRow =
     "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, status, "
     "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
-    "entered_at, enrolled_at, created_at, updated_at, consent) "
+    "entered_at, updated_at, enrolled_at, created_at, consent) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // An update that finds its row by key (seq: no look-up in the index of the text ids) when
 // the transaction read the row, else by id.
@@ -158,25 +158,31 @@ void write_values(Connection& conn, std::string_view sql, const Rows& rows, Bind
   }
 }
 
+// Binds the 11 columns a step rewrites (kUpdateLeadStateById's order) from parameter `first` on.
+Statement& bind_lead_state(Statement& s, int first, const Lead& l) {
+  return s.bind(first + 0, Kept{to_string(l.status)})
+      .bind(first + 1, kept(l.current_node_id))
+      .bind(first + 2, l.stalled ? 1 : 0)
+      .bind(first + 3, Kept{to_string(l.wait_kind)})
+      .bind(first + 4, l.attempt)
+      .bind(first + 5, kept(l.call_id))
+      .bind(first + 6, l.call_count)
+      .bind(first + 7, l.context.dump())
+      .bind(first + 8, l.next_action_at)
+      .bind(first + 9, l.entered_at)
+      .bind(first + 10, l.updated_at);
+}
+
+// Binds a lead row in kInsertLeadRow's order: the lead, its state, its enrolment.
 void bind_lead_row(Statement& s, int first, const Lead& l) {
   s.bind(first + 0, kept(l.id))
       .bind(first + 1, kept(l.org_id))
       .bind(first + 2, kept(l.workflow_id))
       .bind(first + 3, kept(l.phone_number))
-      .bind(first + 4, l.variables.dump())
-      .bind(first + 5, Kept{to_string(l.status)})
-      .bind(first + 6, kept(l.current_node_id))
-      .bind(first + 7, l.stalled ? 1 : 0)
-      .bind(first + 8, Kept{to_string(l.wait_kind)})
-      .bind(first + 9, l.attempt)
-      .bind(first + 10, kept(l.call_id))
-      .bind(first + 11, l.call_count)
-      .bind(first + 12, l.context.dump())
-      .bind(first + 13, l.next_action_at)
-      .bind(first + 14, l.entered_at)
-      .bind(first + 15, l.enrolled_at)
-      .bind(first + 16, l.created_at)
-      .bind(first + 17, l.updated_at)
+      .bind(first + 4, l.variables.dump());
+  bind_lead_state(s, first + 5, l)
+      .bind(first + 16, l.enrolled_at)
+      .bind(first + 17, l.created_at)
       .bind(first + 18, dump_or_null(l.consent));
 }
 
@@ -201,21 +207,6 @@ void update_rows(Connection& conn, std::string_view by_key, std::string_view by_
                [&](Statement& s, int first, const std::pair<std::int64_t, const Item*>& row) {
                  bind(s.bind(first, row.first), first + 1, *row.second);
                });
-}
-
-// Binds the 11 columns a step rewrites (kUpdateLeadStateById's order) from parameter `first` on.
-Statement& bind_lead_state(Statement& s, int first, const Lead& l) {
-  return s.bind(first + 0, Kept{to_string(l.status)})
-      .bind(first + 1, kept(l.current_node_id))
-      .bind(first + 2, l.stalled ? 1 : 0)
-      .bind(first + 3, Kept{to_string(l.wait_kind)})
-      .bind(first + 4, l.attempt)
-      .bind(first + 5, kept(l.call_id))
-      .bind(first + 6, l.call_count)
-      .bind(first + 7, l.context.dump())
-      .bind(first + 8, l.next_action_at)
-      .bind(first + 9, l.entered_at)
-      .bind(first + 10, l.updated_at);
 }
 
 void bind_history_row(Statement& s, int first, const HistoryEntry& h) {
