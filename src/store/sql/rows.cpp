@@ -18,15 +18,6 @@ constexpr std::string_view kInsertLeadRow =
     "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
     "entered_at, updated_at, enrolled_at, created_at, consent) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-// An update that finds its row by key (seq: no look-up in the index of the text ids) when
-// the transaction read the row, else by id.
-struct RowUpdate {
-  explicit RowUpdate(std::string_view set_clause)
-      : by_seq(std::string(set_clause) + " WHERE seq = ?"),
-        by_id(std::string(set_clause) + " WHERE id = ?") {}
-  std::string by_seq;
-  std::string by_id;
-};
 // The columns a step rewrites, for a row the transaction did not read (its key unknown).
 constexpr std::string_view kUpdateLeadStateById =
     "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
@@ -39,7 +30,12 @@ constexpr std::string_view kUpdateLeadStatesByKey =
     "context = v.column9, next_action_at = v.column10, entered_at = v.column11, "
     "updated_at = v.column12 FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)) AS v "
     "WHERE leads.seq = v.column1";
-const RowUpdate kUpdateLeadContext("UPDATE leads SET context = ?, updated_at = ?");
+// A lead's context alone (an event only recorded): by id, and by key for many rows.
+constexpr std::string_view kUpdateLeadContextById =
+    "UPDATE leads SET context = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kUpdateLeadContextsByKey =
+    "UPDATE leads SET context = v.column2, updated_at = v.column3 "
+    "FROM (VALUES (?, ?, ?)) AS v WHERE leads.seq = v.column1";
 constexpr std::string_view kUpdateLeadVariables = "UPDATE leads SET variables = ? WHERE id = ?";
 constexpr std::string_view kInsertHistoryRow =
     "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
@@ -117,14 +113,6 @@ void write_rows(Connection& conn, std::string_view sql, const Rows& rows, ToJson
     for (size_t i = start; i < end; ++i) array.push_back(to_json(rows[i]));
     conn.prepare(sql).bind(1, array.dump(-1, ' ', false, Json::error_handler_t::replace)).exec();
   }
-}
-
-// `update` for the row `id`, its key (or id) bound at `index`.
-Statement prepare_row_update(Connection& conn, const RowUpdate& update, const std::string& id,
-                             const RowKeys& rows, int index) {
-  const auto row = rows.find(id);
-  if (row != rows.end()) return conn.prepare(update.by_seq).bind(index, row->second);
-  return conn.prepare(update.by_id).bind(index, id);
 }
 
 // Runs `sql`, a statement with one row in its VALUES list ("... VALUES (?, ...) ..."), over
@@ -419,16 +407,16 @@ LeadStateColumns::LeadStateColumns(const Lead& lead)
       variables_changed(lead.variables_changed) {}
 
 void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
+  const std::vector<const Lead*> finals = last_writes(leads);
   if (!conn.dialect().postgres()) {
-    for (const Lead& lead : leads)
-      prepare_row_update(conn, kUpdateLeadContext, lead.id, rows, 3)
-          .bind(1, lead.context.dump())
-          .bind(2, lead.updated_at)
-          .exec();
+    update_rows(conn, kUpdateLeadContextsByKey, kUpdateLeadContextById, 2, finals, rows,
+                [](Statement& s, int first, const Lead& l) -> Statement& {
+                  return s.bind(first, l.context.dump()).bind(first + 1, l.updated_at);
+                });
     return;
   }
-  write_rows(conn, kUpdateLeadContexts, leads, [](const Lead& l) {
-    return Json{{"id", l.id}, {"context", l.context.dump()}, {"updated_at", l.updated_at}};
+  write_rows(conn, kUpdateLeadContexts, finals, [](const Lead* l) {
+    return Json{{"id", l->id}, {"context", l->context.dump()}, {"updated_at", l->updated_at}};
   });
 }
 
