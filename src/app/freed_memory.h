@@ -5,7 +5,7 @@
 // many threads' arenas, the free space ends up scattered and the heap only grows (a soak
 // went 75 -> 230 MB with SQLite itself holding under 70 MB; malloc_trim took it to 43 MB).
 // malloc_trim(0) releases the free pages inside every arena too. With tcmalloc (the build's
-// allocator but under the sanitizers) its free page spans go back instead: tcmalloc returns
+// allocator, except under the sanitizers) its free page spans go back instead: tcmalloc returns
 // them only gradually by itself.
 #include <chrono>
 #include <condition_variable>
