@@ -61,6 +61,9 @@ struct Lead {
   Json consent = nullptr;
   // Not stored: set when a step changed `variables`, so the store rewrites them only then.
   bool variables_changed = false;
+  // Not stored: set by a step that left `context` as it was read, so the store does not
+  // serialize and rewrite it (most steps: a delay, a call placed). Unset, it is written.
+  bool context_unchanged = false;
 };
 
 // One node visit (or one call attempt of a VOICE_CALL node), written when it ends.

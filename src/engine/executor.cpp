@@ -618,7 +618,10 @@ class LeadStep {
     lead_.next_action_at.reset();
     save();
   }
-  void save() { writes_.leads.push_back(std::move(lead_)); }  // the step's last act
+  void save() {  // the step's last act
+    lead_.context_unchanged = lead_.context == due_.lead.context;
+    writes_.leads.push_back(std::move(lead_));
+  }
 
   store::DueLead& due_;
   Lead lead_;

@@ -64,5 +64,54 @@ TEST_F(BatchWrites, ALeadWrittenTwiceInOneBatchKeepsItsLastWrite) {
   EXPECT_EQ(lead(wf, ids[0].get<std::string>())["status"], "completed");
 }
 
+// Most steps leave the context as they read it (a delay, a call placed); the store keeps the
+// stored one for them instead of serializing and rewriting it, and writes it for a lead when
+// any of its writes in the batch changed it.
+TEST_F(BatchWrites, TheContextIsWrittenOnlyByTheWritesThatChangedIt) {
+  auto res = api().post("/v1/workflows",
+                        {{"title", "Context"}, {"settings", {{"calling_window", nullptr}}}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  const std::string wf = res.json()["id"];
+  auto wait = create_node(wf, "TIME", {{"delay_hours", 1}}, "Wait");
+  auto done = create_node(wf, "CONVERTED");
+  create_edge(wf, wait, done);
+  activate(wf);
+  constexpr int kLeads = 40;  // a full statement of 32 rows and a rest
+  const Json ids = enroll_numbered(wf, kLeads, "+1415557");
+  ASSERT_EQ(ids.size(), size_t{kLeads});
+  settle();
+  clock_->advance(hours(1));
+
+  // Even leads: one write, marked unchanged although it holds a new context (so what the store
+  // keeps shows which it wrote). Odd leads: a changed write, then an unchanged one.
+  const util::Millis now = clock_->now();
+  auto rewrite = [&](std::vector<store::DueLead>& batch) {
+    store::StepWrites writes;
+    for (auto& due : batch) {
+      domain::Lead moved = due.lead;
+      moved.next_action_at = now + 3'600'000;
+      moved.updated_at = now;
+      moved.context["noted"] = "by a step";
+      const bool odd = std::stoi(moved.phone_number.substr(moved.phone_number.size() - 2)) % 2;
+      if (odd) writes.leads.push_back(moved);
+      moved.context_unchanged = true;
+      writes.leads.push_back(std::move(moved));
+    }
+    return writes;
+  };
+  ASSERT_EQ(app_->store().run_due_steps(now, 100, rewrite), size_t{kLeads});
+
+  int odd = 0;
+  for (const auto& id : ids) {
+    const auto stored = app_->store().find_lead(wf, id.get<std::string>());
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->next_action_at, now + 3'600'000) << stored->id;
+    const bool is_odd = std::stoi(stored->phone_number.substr(stored->phone_number.size() - 2)) % 2;
+    odd += is_odd;
+    EXPECT_EQ(stored->context.contains("noted"), is_odd) << stored->context.dump();
+  }
+  EXPECT_EQ(odd, kLeads / 2);
+}
+
 }  // namespace
 }  // namespace leadline::test

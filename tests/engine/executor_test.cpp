@@ -165,6 +165,32 @@ TEST_F(Engine, ConditionalBranchesOnAnalysisVariablesAndBranchValues) {
   EXPECT_EQ(history(wf2, d)[1]["outcome"], "default");
 }
 
+// The call's result is stored with the lead when the call ends (the store writes a lead's context
+// only when a step changed it), and a condition that a delay separates from the call reads it
+// in a later batch.
+TEST_F(Engine, AConditionAfterADelayReadsTheCallThatEndedBeforeIt) {
+  auto wf = create_workflow();
+  auto call = create_node(wf, "VOICE_CALL", call_config());
+  auto wait = create_node(wf, "TIME", {{"delay_hours", 2}});
+  auto route =
+      create_node(wf, "CONDITIONAL", {{"condition_field", "call_status"}, {"branches", {"BUSY"}}});
+  auto busy = create_node(wf, "DROPPED", Json::object(), "Busy");
+  auto other = create_node(wf, "CONVERTED");
+  create_edge(wf, call, wait);
+  create_edge(wf, wait, route);
+  create_edge(wf, route, busy, "BUSY");
+  create_edge(wf, route, other, "default");
+  auto a = enroll(wf, {{"sim_outcomes", "BUSY"}});
+  auto b = enroll(wf, {{"sim_outcomes", "COMPLETED"}}, "+14155550124");
+  activate(wf);
+  settle();
+  advance(seconds(30));
+  EXPECT_EQ(lead(wf, a)["current_node_id"], wait);
+  advance(hours(2));
+  EXPECT_EQ(lead(wf, a)["current_node_id"], busy);
+  EXPECT_EQ(lead(wf, b)["current_node_id"], other);
+}
+
 TEST_F(Engine, SetVariablesFeedsLaterConditionsAndSmsFailsWithoutAProvider) {
   auto wf = create_workflow();
   auto set = create_node(wf, "APPLICATION",

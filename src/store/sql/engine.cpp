@@ -157,8 +157,8 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       const StepWrites writes = step(batch);
       insert_calls(*conn, writes.new_calls);
       update_call_results(*conn, writes.finished_calls, call_rows);
-      insert_history(*conn, writes.history);
-      count_splits(*conn, writes.history);
+      insert_history(*conn, writes.history, lead_rows);
+      count_splits(*conn, writes.history, lead_rows);
       upsert_suppressions(*conn, writes.suppressions);
       update_lead_states(*conn, writes.leads, lead_rows);
       count_moves(batch, writes.leads).write(*conn);

@@ -255,6 +255,8 @@ class EventBatch {
     update_lead_states(conn_, moved, rows_);
     counts_.write(conn_);
   }
+  // The row keys of the leads read.
+  const RowKeys& rows() const { return rows_; }
   // Called before each change of the lead: the first time, its count moves out of its old key
   // and its state as read is kept.
   void will_change(const Lead& lead) {
@@ -349,7 +351,7 @@ RecordEventsResult SqlStore::record_events(const std::vector<InboundEvent>& even
         result.events.push_back(std::move(recorded));
       }
       batch.write_leads();
-      insert_history(*conn, history);
+      insert_history(*conn, history, batch.rows());
       write_events(*conn, webhook_events, subscribers);
       return result;
     });

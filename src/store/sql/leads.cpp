@@ -45,7 +45,7 @@ constexpr std::string_view kMarkRemoved =
 constexpr std::string_view kSelectHistory =
     "SELECT lead_id, workflow_id, node_id, node_type, label, status, outcome, edge_label, "
     "to_node_id, call_id, attempt, started_at, ended_at, reason FROM lead_history "
-    "WHERE lead_id = ? ORDER BY seq";
+    "WHERE lead_seq = (SELECT seq FROM leads WHERE id = ?) ORDER BY seq";
 
 const std::string& find_lead_sql() {
   static const std::string sql =

@@ -21,13 +21,14 @@ constexpr std::string_view kInsertLeadRow =
 // The columns a step rewrites, for a row the transaction did not read (its key unknown).
 constexpr std::string_view kUpdateLeadStateById =
     "UPDATE leads SET status = ?, current_node_id = ?, stalled = ?, "
-    "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = ?, next_action_at = ?, "
-    "entered_at = ?, updated_at = ? WHERE id = ?";
+    "wait_kind = ?, attempt = ?, call_id = ?, call_count = ?, context = coalesce(?, context), "
+    "next_action_at = ?, entered_at = ?, updated_at = ? WHERE id = ?";
 // The same columns, for many rows by key: 32 rows per statement (write_values).
 constexpr std::string_view kUpdateLeadStatesByKey =
     "UPDATE leads SET status = v.column2, current_node_id = v.column3, stalled = v.column4, "
     "wait_kind = v.column5, attempt = v.column6, call_id = v.column7, call_count = v.column8, "
-    "context = v.column9, next_action_at = v.column10, entered_at = v.column11, "
+    "context = coalesce(v.column9, leads.context), next_action_at = v.column10, entered_at = "
+    "v.column11, "
     "updated_at = v.column12 FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)) AS v "
     "WHERE leads.seq = v.column1";
 // A lead's context alone (an event only recorded): by id, and by key for many rows.
@@ -38,9 +39,10 @@ constexpr std::string_view kUpdateLeadContextsByKey =
     "FROM (VALUES (?, ?, ?)) AS v WHERE leads.seq = v.column1";
 constexpr std::string_view kUpdateLeadVariables = "UPDATE leads SET variables = ? WHERE id = ?";
 constexpr std::string_view kInsertHistoryRow =
-    "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
-    "outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO lead_history (lead_seq, lead_id, workflow_id, node_id, node_type, label, "
+    "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kLeadKey = "SELECT seq FROM leads WHERE id = ?";
 constexpr std::string_view kInsertCallRow =
     "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
     "from_phone_number, agent_id, status, outcome, end_reason, "
@@ -67,7 +69,8 @@ constexpr std::string_view kInsertLeads =
 constexpr std::string_view kUpdateLeadStates =
     "UPDATE leads l SET status = v.status, current_node_id = v.current_node_id, "
     "stalled = v.stalled, wait_kind = v.wait_kind, attempt = v.attempt, call_id = v.call_id, "
-    "call_count = v.call_count, context = v.context, next_action_at = v.next_action_at, "
+    "call_count = v.call_count, context = coalesce(v.context, l.context), "
+    "next_action_at = v.next_action_at, "
     "entered_at = v.entered_at, updated_at = v.updated_at, "
     "variables = coalesce(v.variables, l.variables) "
     "FROM json_populate_recordset(NULL::leads, ?::json) v WHERE l.id = v.id";
@@ -75,9 +78,10 @@ constexpr std::string_view kUpdateLeadContexts =
     "UPDATE leads l SET context = v.context, updated_at = v.updated_at "
     "FROM json_populate_recordset(NULL::leads, ?::json) v WHERE l.id = v.id";
 constexpr std::string_view kInsertHistory =
-    "INSERT INTO lead_history (lead_id, workflow_id, node_id, node_type, label, status, "
-    "outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
-    "SELECT lead_id, workflow_id, node_id, node_type, label, status, outcome, edge_label, "
+    "INSERT INTO lead_history (lead_seq, lead_id, workflow_id, node_id, node_type, label, "
+    "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
+    "SELECT lead_seq, lead_id, workflow_id, node_id, node_type, label, status, outcome, "
+    "edge_label, "
     "to_node_id, call_id, attempt, started_at, ended_at, reason "
     "FROM json_populate_recordset(NULL::lead_history, ?::json) WITH ORDINALITY ORDER BY ordinality";
 constexpr std::string_view kInsertCalls =
@@ -146,8 +150,9 @@ void write_values(Connection& conn, std::string_view sql, const Rows& rows, Bind
   }
 }
 
-// Binds the 11 columns a step rewrites (kUpdateLeadStateById's order) from parameter `first` on.
-Statement& bind_lead_state(Statement& s, int first, const Lead& l) {
+// Binds the 11 columns a step rewrites (kUpdateLeadStateById's order) from parameter `first` on;
+// the context as NULL (kept as stored) unless `with_context`.
+Statement& bind_lead_state(Statement& s, int first, const Lead& l, bool with_context) {
   return s.bind(first + 0, Kept{to_string(l.status)})
       .bind(first + 1, kept(l.current_node_id))
       .bind(first + 2, l.stalled ? 1 : 0)
@@ -155,7 +160,7 @@ Statement& bind_lead_state(Statement& s, int first, const Lead& l) {
       .bind(first + 4, l.attempt)
       .bind(first + 5, kept(l.call_id))
       .bind(first + 6, l.call_count)
-      .bind(first + 7, l.context.dump())
+      .bind(first + 7, with_context ? std::optional(l.context.dump()) : std::nullopt)
       .bind(first + 8, l.next_action_at)
       .bind(first + 9, l.entered_at)
       .bind(first + 10, l.updated_at);
@@ -168,7 +173,7 @@ void bind_lead_row(Statement& s, int first, const Lead& l) {
       .bind(first + 2, kept(l.workflow_id))
       .bind(first + 3, kept(l.phone_number))
       .bind(first + 4, l.variables.dump());
-  bind_lead_state(s, first + 5, l)
+  bind_lead_state(s, first + 5, l, true)
       .bind(first + 16, l.enrolled_at)
       .bind(first + 17, l.created_at)
       .bind(first + 18, dump_or_null(l.consent));
@@ -197,21 +202,26 @@ void update_rows(Connection& conn, std::string_view by_key, std::string_view by_
                });
 }
 
-void bind_history_row(Statement& s, int first, const HistoryEntry& h) {
-  s.bind(first + 0, kept(h.lead_id))
-      .bind(first + 1, kept(h.workflow_id))
-      .bind(first + 2, kept(h.node_id))
-      .bind(first + 3, kept(h.node_type))
-      .bind(first + 4, kept(h.label))
-      .bind(first + 5, kept(h.status))
-      .bind(first + 6, kept(h.outcome))
-      .bind(first + 7, kept(h.edge_label))
-      .bind(first + 8, kept(h.to_node_id))
-      .bind(first + 9, kept(h.call_id))
-      .bind(first + 10, h.attempt)
-      .bind(first + 11, h.started_at)
-      .bind(first + 12, h.ended_at)
-      .bind(first + 13, kept(h.reason));
+// A history entry and its lead's row key.
+using KeyedEntry = std::pair<std::int64_t, const HistoryEntry*>;
+
+void bind_history_row(Statement& s, int first, const KeyedEntry& entry) {
+  const HistoryEntry& h = *entry.second;
+  s.bind(first + 0, entry.first)
+      .bind(first + 1, kept(h.lead_id))
+      .bind(first + 2, kept(h.workflow_id))
+      .bind(first + 3, kept(h.node_id))
+      .bind(first + 4, kept(h.node_type))
+      .bind(first + 5, kept(h.label))
+      .bind(first + 6, kept(h.status))
+      .bind(first + 7, kept(h.outcome))
+      .bind(first + 8, kept(h.edge_label))
+      .bind(first + 9, kept(h.to_node_id))
+      .bind(first + 10, kept(h.call_id))
+      .bind(first + 11, h.attempt)
+      .bind(first + 12, h.started_at)
+      .bind(first + 13, h.ended_at)
+      .bind(first + 14, kept(h.reason));
 }
 
 void bind_call_row(Statement& s, int first, const Call& c) {
@@ -268,8 +278,9 @@ std::vector<const Row*> last_writes(const std::vector<Row>& writes) {
   return last;
 }
 
-// A lead's id and the columns a step rewrites, as a row object of PostgreSQL's batch writes.
-Json lead_state_json(const Lead& l) {
+// A lead's id and the columns a step rewrites, as a row object of PostgreSQL's batch writes;
+// the context null (kept as stored) unless `with_context`.
+Json lead_state_json(const Lead& l, bool with_context) {
   return Json{{"id", l.id},
               {"status", to_string(l.status)},
               {"current_node_id", opt(l.current_node_id)},
@@ -278,7 +289,7 @@ Json lead_state_json(const Lead& l) {
               {"attempt", l.attempt},
               {"call_id", opt(l.call_id)},
               {"call_count", l.call_count},
-              {"context", l.context.dump()},
+              {"context", with_context ? Json(l.context.dump()) : Json(nullptr)},
               {"next_action_at", opt(l.next_action_at)},
               {"entered_at", opt(l.entered_at)},
               {"updated_at", l.updated_at}};
@@ -361,7 +372,7 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
     return;
   }
   write_rows(conn, kInsertLeads, leads, [](const Lead* l) {
-    Json row = lead_state_json(*l);
+    Json row = lead_state_json(*l, true);
     row["org_id"] = l->org_id;
     row["workflow_id"] = l->workflow_id;
     row["phone_number"] = l->phone_number;
@@ -375,19 +386,24 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
 
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
   const std::vector<const Lead*> finals = last_writes(leads);
-  std::unordered_set<std::string_view> variables_changed;  // by any of the lead's writes
-  for (const Lead& lead : leads)
+  // Changed by any of the lead's writes (the last holds them as they end).
+  std::unordered_set<std::string_view> variables_changed, context_changed;
+  for (const Lead& lead : leads) {
     if (lead.variables_changed) variables_changed.insert(lead.id);
+    if (!lead.context_unchanged) context_changed.insert(lead.id);
+  }
   if (!conn.dialect().postgres()) {
     for (const Lead* lead : finals)
       if (variables_changed.contains(lead->id))
         conn.prepare(kUpdateLeadVariables).bind(1, lead->variables.dump()).bind(2, lead->id).exec();
     update_rows(conn, kUpdateLeadStatesByKey, kUpdateLeadStateById, 11, finals, rows,
-                bind_lead_state);
+                [&](Statement& s, int first, const Lead& l) -> Statement& {
+                  return bind_lead_state(s, first, l, context_changed.contains(l.id));
+                });
     return;
   }
   write_rows(conn, kUpdateLeadStates, finals, [&](const Lead* l) {
-    Json row = lead_state_json(*l);
+    Json row = lead_state_json(*l, context_changed.contains(l->id));
     row["variables"] =
         variables_changed.contains(l->id) ? Json(l->variables.dump()) : Json(nullptr);
     return row;
@@ -420,13 +436,26 @@ void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, cons
   });
 }
 
-void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries) {
+std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id) {
+  if (const auto row = read.find(lead_id); row != read.end()) return row->second;
+  auto s = conn.prepare(kLeadKey).bind(1, lead_id);
+  if (!s.step()) throw StoreError("lead " + lead_id + " has no row");
+  return s.integer(0);
+}
+
+void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries,
+                    const RowKeys& leads) {
+  std::vector<KeyedEntry> keyed;
+  keyed.reserve(entries.size());
+  for (const HistoryEntry& h : entries) keyed.emplace_back(lead_key(conn, leads, h.lead_id), &h);
   if (!conn.dialect().postgres()) {
-    write_values(conn, kInsertHistoryRow, entries, bind_history_row);
+    write_values(conn, kInsertHistoryRow, keyed, bind_history_row);
     return;
   }
-  write_rows(conn, kInsertHistory, entries, [](const HistoryEntry& h) {
-    return Json{{"lead_id", h.lead_id},
+  write_rows(conn, kInsertHistory, keyed, [](const KeyedEntry& entry) {
+    const HistoryEntry& h = *entry.second;
+    return Json{{"lead_seq", entry.first},
+                {"lead_id", h.lead_id},
                 {"workflow_id", h.workflow_id},
                 {"node_id", h.node_id},
                 {"node_type", h.node_type},

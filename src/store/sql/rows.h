@@ -65,7 +65,12 @@ struct LeadStateColumns {
 // Rewrites only the context and updated_at of lead rows (see LeadStateColumns).
 void update_lead_contexts(Connection& conn, const std::vector<domain::Lead>& leads,
                           const RowKeys& rows = {});
-void insert_history(Connection& conn, const std::vector<domain::HistoryEntry>& entries);
+// A lead's row key: from `read` (the rows the transaction read), or looked up.
+std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id);
+// Appends history rows, each with its lead's row key: from `leads` (the rows the transaction
+// read), or looked up.
+void insert_history(Connection& conn, const std::vector<domain::HistoryEntry>& entries,
+                    const RowKeys& leads = {});
 void insert_calls(Connection& conn, const std::vector<domain::Call>& calls);
 // Writes the result fields of calls (status, outcome, end_reason, duration, analysis,
 // transcript, provider id, ended_at).

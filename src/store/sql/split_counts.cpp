@@ -21,10 +21,11 @@ const SqlText kAddSplitCount([](const Dialect& d) {
 constexpr std::string_view kPassesThroughSplit =
     "SELECT count(*) FROM lead_history WHERE node_type = 'SPLIT' AND node_id = ? AND lead_id = ? "
     "AND outcome IS NOT NULL";
-// The variants the leads of the JSON array took (index lead_history_lead: their own rows only).
+// The variants the leads of the JSON array of row keys took (index lead_history_lead_seq:
+// their own rows only).
 const SqlText kVariantsTaken([](const Dialect& d) {
-  return d.select_where_in("DISTINCT h.lead_id, h.node_id, h.outcome", "lead_history", "h",
-                           "h.lead_id", "h.node_type = 'SPLIT' AND h.outcome IS NOT NULL");
+  return "SELECT DISTINCT h.lead_id, h.node_id, h.outcome FROM lead_history h WHERE " +
+         d.key_in_integers("h.lead_seq") + " AND h.node_type = 'SPLIT' AND h.outcome IS NOT NULL";
 });
 // Served by nodes_workflow: a workflow has a few dozen nodes at most.
 constexpr std::string_view kHasSplitNode =
@@ -46,7 +47,8 @@ bool is_conversion(const HistoryEntry& h) {
 }
 }  // namespace
 
-void count_splits(Connection& conn, const std::vector<HistoryEntry>& written) {
+void count_splits(Connection& conn, const std::vector<HistoryEntry>& written,
+                  const RowKeys& leads) {
   using Key = std::tuple<std::string, std::string, std::string>;  // workflow, node, variant
   std::map<Key, std::pair<std::int64_t, std::int64_t>> sums;      // leads, converted
   // This transaction's passes per (lead, node), with the first: the lead's first pass ever
@@ -70,9 +72,10 @@ void count_splits(Connection& conn, const std::vector<HistoryEntry>& written) {
     return !it->second;
   });
   if (!converted.empty()) {  // one look-up for the batch
-    Json leads = Json::array();
-    for (const auto& lead : converted) leads.push_back(lead.first);
-    auto s = conn.prepare(kVariantsTaken(conn.dialect())).bind(1, leads.dump());
+    Json keys = Json::array();
+    for (const auto& lead : converted)
+      keys.push_back(lead_key(conn, leads, std::string(lead.first)));
+    auto s = conn.prepare(kVariantsTaken(conn.dialect())).bind(1, keys.dump());
     while (s.step()) ++sums[{std::string(converted.at(s.text(0))), s.text(1), s.text(2)}].second;
   }
   for (const auto& [lead_and_node, pass] : passes) {

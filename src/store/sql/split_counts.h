@@ -9,6 +9,7 @@
 
 #include "domain/lead.h"
 #include "store/sql/driver.h"
+#include "store/sql/rows.h"
 #include "store/store.h"
 
 namespace leadline::store::sql {
@@ -16,8 +17,9 @@ namespace leadline::store::sql {
 // Counts what the history rows just inserted in this transaction (`written`) did: a lead
 // passing a split for the first time counts for its variant (a loop back through the split
 // takes the same variant and does not count again), and a lead completed at a CONVERTED node
-// counts as converted for every variant it took.
-void count_splits(Connection& conn, const std::vector<domain::HistoryEntry>& written);
+// counts as converted for every variant it took. `leads`: row keys of the leads read.
+void count_splits(Connection& conn, const std::vector<domain::HistoryEntry>& written,
+                  const RowKeys& leads);
 
 // A SPLIT node's counts, by variant label.
 std::vector<DefinitionStore::VariantCount> read_split_counts(Connection& conn,
