@@ -67,9 +67,10 @@ class PostgresStatement final : public sql::PreparedStatement {
     const char* changed = PQcmdTuples(result_);
     return changed && *changed ? std::atoi(changed) : 0;
   }
-  std::string text(int col) const override {
-    return std::string(PQgetvalue(result_, row_, col),
-                       static_cast<size_t>(PQgetlength(result_, row_, col)));
+  std::string text(int col) const override { return std::string(text_view(col)); }
+  std::string_view text_view(int col) const override {
+    return std::string_view(PQgetvalue(result_, row_, col),
+                            static_cast<size_t>(PQgetlength(result_, row_, col)));
   }
   std::int64_t integer(int col) const override {
     return std::strtoll(PQgetvalue(result_, row_, col), nullptr, 10);

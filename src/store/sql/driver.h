@@ -112,6 +112,9 @@ class PreparedStatement {
   // Runs a statement that returns no rows; answers the number of rows changed.
   virtual int exec() = 0;
   virtual std::string text(int col) const = 0;
+  // The text in the driver's own buffer: valid until the statement steps, resets or reads
+  // the column as another type. For values parsed at once (JSON), without a copy.
+  virtual std::string_view text_view(int col) const = 0;
   virtual std::int64_t integer(int col) const = 0;
   virtual double real(int col) const = 0;
   virtual bool is_null(int col) const = 0;
@@ -163,6 +166,7 @@ class Statement {
   int exec() { return prepared_->exec(); }
 
   std::string text(int col) const { return prepared_->text(col); }
+  std::string_view text_view(int col) const { return prepared_->text_view(col); }
   std::optional<std::string> opt_text(int col) const {
     if (is_null(col)) return std::nullopt;
     return text(col);

@@ -297,7 +297,7 @@ Json lead_state_json(const Lead& l, bool with_context) {
 
 }  // namespace
 
-Json parse_object(const std::string& text) {
+Json parse_object(std::string_view text) {
   Json j = Json::parse(text, nullptr, false);
   return j.is_object() ? j : Json::object();
 }
@@ -313,7 +313,7 @@ Lead read_lead(const Statement& s, int i) {
   l.org_id = s.text(i + 1);
   l.workflow_id = s.text(i + 2);
   l.phone_number = s.text(i + 3);
-  l.variables = parse_object(s.text(i + 4));
+  l.variables = parse_object(s.text_view(i + 4));
   l.status = domain::lead_status_from_string(s.text(i + 5)).value_or(domain::LeadStatus::kFailed);
   l.current_node_id = s.opt_text(i + 6);
   l.stalled = s.integer(i + 7) != 0;
@@ -321,13 +321,13 @@ Lead read_lead(const Statement& s, int i) {
   l.attempt = static_cast<int>(s.integer(i + 9));
   l.call_id = s.opt_text(i + 10);
   l.call_count = s.integer(i + 11);
-  l.context = parse_object(s.text(i + 12));
+  l.context = parse_object(s.text_view(i + 12));
   l.next_action_at = s.opt_integer(i + 13);
   l.entered_at = s.opt_integer(i + 14);
   l.enrolled_at = s.integer(i + 15);
   l.created_at = s.integer(i + 16);
   l.updated_at = s.integer(i + 17);
-  if (auto consent = s.opt_text(i + 18)) l.consent = Json::parse(*consent, nullptr, false);
+  if (!s.is_null(i + 18)) l.consent = Json::parse(s.text_view(i + 18), nullptr, false);
   if (l.consent.is_discarded()) l.consent = nullptr;
   return l;
 }
@@ -347,8 +347,7 @@ Call read_call(const Statement& s, int i) {
   c.outcome = s.opt_text(i + 10);
   c.end_reason = s.opt_text(i + 11);
   if (!s.is_null(i + 12)) c.duration_seconds = s.real(i + 12);
-  if (auto analysis = s.opt_text(i + 13))
-    c.postcall_analysis = Json::parse(*analysis, nullptr, false);
+  if (!s.is_null(i + 13)) c.postcall_analysis = Json::parse(s.text_view(i + 13), nullptr, false);
   if (c.postcall_analysis.is_discarded()) c.postcall_analysis = nullptr;
   c.transcript = s.opt_text(i + 14);
   c.provider_call_id = s.opt_text(i + 15);

@@ -32,7 +32,7 @@ inline constexpr int kCallColumnCount = 23;
 domain::Call read_call(const Statement& s, int first = 0);
 
 // A JSON column that holds an object; anything else (malformed text) reads as {}.
-Json parse_object(const std::string& text);
+Json parse_object(std::string_view text);
 // JSON text for a column, NULL for a JSON null (call analysis).
 std::optional<std::string> dump_or_null(const Json& j);
 

@@ -47,10 +47,11 @@ class SqliteStatement final : public sql::PreparedStatement {
     }
     return sqlite3_changes(sqlite3_db_handle(stmt_));
   }
-  std::string text(int col) const override {
+  std::string text(int col) const override { return std::string(text_view(col)); }
+  std::string_view text_view(int col) const override {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
   }
   std::int64_t integer(int col) const override { return sqlite3_column_int64(stmt_, col); }
   double real(int col) const override { return sqlite3_column_double(stmt_, col); }
