@@ -113,5 +113,37 @@ TEST_F(BatchWrites, TheContextIsWrittenOnlyByTheWritesThatChangedIt) {
   EXPECT_EQ(odd, kLeads / 2);
 }
 
+// PostgreSQL gets a batch's rows as one array literal per column: quotes, backslashes,
+// braces, commas, the word NULL, an empty string and non-ASCII text all come back as written
+// (SQLite binds each value: the same test holds there).
+TEST_F(BatchWrites, TextOfEveryKindComesBackAsWritten) {
+  const std::string tricky = "say \"hi\", C:\\dir\\ {a,b} \\\" Zürich 🚀";
+  auto wf = create_workflow();
+  auto call = create_node(wf, "VOICE_CALL", call_config(), "Call " + tricky);
+  auto done = create_node(wf, "CONVERTED", Json::object(), "Done " + tricky);
+  create_edge(wf, call, done);
+  const Json variables = {{"sim_outcomes", "COMPLETED"},
+                          {"tricky", tricky},
+                          {"null_word", "NULL"},
+                          {"empty", ""},
+                          {"braces", "{}"},
+                          {"quote", "\""}};
+  auto id = enroll(wf, variables);
+  activate(wf);
+  settle();
+  advance(seconds(30));
+  const Json l = lead(wf, id);
+  EXPECT_EQ(l["status"], "completed") << l.dump();
+  for (const auto& [name, value] : variables.items())
+    EXPECT_EQ(l["dynamic_variables"][name], value) << name;
+  const Json h = history(wf, id);
+  ASSERT_GE(h.size(), 2u) << h.dump();
+  EXPECT_EQ(h.front()["label"], "Call " + tricky);
+  EXPECT_EQ(h.back()["label"], "Done " + tricky);
+  const Json calls = calls_of(id);
+  ASSERT_EQ(calls.size(), 1u) << calls.dump();
+  EXPECT_EQ(calls[0]["outcome"], "COMPLETED");
+}
+
 }  // namespace
 }  // namespace leadline::test

@@ -1,10 +1,12 @@
 #include "store/sql/rows.h"
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "store/sql/lead_counts.h"
+#include "util/utf8.h"
 
 namespace leadline::store::sql {
 namespace {
@@ -58,32 +60,44 @@ constexpr std::string_view kUpdateCallResultsByKey =
     "provider_call_id = v.column8, ended_at = v.column9 "
     "FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)) AS v WHERE calls.seq = v.column1";
 
-// Each statement takes one JSON array of row objects whose keys are column names.
+// PostgreSQL statements of many rows: each column of the rows is one array parameter, and
+// unnest() turns the arrays back into rows (v), in order.
 constexpr std::string_view kInsertLeads =
     "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, status, "
     "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
-    "entered_at, enrolled_at, created_at, updated_at, consent) "
+    "entered_at, updated_at, enrolled_at, created_at, consent) "
     "SELECT id, org_id, workflow_id, phone_number, variables, status, current_node_id, stalled, "
-    "wait_kind, attempt, call_id, call_count, context, next_action_at, entered_at, enrolled_at, "
-    "created_at, updated_at, consent FROM json_populate_recordset(NULL::leads, ?::json)";
+    "wait_kind, attempt, call_id, call_count, context, next_action_at, entered_at, updated_at, "
+    "enrolled_at, created_at, consent FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], "
+    "?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], "
+    "?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], "
+    "?::text[]) WITH ORDINALITY AS v(id, org_id, workflow_id, phone_number, variables, status, "
+    "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
+    "entered_at, updated_at, enrolled_at, created_at, consent, n) ORDER BY n";
 constexpr std::string_view kUpdateLeadStates =
     "UPDATE leads l SET status = v.status, current_node_id = v.current_node_id, "
     "stalled = v.stalled, wait_kind = v.wait_kind, attempt = v.attempt, call_id = v.call_id, "
     "call_count = v.call_count, context = coalesce(v.context, l.context), "
-    "next_action_at = v.next_action_at, "
-    "entered_at = v.entered_at, updated_at = v.updated_at, "
+    "next_action_at = v.next_action_at, entered_at = v.entered_at, updated_at = v.updated_at, "
     "variables = coalesce(v.variables, l.variables) "
-    "FROM json_populate_recordset(NULL::leads, ?::json) v WHERE l.id = v.id";
+    "FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], "
+    "?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) "
+    "AS v(id, status, current_node_id, stalled, wait_kind, attempt, call_id, call_count, "
+    "context, next_action_at, entered_at, updated_at, variables) WHERE l.id = v.id";
 constexpr std::string_view kUpdateLeadContexts =
     "UPDATE leads l SET context = v.context, updated_at = v.updated_at "
-    "FROM json_populate_recordset(NULL::leads, ?::json) v WHERE l.id = v.id";
+    "FROM unnest(?::text[], ?::text[], ?::bigint[]) AS v(id, context, updated_at) "
+    "WHERE l.id = v.id";
 constexpr std::string_view kInsertHistory =
     "INSERT INTO lead_history (lead_seq, lead_id, workflow_id, node_id, node_type, label, "
     "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
     "SELECT lead_seq, lead_id, workflow_id, node_id, node_type, label, status, outcome, "
-    "edge_label, "
-    "to_node_id, call_id, attempt, started_at, ended_at, reason "
-    "FROM json_populate_recordset(NULL::lead_history, ?::json) WITH ORDINALITY ORDER BY ordinality";
+    "edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason "
+    "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+    "?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], "
+    "?::text[]) WITH ORDINALITY AS v(lead_seq, lead_id, workflow_id, node_id, node_type, label, "
+    "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason, n) "
+    "ORDER BY n";
 constexpr std::string_view kInsertCalls =
     "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
     "from_phone_number, agent_id, status, outcome, end_reason, "
@@ -93,29 +107,93 @@ constexpr std::string_view kInsertCalls =
     "from_phone_number, agent_id, status, outcome, end_reason, "
     "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
     "agent_version_number, next_dispatch_at "
-    "FROM json_populate_recordset(NULL::calls, ?::json) WITH ORDINALITY ORDER BY ordinality";
+    "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], "
+    "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[], "
+    "?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) WITH ORDINALITY "
+    "AS v(id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
+    "from_phone_number, agent_id, status, outcome, end_reason, duration_seconds, "
+    "postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
+    "agent_version_number, next_dispatch_at, n) ORDER BY n";
 constexpr std::string_view kUpdateCallResults =
     "UPDATE calls c SET status = v.status, outcome = v.outcome, end_reason = v.end_reason, "
     "duration_seconds = v.duration_seconds, postcall_analysis = v.postcall_analysis, "
     "transcript = v.transcript, provider_call_id = v.provider_call_id, ended_at = v.ended_at "
-    "FROM json_populate_recordset(NULL::calls, ?::json) v WHERE c.id = v.id";
+    "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[], "
+    "?::text[], ?::bigint[]) AS v(id, status, outcome, end_reason, duration_seconds, "
+    "postcall_analysis, transcript, provider_call_id, ended_at) WHERE c.id = v.id";
 
-// Rows per statement: keeps each JSON parameter well below a few megabytes.
+// Rows per statement: keeps each parameter well below a few megabytes.
 constexpr size_t kRowsPerStatement = 5000;
 
-template <typename T>
-Json opt(const std::optional<T>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
+// The columns of a chunk of rows as PostgreSQL array literals ('{"a",NULL,"b"}'), filled row
+// by row, value by value in the statement's column order. The server parses one array per
+// column, far less than a JSON array of row objects (a key and a lookup per value).
+class ColumnArrays {
+ public:
+  explicit ColumnArrays(int columns) : arrays_(static_cast<size_t>(columns), "{") {}
 
-// Runs `sql` over `rows` in chunks, each row turned into a JSON object by `to_json`.
-template <typename Rows, typename ToJson>
-void write_rows(Connection& conn, std::string_view sql, const Rows& rows, ToJson to_json) {
+  ColumnArrays& add(std::string_view text) {
+    std::string& out = next();
+    out.push_back('"');
+    const std::string valid = util::is_valid_utf8(text) ? std::string() : util::to_valid_utf8(text);
+    for (char c : valid.empty() ? text : std::string_view(valid)) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+    return *this;
+  }
+  ColumnArrays& add(std::int64_t value) {
+    next().append(std::to_string(value));
+    return *this;
+  }
+  ColumnArrays& add(double value) {
+    char digits[32];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    next().append(digits, end);
+    return *this;
+  }
+  ColumnArrays& add(int value) { return add(static_cast<std::int64_t>(value)); }
+  ColumnArrays& add(Kept value) { return add(value.text); }
+  ColumnArrays& add(std::nullopt_t) {
+    next().append("NULL");
+    return *this;
+  }
+  template <typename T>
+  ColumnArrays& add(const std::optional<T>& value) {
+    return value ? add(*value) : add(std::nullopt);
+  }
+  // Ends a row: the next value goes to the first column.
+  void end_row() { column_ = 0; }
+  // Binds the arrays to parameters 1..columns and runs the statement.
+  void exec(Connection& conn, std::string_view sql) {
+    auto s = conn.prepare(sql);
+    for (size_t i = 0; i < arrays_.size(); ++i) s.bind(static_cast<int>(i) + 1, arrays_[i] + "}");
+    s.exec();
+  }
+
+ private:
+  std::string& next() {
+    std::string& array = arrays_.at(column_++);
+    if (array.size() > 1) array.push_back(',');
+    return array;
+  }
+  std::vector<std::string> arrays_;
+  size_t column_ = 0;
+};
+
+// Runs `sql` (kInsertLeads...) over `rows` in chunks; `add_row(arrays, row)` adds a row's
+// values in the statement's column order.
+template <typename Rows, typename AddRow>
+void write_arrays(Connection& conn, std::string_view sql, int columns, const Rows& rows,
+                  AddRow add_row) {
   for (size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
-    Json array = Json::array();
-    const size_t end = std::min(rows.size(), start + kRowsPerStatement);
-    for (size_t i = start; i < end; ++i) array.push_back(to_json(rows[i]));
-    conn.prepare(sql).bind(1, array.dump(-1, ' ', false, Json::error_handler_t::replace)).exec();
+    ColumnArrays arrays(columns);
+    for (size_t i = start; i < std::min(rows.size(), start + kRowsPerStatement); ++i) {
+      add_row(arrays, rows[i]);
+      arrays.end_row();
+    }
+    arrays.exec(conn, sql);
   }
 }
 
@@ -150,35 +228,6 @@ void write_values(Connection& conn, std::string_view sql, const Rows& rows, Bind
   }
 }
 
-// Binds the 11 columns a step rewrites (kUpdateLeadStateById's order) from parameter `first` on;
-// the context as NULL (kept as stored) unless `with_context`.
-Statement& bind_lead_state(Statement& s, int first, const Lead& l, bool with_context) {
-  return s.bind(first + 0, Kept{to_string(l.status)})
-      .bind(first + 1, kept(l.current_node_id))
-      .bind(first + 2, l.stalled ? 1 : 0)
-      .bind(first + 3, Kept{to_string(l.wait_kind)})
-      .bind(first + 4, l.attempt)
-      .bind(first + 5, kept(l.call_id))
-      .bind(first + 6, l.call_count)
-      .bind(first + 7, with_context ? std::optional(l.context.dump()) : std::nullopt)
-      .bind(first + 8, l.next_action_at)
-      .bind(first + 9, l.entered_at)
-      .bind(first + 10, l.updated_at);
-}
-
-// Binds a lead row in kInsertLeadRow's order: the lead, its state, its enrolment.
-void bind_lead_row(Statement& s, int first, const Lead& l) {
-  s.bind(first + 0, kept(l.id))
-      .bind(first + 1, kept(l.org_id))
-      .bind(first + 2, kept(l.workflow_id))
-      .bind(first + 3, kept(l.phone_number))
-      .bind(first + 4, l.variables.dump());
-  bind_lead_state(s, first + 5, l, true)
-      .bind(first + 16, l.enrolled_at)
-      .bind(first + 17, l.created_at)
-      .bind(first + 18, dump_or_null(l.consent));
-}
-
 // Updates the rows of `items` on SQLite: those whose key the transaction read, 32 per
 // statement (`by_key`, a VALUES list of the key and `columns` values, joined on seq); any
 // other by its id (`by_id`, the id bound after the values). `bind(s, first, item)` binds an
@@ -202,61 +251,114 @@ void update_rows(Connection& conn, std::string_view by_key, std::string_view by_
                });
 }
 
+// Binds values to a statement's parameters in order, from `first` on (a row of SQLite's
+// VALUES lists): the same row functions below fill it and PostgreSQL's ColumnArrays.
+struct BoundRow {
+  Statement& s;
+  int next;
+  template <typename T>
+  BoundRow& add(const T& value) {
+    s.bind(next++, value);
+    return *this;
+  }
+};
+
+// The 11 columns a step rewrites (kUpdateLeadStateById's order); the context NULL (kept as
+// stored) unless `with_context`.
+template <typename Row>
+Row& lead_state_values(Row& r, const Lead& l, bool with_context) {
+  return r.add(Kept{to_string(l.status)})
+      .add(kept(l.current_node_id))
+      .add(l.stalled ? 1 : 0)
+      .add(Kept{to_string(l.wait_kind)})
+      .add(l.attempt)
+      .add(kept(l.call_id))
+      .add(l.call_count)
+      .add(with_context ? std::optional(l.context.dump()) : std::nullopt)
+      .add(l.next_action_at)
+      .add(l.entered_at)
+      .add(l.updated_at);
+}
+
+// A lead row in kInsertLeadRow's order: the lead, its state, its enrolment.
+template <typename Row>
+void lead_row_values(Row& r, const Lead& l) {
+  r.add(kept(l.id))
+      .add(kept(l.org_id))
+      .add(kept(l.workflow_id))
+      .add(kept(l.phone_number))
+      .add(l.variables.dump());
+  lead_state_values(r, l, true).add(l.enrolled_at).add(l.created_at).add(dump_or_null(l.consent));
+}
+
 // A history entry and its lead's row key.
 using KeyedEntry = std::pair<std::int64_t, const HistoryEntry*>;
 
-void bind_history_row(Statement& s, int first, const KeyedEntry& entry) {
+template <typename Row>
+void history_values(Row& r, const KeyedEntry& entry) {
   const HistoryEntry& h = *entry.second;
-  s.bind(first + 0, entry.first)
-      .bind(first + 1, kept(h.lead_id))
-      .bind(first + 2, kept(h.workflow_id))
-      .bind(first + 3, kept(h.node_id))
-      .bind(first + 4, kept(h.node_type))
-      .bind(first + 5, kept(h.label))
-      .bind(first + 6, kept(h.status))
-      .bind(first + 7, kept(h.outcome))
-      .bind(first + 8, kept(h.edge_label))
-      .bind(first + 9, kept(h.to_node_id))
-      .bind(first + 10, kept(h.call_id))
-      .bind(first + 11, h.attempt)
-      .bind(first + 12, h.started_at)
-      .bind(first + 13, h.ended_at)
-      .bind(first + 14, kept(h.reason));
+  r.add(entry.first)
+      .add(kept(h.lead_id))
+      .add(kept(h.workflow_id))
+      .add(kept(h.node_id))
+      .add(kept(h.node_type))
+      .add(kept(h.label))
+      .add(kept(h.status))
+      .add(kept(h.outcome))
+      .add(kept(h.edge_label))
+      .add(kept(h.to_node_id))
+      .add(kept(h.call_id))
+      .add(h.attempt)
+      .add(h.started_at)
+      .add(h.ended_at)
+      .add(kept(h.reason));
 }
 
-void bind_call_row(Statement& s, int first, const Call& c) {
-  s.bind(first + 0, kept(c.id))
-      .bind(first + 1, kept(c.org_id))
-      .bind(first + 2, kept(c.workflow_id))
-      .bind(first + 3, kept(c.lead_id))
-      .bind(first + 4, kept(c.node_id))
-      .bind(first + 5, c.attempt)
-      .bind(first + 6, kept(c.to_phone_number))
-      .bind(first + 7, kept(c.from_phone_number))
-      .bind(first + 8, kept(c.agent_id))
-      .bind(first + 9, kept(c.status))
-      .bind(first + 10, kept(c.outcome))
-      .bind(first + 11, kept(c.end_reason))
-      .bind(first + 12, c.duration_seconds)
-      .bind(first + 13, dump_or_null(c.postcall_analysis))
-      .bind(first + 14, kept(c.transcript))
-      .bind(first + 15, kept(c.provider_call_id))
-      .bind(first + 16, c.created_at)
-      .bind(first + 17, c.ended_at)
-      .bind(first + 18, c.agent_version_number)
-      .bind(first + 19, c.next_dispatch_at);
+template <typename Row>
+void call_values(Row& r, const Call& c) {
+  r.add(kept(c.id))
+      .add(kept(c.org_id))
+      .add(kept(c.workflow_id))
+      .add(kept(c.lead_id))
+      .add(kept(c.node_id))
+      .add(c.attempt)
+      .add(kept(c.to_phone_number))
+      .add(kept(c.from_phone_number))
+      .add(kept(c.agent_id))
+      .add(kept(c.status))
+      .add(kept(c.outcome))
+      .add(kept(c.end_reason))
+      .add(c.duration_seconds)
+      .add(dump_or_null(c.postcall_analysis))
+      .add(kept(c.transcript))
+      .add(kept(c.provider_call_id))
+      .add(c.created_at)
+      .add(c.ended_at)
+      .add(c.agent_version_number)
+      .add(c.next_dispatch_at);
 }
 
-// Binds the 8 columns of a call's result (kUpdateCallResultById's order) from `first` on.
-Statement& bind_call_result(Statement& s, int first, const Call& c) {
-  return s.bind(first + 0, kept(c.status))
-      .bind(first + 1, kept(c.outcome))
-      .bind(first + 2, kept(c.end_reason))
-      .bind(first + 3, c.duration_seconds)
-      .bind(first + 4, dump_or_null(c.postcall_analysis))
-      .bind(first + 5, kept(c.transcript))
-      .bind(first + 6, kept(c.provider_call_id))
-      .bind(first + 7, c.ended_at);
+// The 8 columns of a call's result (kUpdateCallResultById's order).
+template <typename Row>
+Row& call_result_values(Row& r, const Call& c) {
+  return r.add(kept(c.status))
+      .add(kept(c.outcome))
+      .add(kept(c.end_reason))
+      .add(c.duration_seconds)
+      .add(dump_or_null(c.postcall_analysis))
+      .add(kept(c.transcript))
+      .add(kept(c.provider_call_id))
+      .add(c.ended_at);
+}
+
+// Adapts a row function to write_values and update_rows: binds from parameter `first` on.
+template <typename Item, typename Values>
+auto binder(Values values) {
+  return [values](Statement& s, int first, const Item& item) -> Statement& {
+    BoundRow row{s, first};
+    values(row, item);
+    return s;
+  };
 }
 
 // The last of a batch's writes to each row (by id), in the order the rows first appear: an
@@ -276,23 +378,6 @@ std::vector<const Row*> last_writes(const std::vector<Row>& writes) {
       last[it->second] = &row;
   }
   return last;
-}
-
-// A lead's id and the columns a step rewrites, as a row object of PostgreSQL's batch writes;
-// the context null (kept as stored) unless `with_context`.
-Json lead_state_json(const Lead& l, bool with_context) {
-  return Json{{"id", l.id},
-              {"status", to_string(l.status)},
-              {"current_node_id", opt(l.current_node_id)},
-              {"stalled", l.stalled ? 1 : 0},
-              {"wait_kind", to_string(l.wait_kind)},
-              {"attempt", l.attempt},
-              {"call_id", opt(l.call_id)},
-              {"call_count", l.call_count},
-              {"context", with_context ? Json(l.context.dump()) : Json(nullptr)},
-              {"next_action_at", opt(l.next_action_at)},
-              {"entered_at", opt(l.entered_at)},
-              {"updated_at", l.updated_at}};
 }
 
 }  // namespace
@@ -365,22 +450,11 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
   CountDeltas counts;
   for (const Lead* lead : leads) counts.add(*lead, +1);
   counts.write(conn);
-  if (!conn.dialect().postgres()) {
-    write_values(conn, kInsertLeadRow, leads,
-                 [](Statement& s, int first, const Lead* lead) { bind_lead_row(s, first, *lead); });
-    return;
-  }
-  write_rows(conn, kInsertLeads, leads, [](const Lead* l) {
-    Json row = lead_state_json(*l, true);
-    row["org_id"] = l->org_id;
-    row["workflow_id"] = l->workflow_id;
-    row["phone_number"] = l->phone_number;
-    row["variables"] = l->variables.dump();
-    row["enrolled_at"] = l->enrolled_at;
-    row["created_at"] = l->created_at;
-    row["consent"] = opt(dump_or_null(l->consent));
-    return row;
-  });
+  auto values = [](auto& row, const Lead* lead) { lead_row_values(row, *lead); };
+  if (!conn.dialect().postgres())
+    write_values(conn, kInsertLeadRow, leads, binder<const Lead*>(values));
+  else
+    write_arrays(conn, kInsertLeads, 19, leads, values);
 }
 
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
@@ -391,21 +465,20 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const 
     if (lead.variables_changed) variables_changed.insert(lead.id);
     if (!lead.context_unchanged) context_changed.insert(lead.id);
   }
+  auto state = [&](auto& row, const Lead& l) -> auto& {
+    return lead_state_values(row, l, context_changed.contains(l.id));
+  };
   if (!conn.dialect().postgres()) {
     for (const Lead* lead : finals)
       if (variables_changed.contains(lead->id))
         conn.prepare(kUpdateLeadVariables).bind(1, lead->variables.dump()).bind(2, lead->id).exec();
     update_rows(conn, kUpdateLeadStatesByKey, kUpdateLeadStateById, 11, finals, rows,
-                [&](Statement& s, int first, const Lead& l) -> Statement& {
-                  return bind_lead_state(s, first, l, context_changed.contains(l.id));
-                });
+                binder<Lead>(state));
     return;
   }
-  write_rows(conn, kUpdateLeadStates, finals, [&](const Lead* l) {
-    Json row = lead_state_json(*l, context_changed.contains(l->id));
-    row["variables"] =
-        variables_changed.contains(l->id) ? Json(l->variables.dump()) : Json(nullptr);
-    return row;
+  write_arrays(conn, kUpdateLeadStates, 13, finals, [&](ColumnArrays& row, const Lead* l) {
+    state(row.add(l->id), *l)
+        .add(variables_changed.contains(l->id) ? std::optional(l->variables.dump()) : std::nullopt);
   });
 }
 
@@ -423,16 +496,15 @@ LeadStateColumns::LeadStateColumns(const Lead& lead)
 
 void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
   const std::vector<const Lead*> finals = last_writes(leads);
-  if (!conn.dialect().postgres()) {
+  auto context = [](auto& row, const Lead& l) -> auto& {
+    return row.add(l.context.dump()).add(l.updated_at);
+  };
+  if (!conn.dialect().postgres())
     update_rows(conn, kUpdateLeadContextsByKey, kUpdateLeadContextById, 2, finals, rows,
-                [](Statement& s, int first, const Lead& l) -> Statement& {
-                  return s.bind(first, l.context.dump()).bind(first + 1, l.updated_at);
-                });
-    return;
-  }
-  write_rows(conn, kUpdateLeadContexts, finals, [](const Lead* l) {
-    return Json{{"id", l->id}, {"context", l->context.dump()}, {"updated_at", l->updated_at}};
-  });
+                binder<Lead>(context));
+  else
+    write_arrays(conn, kUpdateLeadContexts, 3, finals,
+                 [&](ColumnArrays& row, const Lead* l) { context(row.add(l->id), *l); });
 }
 
 std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id) {
@@ -447,77 +519,30 @@ void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries,
   std::vector<KeyedEntry> keyed;
   keyed.reserve(entries.size());
   for (const HistoryEntry& h : entries) keyed.emplace_back(lead_key(conn, leads, h.lead_id), &h);
-  if (!conn.dialect().postgres()) {
-    write_values(conn, kInsertHistoryRow, keyed, bind_history_row);
-    return;
-  }
-  write_rows(conn, kInsertHistory, keyed, [](const KeyedEntry& entry) {
-    const HistoryEntry& h = *entry.second;
-    return Json{{"lead_seq", entry.first},
-                {"lead_id", h.lead_id},
-                {"workflow_id", h.workflow_id},
-                {"node_id", h.node_id},
-                {"node_type", h.node_type},
-                {"label", h.label},
-                {"status", h.status},
-                {"outcome", opt(h.outcome)},
-                {"edge_label", opt(h.edge_label)},
-                {"to_node_id", opt(h.to_node_id)},
-                {"call_id", opt(h.call_id)},
-                {"attempt", opt(h.attempt)},
-                {"started_at", h.started_at},
-                {"ended_at", opt(h.ended_at)},
-                {"reason", opt(h.reason)}};
-  });
+  auto values = [](auto& row, const KeyedEntry& entry) { history_values(row, entry); };
+  if (!conn.dialect().postgres())
+    write_values(conn, kInsertHistoryRow, keyed, binder<KeyedEntry>(values));
+  else
+    write_arrays(conn, kInsertHistory, 15, keyed, values);
 }
 
 void insert_calls(Connection& conn, const std::vector<Call>& calls) {
-  if (!conn.dialect().postgres()) {
-    write_values(conn, kInsertCallRow, calls, bind_call_row);
-    return;
-  }
-  write_rows(conn, kInsertCalls, calls, [](const Call& c) {
-    return Json{{"id", c.id},
-                {"org_id", c.org_id},
-                {"workflow_id", c.workflow_id},
-                {"lead_id", c.lead_id},
-                {"node_id", c.node_id},
-                {"attempt", c.attempt},
-                {"to_phone_number", c.to_phone_number},
-                {"from_phone_number", c.from_phone_number},
-                {"agent_id", c.agent_id},
-                {"status", c.status},
-                {"outcome", opt(c.outcome)},
-                {"end_reason", opt(c.end_reason)},
-                {"duration_seconds", opt(c.duration_seconds)},
-                {"postcall_analysis", opt(dump_or_null(c.postcall_analysis))},
-                {"transcript", opt(c.transcript)},
-                {"provider_call_id", opt(c.provider_call_id)},
-                {"created_at", c.created_at},
-                {"ended_at", opt(c.ended_at)},
-                {"agent_version_number", opt(c.agent_version_number)},
-                {"next_dispatch_at", opt(c.next_dispatch_at)}};
-  });
+  auto values = [](auto& row, const Call& c) { call_values(row, c); };
+  if (!conn.dialect().postgres())
+    write_values(conn, kInsertCallRow, calls, binder<Call>(values));
+  else
+    write_arrays(conn, kInsertCalls, 20, calls, values);
 }
 
 void update_call_results(Connection& conn, const std::vector<Call>& calls, const RowKeys& rows) {
   const std::vector<const Call*> results = last_writes(calls);
-  if (!conn.dialect().postgres()) {
+  auto values = [](auto& row, const Call& c) -> auto& { return call_result_values(row, c); };
+  if (!conn.dialect().postgres())
     update_rows(conn, kUpdateCallResultsByKey, kUpdateCallResultById, 8, results, rows,
-                bind_call_result);
-    return;
-  }
-  write_rows(conn, kUpdateCallResults, results, [](const Call* c) {
-    return Json{{"id", c->id},
-                {"status", c->status},
-                {"outcome", opt(c->outcome)},
-                {"end_reason", opt(c->end_reason)},
-                {"duration_seconds", opt(c->duration_seconds)},
-                {"postcall_analysis", opt(dump_or_null(c->postcall_analysis))},
-                {"transcript", opt(c->transcript)},
-                {"provider_call_id", opt(c->provider_call_id)},
-                {"ended_at", opt(c->ended_at)}};
-  });
+                binder<Call>(values));
+  else
+    write_arrays(conn, kUpdateCallResults, 9, results,
+                 [&](ColumnArrays& row, const Call* c) { values(row.add(c->id), *c); });
 }
 
 void lock_workflow(Connection& conn, std::string_view workflow_id, WorkflowLock mode) {

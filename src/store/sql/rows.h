@@ -1,8 +1,9 @@
 #pragma once
 // Column lists and row mapping for leads and calls, shared by the API-side and engine-side
 // code so both read and write the same shape. Writes of many rows go in one statement per
-// chunk on PostgreSQL (a JSON array expanded by json_populate_recordset: one round trip per
-// batch, not per row); SQLite, in process, writes 32 rows per statement (a VALUES list).
+// chunk on PostgreSQL (an array per column, turned back into rows by unnest(): one round trip
+// per batch, not per row); SQLite, in process, writes 32 rows per statement (a VALUES list).
+// Each row's values are listed once (rows.cpp) for both.
 #include <string_view>
 #include <unordered_map>
 
