@@ -135,8 +135,10 @@ class ColumnArrays {
   ColumnArrays& add(std::string_view text) {
     std::string& out = next();
     out.push_back('"');
-    const std::string valid = util::is_valid_utf8(text) ? std::string() : util::to_valid_utf8(text);
-    for (char c : valid.empty() ? text : std::string_view(valid)) {
+    // Invalid UTF-8 would fail the whole statement; like the JSON it replaced, it is repaired.
+    const bool valid = util::is_valid_utf8(text);
+    const std::string repaired = valid ? std::string() : util::to_valid_utf8(text);
+    for (char c : valid ? text : std::string_view(repaired)) {
       if (c == '"' || c == '\\') out.push_back('\\');
       out.push_back(c);
     }
@@ -168,7 +170,10 @@ class ColumnArrays {
   // Binds the arrays to parameters 1..columns and runs the statement.
   void exec(Connection& conn, std::string_view sql) {
     auto s = conn.prepare(sql);
-    for (size_t i = 0; i < arrays_.size(); ++i) s.bind(static_cast<int>(i) + 1, arrays_[i] + "}");
+    for (size_t i = 0; i < arrays_.size(); ++i) {
+      arrays_[i].push_back('}');
+      s.bind(static_cast<int>(i) + 1, arrays_[i]);
+    }
     s.exec();
   }
 
@@ -182,11 +187,11 @@ class ColumnArrays {
   size_t column_ = 0;
 };
 
-// Runs `sql` (kInsertLeads...) over `rows` in chunks; `add_row(arrays, row)` adds a row's
-// values in the statement's column order.
+// Runs `sql` (kInsertLeads...: one array parameter per column) over `rows` in chunks;
+// `add_row(arrays, row)` adds a row's values in the statement's column order.
 template <typename Rows, typename AddRow>
-void write_arrays(Connection& conn, std::string_view sql, int columns, const Rows& rows,
-                  AddRow add_row) {
+void write_arrays(Connection& conn, std::string_view sql, const Rows& rows, AddRow add_row) {
+  const int columns = static_cast<int>(std::count(sql.begin(), sql.end(), '?'));
   for (size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
     ColumnArrays arrays(columns);
     for (size_t i = start; i < std::min(rows.size(), start + kRowsPerStatement); ++i) {
@@ -454,7 +459,7 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
   if (!conn.dialect().postgres())
     write_values(conn, kInsertLeadRow, leads, binder<const Lead*>(values));
   else
-    write_arrays(conn, kInsertLeads, 19, leads, values);
+    write_arrays(conn, kInsertLeads, leads, values);
 }
 
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
@@ -476,7 +481,7 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const 
                 binder<Lead>(state));
     return;
   }
-  write_arrays(conn, kUpdateLeadStates, 13, finals, [&](ColumnArrays& row, const Lead* l) {
+  write_arrays(conn, kUpdateLeadStates, finals, [&](ColumnArrays& row, const Lead* l) {
     state(row.add(l->id), *l)
         .add(variables_changed.contains(l->id) ? std::optional(l->variables.dump()) : std::nullopt);
   });
@@ -503,7 +508,7 @@ void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, cons
     update_rows(conn, kUpdateLeadContextsByKey, kUpdateLeadContextById, 2, finals, rows,
                 binder<Lead>(context));
   else
-    write_arrays(conn, kUpdateLeadContexts, 3, finals,
+    write_arrays(conn, kUpdateLeadContexts, finals,
                  [&](ColumnArrays& row, const Lead* l) { context(row.add(l->id), *l); });
 }
 
@@ -523,7 +528,7 @@ void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries,
   if (!conn.dialect().postgres())
     write_values(conn, kInsertHistoryRow, keyed, binder<KeyedEntry>(values));
   else
-    write_arrays(conn, kInsertHistory, 15, keyed, values);
+    write_arrays(conn, kInsertHistory, keyed, values);
 }
 
 void insert_calls(Connection& conn, const std::vector<Call>& calls) {
@@ -531,7 +536,7 @@ void insert_calls(Connection& conn, const std::vector<Call>& calls) {
   if (!conn.dialect().postgres())
     write_values(conn, kInsertCallRow, calls, binder<Call>(values));
   else
-    write_arrays(conn, kInsertCalls, 20, calls, values);
+    write_arrays(conn, kInsertCalls, calls, values);
 }
 
 void update_call_results(Connection& conn, const std::vector<Call>& calls, const RowKeys& rows) {
@@ -541,7 +546,7 @@ void update_call_results(Connection& conn, const std::vector<Call>& calls, const
     update_rows(conn, kUpdateCallResultsByKey, kUpdateCallResultById, 8, results, rows,
                 binder<Call>(values));
   else
-    write_arrays(conn, kUpdateCallResults, 9, results,
+    write_arrays(conn, kUpdateCallResults, results,
                  [&](ColumnArrays& row, const Call* c) { values(row.add(c->id), *c); });
 }
 
