@@ -234,12 +234,13 @@ void write_values(Connection& conn, std::string_view sql, const Rows& rows, Bind
 }
 
 // Updates the rows of `items` on SQLite: those whose key the transaction read, 32 per
-// statement (`by_key`, a VALUES list of the key and `columns` values, joined on seq); any
-// other by its id (`by_id`, the id bound after the values). `bind(s, first, item)` binds an
-// item's values from parameter `first` on.
+// statement (`by_key`, a VALUES list of the key and the values, joined on seq); any other by
+// its id (`by_id`, the id bound after the values, its last parameter). `bind(s, first, item)`
+// binds an item's values from parameter `first` on.
 template <typename Item, typename Bind>
-void update_rows(Connection& conn, std::string_view by_key, std::string_view by_id, int columns,
+void update_rows(Connection& conn, std::string_view by_key, std::string_view by_id,
                  const std::vector<const Item*>& items, const RowKeys& rows, Bind bind) {
+  const int id_parameter = static_cast<int>(std::count(by_id.begin(), by_id.end(), '?'));
   std::vector<std::pair<std::int64_t, const Item*>> keyed;
   keyed.reserve(items.size());
   for (const Item* item : items) {
@@ -247,7 +248,7 @@ void update_rows(Connection& conn, std::string_view by_key, std::string_view by_
       keyed.emplace_back(row->second, item);
     } else {
       auto s = conn.prepare(by_id);
-      bind(s, 1, *item).bind(columns + 1, item->id).exec();
+      bind(s, 1, *item).bind(id_parameter, item->id).exec();
     }
   }
   write_values(conn, by_key, keyed,
@@ -477,7 +478,7 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const 
     for (const Lead* lead : finals)
       if (variables_changed.contains(lead->id))
         conn.prepare(kUpdateLeadVariables).bind(1, lead->variables.dump()).bind(2, lead->id).exec();
-    update_rows(conn, kUpdateLeadStatesByKey, kUpdateLeadStateById, 11, finals, rows,
+    update_rows(conn, kUpdateLeadStatesByKey, kUpdateLeadStateById, finals, rows,
                 binder<Lead>(state));
     return;
   }
@@ -505,7 +506,7 @@ void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, cons
     return row.add(l.context.dump()).add(l.updated_at);
   };
   if (!conn.dialect().postgres())
-    update_rows(conn, kUpdateLeadContextsByKey, kUpdateLeadContextById, 2, finals, rows,
+    update_rows(conn, kUpdateLeadContextsByKey, kUpdateLeadContextById, finals, rows,
                 binder<Lead>(context));
   else
     write_arrays(conn, kUpdateLeadContexts, finals,
@@ -543,7 +544,7 @@ void update_call_results(Connection& conn, const std::vector<Call>& calls, const
   const std::vector<const Call*> results = last_writes(calls);
   auto values = [](auto& row, const Call& c) -> auto& { return call_result_values(row, c); };
   if (!conn.dialect().postgres())
-    update_rows(conn, kUpdateCallResultsByKey, kUpdateCallResultById, 8, results, rows,
+    update_rows(conn, kUpdateCallResultsByKey, kUpdateCallResultById, results, rows,
                 binder<Call>(values));
   else
     write_arrays(conn, kUpdateCallResults, results,
