@@ -344,7 +344,8 @@ class LeadStep {
 
   // True when every contact cap on the lead's number (organization or workflow, and its
   // state's) has room for one more call now, counting the calls read with the batch and those
-  // this batch placed; otherwise the lead waits until the cap that holds longest has room.
+  // this batch placed (both in due_.contacts); otherwise the lead waits until the cap that
+  // holds longest has room.
   bool cap_allows(const Node& node) {
     const auto caps = domain::applicable_contact_caps(wf_.settings, due_.organization_settings(),
                                                       lead_.phone_number);
@@ -355,11 +356,7 @@ class LeadStep {
       wait(WaitKind::kContactCap, now_);
       return false;
     }
-    std::vector<util::Millis> contacts = due_.contacts;
-    for (const auto& call : writes_.new_calls)
-      if (call.to_phone_number == lead_.phone_number && call.org_id == lead_.org_id)
-        contacts.push_back(call.created_at);
-    const auto held = domain::cap_wait(caps, contacts, now_);
+    const auto held = domain::cap_wait(caps, due_.contacts, now_);
     if (!held) return true;
     history(node, "waiting", std::nullopt, std::nullopt, std::nullopt,
             domain::cap_wait_reason(*held, lead_zone().zone));

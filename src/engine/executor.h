@@ -43,7 +43,8 @@ class Executor {
   // Steps the lead and appends what changed to `writes` (always the lead itself) and any
   // HTTP request to `jobs`. `workflow` is the lead's compiled graph (never null). Never
   // throws for one lead's sake: a step that throws is taken back and the lead fails alone
-  // (fail_lead), so the rest of its batch commits.
+  // (fail_lead), so the rest of its batch commits. The calls its contact caps count are
+  // `due.contacts`: the caller adds those that earlier steps of the batch placed.
   void step(store::DueLead& due, const CompiledWorkflow& workflow, util::Millis now,
             store::StepWrites& writes, std::vector<HttpJob>& jobs) const;
 

@@ -3,11 +3,42 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "domain/call_policy.h"
 #include "engine/http_job_runner.h"
 
 namespace leadline::engine {
+namespace {
+
+// The leads of a batch whose steps count earlier calls (DueLead::contacts_read), by number and
+// organization: a call one step places counts against the caps of the later leads with the
+// same number, found in one look-up rather than by scanning the batch's calls per lead.
+class CallsToNumbers {
+ public:
+  explicit CallsToNumbers(std::vector<store::DueLead>& batch) {
+    for (auto& due : batch)
+      if (due.contacts_read) leads_[key(due.lead.phone_number, due.lead.org_id)].push_back(&due);
+  }
+
+  void placed(const domain::Call& call) {
+    if (leads_.empty()) return;
+    const auto it = leads_.find(key(call.to_phone_number, call.org_id));
+    if (it == leads_.end()) return;
+    for (store::DueLead* due : it->second) due->contacts.push_back(call.created_at);
+  }
+
+ private:
+  static std::string key(std::string_view phone, std::string_view org) {
+    std::string k;
+    k.reserve(phone.size() + org.size() + 1);
+    return k.append(phone).append(1, '\n').append(org);
+  }
+  std::unordered_map<std::string, std::vector<store::DueLead*>> leads_;
+};
+
+}  // namespace
 
 Scheduler::Scheduler(store::ExecutionStore& execution, store::DefinitionStore& definitions,
                      const util::Clock& clock, SchedulerOptions options)
@@ -78,13 +109,17 @@ std::size_t Scheduler::run_batch(Lane& lane, util::Millis now) {
           lateness.clear();
           for (const auto& due : batch)
             if (due.lead.next_action_at) lateness.push_back(now - *due.lead.next_action_at);
+          CallsToNumbers calls_to_numbers(batch);
           for (auto& due : batch) {
             const auto& workflow = workflow_for(lane, due);
             if (due.lead.id == alone.poisoned_lead) {
               Executor::fail_lead(due, workflow, due.lead.current_node_id, now,
                                   "its step could not be saved: " + alone.poison_reason, writes);
             } else {
+              const std::size_t placed = writes.new_calls.size();
               executor_.step(due, workflow, now, writes, jobs);
+              for (std::size_t i = placed; i < writes.new_calls.size(); ++i)
+                calls_to_numbers.placed(writes.new_calls[i]);
             }
           }
           return writes;

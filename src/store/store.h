@@ -151,7 +151,8 @@ struct DueLead {
     return org_settings ? *org_settings : kNone;
   }
   // The times of earlier calls to the lead's number in its organization, within the window
-  // the engine asked for (ContactLookback); empty when none or not asked.
+  // the engine asked for (ContactLookback); empty when none or not asked. The engine adds the
+  // calls that steps earlier in the same batch placed to the number.
   std::vector<util::Millis> contacts = {};
   bool contacts_read = false;  // whether `contacts` was read (asked for), even if empty
 };

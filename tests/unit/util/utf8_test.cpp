@@ -29,6 +29,22 @@ TEST(Utf8, RejectsMalformedText) {
   EXPECT_FALSE(is_valid_utf8("\xc3\x28"));          // bad continuation
 }
 
+// Long ASCII runs are checked eight bytes at a time: a bad byte is found at any position,
+// and a character split across two of those words is still whole.
+TEST(Utf8, FindsABadByteAtAnyPositionOfALongText) {
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string text(40, 'a');
+    text[at] = '\xE9';
+    EXPECT_FALSE(is_valid_utf8(text)) << at;
+    text.replace(at, 1, "\xC3\xA9");
+    EXPECT_TRUE(is_valid_utf8(text)) << at;
+    text.replace(at, 2, "\xF0\x9F\x93\x9E");
+    EXPECT_TRUE(is_valid_utf8(text)) << at;
+    text.erase(at + 3, 1);  // truncated before the next ASCII byte
+    EXPECT_FALSE(is_valid_utf8(text)) << at;
+  }
+}
+
 TEST(Utf8, Windows1252MapsEveryByte) {
   EXPECT_EQ(windows1252_to_utf8("Jos\xe9"), "Jos\xc3\xa9");
   EXPECT_EQ(windows1252_to_utf8("\x80"), "\xe2\x82\xac");  // euro sign
