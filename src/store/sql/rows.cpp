@@ -138,15 +138,23 @@ class ColumnArrays {
     // Invalid UTF-8 would fail the whole statement; like the JSON it replaced, it is repaired.
     const bool valid = util::is_valid_utf8(text);
     const std::string repaired = valid ? std::string() : util::to_valid_utf8(text);
-    for (char c : valid ? text : std::string_view(repaired)) {
-      if (c == '"' || c == '\\') out.push_back('\\');
-      out.push_back(c);
+    // Copied in runs; a quote or a backslash is escaped with a backslash.
+    for (std::string_view rest = valid ? text : repaired; !rest.empty();) {
+      size_t special = 0;  // (find_first_of would call memchr per character)
+      while (special < rest.size() && rest[special] != '"' && rest[special] != '\\') ++special;
+      out.append(rest.substr(0, special));
+      if (special == rest.size()) break;
+      out.push_back('\\');
+      out.push_back(rest[special]);
+      rest.remove_prefix(special + 1);
     }
     out.push_back('"');
     return *this;
   }
   ColumnArrays& add(std::int64_t value) {
-    next().append(std::to_string(value));
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    next().append(digits, end);
     return *this;
   }
   ColumnArrays& add(double value) {
