@@ -9,6 +9,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "store/sql/column_arrays.h"
+
 namespace leadline::store::sql {
 namespace {
 const SqlText kOrgSettings([](const Dialect& d) {
@@ -34,24 +36,29 @@ const std::string kContactsOfNumber =
 // PostgreSQL only (see migrations/postgres/0006_contact_caps.sql): the first statement makes
 // sure each (number, organization) has its row, the second locks the rows in key order, so
 // two batches that share numbers lock them in the same order and never deadlock.
+// The numbers and organizations go as two arrays (column_arrays.h).
 constexpr std::string_view kEnsureNumberRows =
     "INSERT INTO contact_numbers (phone_number, org_id) "
-    "SELECT x.p, x.o FROM jsonb_to_recordset(?::jsonb) AS x(p text, o text) ORDER BY 1, 2 "
+    "SELECT x.p, x.o FROM unnest(?::text[], ?::text[]) AS x(p, o) ORDER BY 1, 2 "
     "ON CONFLICT DO NOTHING";
 // (A LATERAL probe per number, for the reason given at Dialect::select_where_in.)
 constexpr std::string_view kLockNumberRows =
-    "SELECT 1 FROM jsonb_to_recordset(?::jsonb) AS x(p text, o text) CROSS JOIN LATERAL ("
+    "SELECT 1 FROM unnest(?::text[], ?::text[]) AS x(p, o) CROSS JOIN LATERAL ("
     "SELECT n.phone_number, n.org_id FROM contact_numbers n "
     "WHERE n.phone_number = x.p AND n.org_id = x.o) n "
     "ORDER BY n.phone_number, n.org_id FOR UPDATE OF n";
 
 void lock_numbers(Connection& conn, const std::set<std::pair<std::string, std::string>>& numbers) {
-  Json rows = Json::array();
-  for (const auto& [phone, org] : numbers) rows.push_back({{"p", phone}, {"o", org}});
-  const std::string text = rows.dump();
-  conn.prepare(kEnsureNumberRows).bind(1, text).exec();
-  auto s = conn.prepare(kLockNumberRows).bind(1, text);
-  while (s.step()) {
+  ColumnArrays arrays(2);
+  for (const auto& [phone, org] : numbers) {
+    arrays.add(phone).add(org);
+    arrays.end_row();
+  }
+  auto ensure = conn.prepare(kEnsureNumberRows);
+  arrays.bind(ensure).exec();
+  auto lock = conn.prepare(kLockNumberRows);
+  arrays.bind(lock);
+  while (lock.step()) {
   }
 }
 }  // namespace

@@ -6,7 +6,10 @@
 // processes). Writers that touch a call and its lead lock the lead first, as the engine's batches
 // do, so they cannot deadlock with them and a report and a timeout of the same call are ordered.
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
+#include "store/sql/column_arrays.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/suppressions.h"
@@ -56,18 +59,18 @@ constexpr std::string_view kPlacedRow =
 constexpr std::string_view kRetryRow =
     "UPDATE calls SET next_dispatch_at = ?, claimed_until = NULL, dispatch_error = ? "
     "WHERE id = ? AND status = 'queued'";
-// PostgreSQL: placed and retried calls travel as one JSON array each, one round trip per batch.
+// PostgreSQL: placed and retried calls travel as arrays (column_arrays.h), one statement each
+// per batch.
 constexpr std::string_view kPlaced =
     "UPDATE calls c SET status = 'initiated', "
-    "provider_call_id = coalesce(v.provider_call_id, c.provider_call_id), dispatched_at = ?, "
-    "next_dispatch_at = NULL, claimed_until = NULL, dispatch_error = NULL "
-    "FROM json_populate_recordset(NULL::calls, ?::json) v WHERE c.id = v.id AND c.status = "
-    "'queued'";
+    "provider_call_id = coalesce(v.provider_call_id, c.provider_call_id), "
+    "dispatched_at = v.dispatched_at, next_dispatch_at = NULL, claimed_until = NULL, "
+    "dispatch_error = NULL FROM unnest(?::text[], ?::text[], ?::bigint[]) "
+    "AS v(id, provider_call_id, dispatched_at) WHERE c.id = v.id AND c.status = 'queued'";
 constexpr std::string_view kRetry =
     "UPDATE calls c SET next_dispatch_at = v.next_dispatch_at, claimed_until = NULL, "
-    "dispatch_error = v.dispatch_error "
-    "FROM json_populate_recordset(NULL::calls, ?::json) v WHERE c.id = v.id AND c.status = "
-    "'queued'";
+    "dispatch_error = v.dispatch_error FROM unnest(?::text[], ?::bigint[], ?::text[]) "
+    "AS v(id, next_dispatch_at, dispatch_error) WHERE c.id = v.id AND c.status = 'queued'";
 constexpr std::string_view kFailed =
     "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = ?, dispatch_error = ?, "
     "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL "
@@ -133,7 +136,7 @@ void lock_lead_of_call(Connection& conn, const std::string& call_id) {
   if (conn.dialect().postgres()) conn.prepare(kLockLeadOfCall).bind(1, call_id).exec();
 }
 
-// Placed and retried calls: each as one statement per row (SQLite) or both as JSON arrays.
+// Placed and retried calls: each as one statement per row (SQLite) or as arrays.
 void record_placed_and_retried(Connection& conn, const std::vector<DispatchResult>& results,
                                util::Millis now) {
   if (!conn.dialect().postgres()) {
@@ -145,21 +148,17 @@ void record_placed_and_retried(Connection& conn, const std::vector<DispatchResul
     }
     return;
   }
-  Json placed = Json::array(), retried = Json::array();
+  std::vector<const DispatchResult*> placed, retried;
   for (const auto& r : results) {
-    if (r.kind == DispatchResult::kPlaced)
-      placed.push_back(
-          {{"id", r.call_id},
-           {"provider_call_id", r.provider_call_id ? Json(*r.provider_call_id) : Json(nullptr)}});
-    else if (r.kind == DispatchResult::kRetry)
-      retried.push_back(
-          {{"id", r.call_id}, {"next_dispatch_at", r.retry_at}, {"dispatch_error", r.error}});
+    if (r.kind == DispatchResult::kPlaced) placed.push_back(&r);
+    if (r.kind == DispatchResult::kRetry) retried.push_back(&r);
   }
-  const auto dump = [](const Json& rows) {
-    return rows.dump(-1, ' ', false, Json::error_handler_t::replace);
-  };
-  if (!placed.empty()) conn.prepare(kPlaced).bind(1, now).bind(2, dump(placed)).exec();
-  if (!retried.empty()) conn.prepare(kRetry).bind(1, dump(retried)).exec();
+  write_arrays(conn, kPlaced, placed, [&](ColumnArrays& row, const DispatchResult* r) {
+    row.add(r->call_id).add(r->provider_call_id).add(now);
+  });
+  write_arrays(conn, kRetry, retried, [](ColumnArrays& row, const DispatchResult* r) {
+    row.add(r->call_id).add(r->retry_at).add(r->error);
+  });
 }
 }  // namespace
 
@@ -192,9 +191,8 @@ std::vector<QueuedCall> SqlStore::claim_calls(util::Millis now, size_t limit,
       // (an opt-out in another workflow, an entry added through the API) is never called.
       if (auto listed = suppressed_calls(*conn, slate.due, now); !listed.empty()) {
         end_unsent(*conn, listed, domain::kSuppressedEndReason, now);
-        std::erase_if(slate.due, [&](const QueuedCall& q) {
-          return std::find(listed.begin(), listed.end(), q.call.id) != listed.end();
-        });
+        const std::unordered_set<std::string_view> ended(listed.begin(), listed.end());
+        std::erase_if(slate.due, [&](const QueuedCall& q) { return ended.contains(q.call.id); });
         if (slate.due.empty()) return std::vector<QueuedCall>{};
       }
       slate.in_flight = [&] {
@@ -224,9 +222,9 @@ std::vector<QueuedCall> SqlStore::claim_calls(util::Millis now, size_t limit,
             .bind(2, now + lease_millis)
             .bind(3, id_array(choice.send).dump())
             .exec();
+        const std::unordered_set<std::string_view> sent(choice.send.begin(), choice.send.end());
         for (auto& queued : slate.due)
-          if (std::find(choice.send.begin(), choice.send.end(), queued.call.id) !=
-              choice.send.end()) {
+          if (sent.contains(queued.call.id)) {
             ++queued.call.dispatch_attempts;
             claimed.push_back(std::move(queued));
           }

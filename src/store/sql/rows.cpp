@@ -1,12 +1,11 @@
 #include "store/sql/rows.h"
 
 #include <algorithm>
-#include <charconv>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "store/sql/column_arrays.h"
 #include "store/sql/lead_counts.h"
-#include "util/utf8.h"
 
 namespace leadline::store::sql {
 namespace {
@@ -122,94 +121,6 @@ constexpr std::string_view kUpdateCallResults =
     "?::text[], ?::bigint[]) AS v(id, status, outcome, end_reason, duration_seconds, "
     "postcall_analysis, transcript, provider_call_id, ended_at) WHERE c.id = v.id";
 
-// Rows per statement: keeps each parameter well below a few megabytes.
-constexpr size_t kRowsPerStatement = 5000;
-
-// The columns of a chunk of rows as PostgreSQL array literals ('{"a",NULL,"b"}'), filled row
-// by row, value by value in the statement's column order. The server parses one array per
-// column, far less than a JSON array of row objects (a key and a lookup per value).
-class ColumnArrays {
- public:
-  explicit ColumnArrays(int columns) : arrays_(static_cast<size_t>(columns), "{") {}
-
-  ColumnArrays& add(std::string_view text) {
-    std::string& out = next();
-    out.push_back('"');
-    // Invalid UTF-8 would fail the whole statement; like the JSON it replaced, it is repaired.
-    const bool valid = util::is_valid_utf8(text);
-    const std::string repaired = valid ? std::string() : util::to_valid_utf8(text);
-    // Copied in runs; a quote or a backslash is escaped with a backslash.
-    for (std::string_view rest = valid ? text : repaired; !rest.empty();) {
-      size_t special = 0;  // (find_first_of would call memchr per character)
-      while (special < rest.size() && rest[special] != '"' && rest[special] != '\\') ++special;
-      out.append(rest.substr(0, special));
-      if (special == rest.size()) break;
-      out.push_back('\\');
-      out.push_back(rest[special]);
-      rest.remove_prefix(special + 1);
-    }
-    out.push_back('"');
-    return *this;
-  }
-  ColumnArrays& add(std::int64_t value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    next().append(digits, end);
-    return *this;
-  }
-  ColumnArrays& add(double value) {
-    char digits[32];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    next().append(digits, end);
-    return *this;
-  }
-  ColumnArrays& add(int value) { return add(static_cast<std::int64_t>(value)); }
-  ColumnArrays& add(Kept value) { return add(value.text); }
-  ColumnArrays& add(std::nullopt_t) {
-    next().append("NULL");
-    return *this;
-  }
-  template <typename T>
-  ColumnArrays& add(const std::optional<T>& value) {
-    return value ? add(*value) : add(std::nullopt);
-  }
-  // Ends a row: the next value goes to the first column.
-  void end_row() { column_ = 0; }
-  // Binds the arrays to parameters 1..columns and runs the statement.
-  void exec(Connection& conn, std::string_view sql) {
-    auto s = conn.prepare(sql);
-    for (size_t i = 0; i < arrays_.size(); ++i) {
-      arrays_[i].push_back('}');
-      s.bind(static_cast<int>(i) + 1, arrays_[i]);
-    }
-    s.exec();
-  }
-
- private:
-  std::string& next() {
-    std::string& array = arrays_.at(column_++);
-    if (array.size() > 1) array.push_back(',');
-    return array;
-  }
-  std::vector<std::string> arrays_;
-  size_t column_ = 0;
-};
-
-// Runs `sql` (kInsertLeads...: one array parameter per column) over `rows` in chunks;
-// `add_row(arrays, row)` adds a row's values in the statement's column order.
-template <typename Rows, typename AddRow>
-void write_arrays(Connection& conn, std::string_view sql, const Rows& rows, AddRow add_row) {
-  const int columns = static_cast<int>(std::count(sql.begin(), sql.end(), '?'));
-  for (size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
-    ColumnArrays arrays(columns);
-    for (size_t i = start; i < std::min(rows.size(), start + kRowsPerStatement); ++i) {
-      add_row(arrays, rows[i]);
-      arrays.end_row();
-    }
-    arrays.exec(conn, sql);
-  }
-}
-
 // Runs `sql`, a statement with one row in its VALUES list ("... VALUES (?, ...) ..."), over
 // `rows` on SQLite, several rows per statement: a statement run per row costs its reset, the
 // clearing of its bindings and the statement cache's look-up once more for every row.
@@ -217,19 +128,19 @@ void write_arrays(Connection& conn, std::string_view sql, const Rows& rows, AddR
 // order (an INSERT's keys grow in that order).
 template <typename Rows, typename BindRow>
 void write_values(Connection& conn, std::string_view sql, const Rows& rows, BindRow bind_row) {
-  constexpr size_t kRowsPerStatement = 32;
+  constexpr size_t kRowsPerValues = 32;
   const size_t row_start = sql.find("VALUES (") + 7;
   const size_t row_end = sql.find(')', row_start) + 1;
   const std::string_view row = sql.substr(row_start, row_end - row_start);
   const int columns = static_cast<int>(std::count(row.begin(), row.end(), '?'));
   size_t next = 0;
-  if (rows.size() >= kRowsPerStatement) {
+  if (rows.size() >= kRowsPerValues) {
     std::string many(sql.substr(0, row_end));
-    for (size_t i = 1; i < kRowsPerStatement; ++i) many.append(", ").append(row);
+    for (size_t i = 1; i < kRowsPerValues; ++i) many.append(", ").append(row);
     many.append(sql.substr(row_end));
-    for (; next + kRowsPerStatement <= rows.size(); next += kRowsPerStatement) {
+    for (; next + kRowsPerValues <= rows.size(); next += kRowsPerValues) {
       auto s = conn.prepare(many);
-      for (size_t i = 0; i < kRowsPerStatement; ++i)
+      for (size_t i = 0; i < kRowsPerValues; ++i)
         bind_row(s, 1 + static_cast<int>(i) * columns, rows[next + i]);
       s.exec();
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <tuple>
 
+#include "store/sql/column_arrays.h"
 #include "store/sql/rows.h"
 #include "store/sql/sql_store.h"
 
@@ -159,14 +160,16 @@ std::vector<SuppressionAdded> upsert_one_by_one(Connection& conn,
   return added;
 }
 
-// PostgreSQL: a statement per chunk of entries (a JSON array expanded by
-// json_populate_recordset), not a round trip per entry: a list of a million numbers is one
-// request's worth of work, not a million statements'.
+// PostgreSQL: a statement per chunk of entries (an array per column, column_arrays.h), not a
+// round trip per entry: a list of a million numbers is one request's worth of work, not a
+// million statements'. Rows go in the order given (key order, see below).
 constexpr std::string_view kUpsertMany =
     "INSERT INTO suppressions (id, org_id, phone_number, workflow_id, reason, source, "
     "expires_at, created_at, updated_at) SELECT id, org_id, phone_number, workflow_id, reason, "
     "source, expires_at, created_at, updated_at "
-    "FROM json_populate_recordset(NULL::suppressions, ?::json) "
+    "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], "
+    "?::bigint[], ?::bigint[]) WITH ORDINALITY AS v(id, org_id, phone_number, workflow_id, "
+    "reason, source, expires_at, created_at, updated_at, n) ORDER BY n "
     "ON CONFLICT (phone_number, org_id, workflow_id) DO UPDATE SET reason = excluded.reason, "
     "source = excluded.source, expires_at = excluded.expires_at, "
     "updated_at = excluded.updated_at RETURNING id, created_at, phone_number, org_id, workflow_id";
@@ -191,20 +194,22 @@ std::vector<SuppressionAdded> upsert_in_chunks(Connection& conn,
   std::map<EntryKey, std::pair<std::string, util::Millis>, std::less<>> stored;  // id, created
   auto next = merged.begin();
   while (next != merged.end()) {
-    Json rows = Json::array();
-    for (; next != merged.end() && rows.size() < kEntriesPerStatement; ++next) {
+    ColumnArrays rows(9);
+    for (size_t n = 0; next != merged.end() && n < kEntriesPerStatement; ++next, ++n) {
       const Suppression& e = next->second;
-      rows.push_back({{"id", e.id},
-                      {"org_id", e.org_id},
-                      {"phone_number", e.phone_number},
-                      {"workflow_id", e.workflow_id.value_or("")},
-                      {"reason", e.reason ? Json(*e.reason) : Json()},
-                      {"source", to_string(e.source)},
-                      {"expires_at", e.expires_at ? Json(*e.expires_at) : Json()},
-                      {"created_at", e.created_at},
-                      {"updated_at", e.updated_at}});
+      rows.add(e.id)
+          .add(e.org_id)
+          .add(e.phone_number)
+          .add(e.workflow_id.value_or(""))
+          .add(e.reason)
+          .add(to_string(e.source))
+          .add(e.expires_at)
+          .add(e.created_at)
+          .add(e.updated_at);
+      rows.end_row();
     }
-    auto s = conn.prepare(kUpsertMany).bind(1, rows.dump());
+    auto s = conn.prepare(kUpsertMany);
+    rows.bind(s);
     while (s.step()) {
       // Looked up in `merged`, whose keys view the caller's entries and outlive the row.
       auto it = merged.find(EntryKey{s.text(2), s.text(3), s.text(4)});
