@@ -210,7 +210,8 @@ std::vector<QueuedCall> SqlStore::claim_calls(util::Millis now, size_t limit,
                      .bind(1, id_array(workflow_ids).dump());
         while (s.step()) {
           Json settings = Json::parse(s.text(1), nullptr, false);
-          slate.settings_by_workflow[s.text(0)] = settings.is_object() ? settings : Json::object();
+          if (!settings.is_object()) settings = Json::object();
+          slate.settings_by_workflow[s.text(0)] = std::move(settings);
         }
       }
       const DispatchChoice choice = choose(slate);
