@@ -13,8 +13,9 @@ namespace leadline::engine {
 namespace {
 
 // The leads of a batch whose steps count earlier calls (DueLead::contacts_read), by number and
-// organization: a call one step places counts against the caps of the later leads with the
-// same number, found in one look-up rather than by scanning the batch's calls per lead.
+// organization: a call one step places is added to the contacts of the batch's leads with its
+// number (found in one look-up, not by scanning the batch's calls per lead), so the caps of
+// those that step after it count it; those that stepped before no longer read them.
 class CallsToNumbers {
  public:
   explicit CallsToNumbers(std::vector<store::DueLead>& batch) {
