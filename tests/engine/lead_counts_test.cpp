@@ -12,7 +12,7 @@ class LeadCounts : public EngineTest {
  protected:
   // The graph's counts as the previous release computed them: a scan of the workflow's leads.
   Json scanned(const std::string& wf) {
-    const std::string where = "FROM leads WHERE workflow_id = '" + wf + "'";
+    const std::string where = "FROM lead_rows WHERE workflow_id = '" + wf + "'";
     const std::string waits = "wait_kind IN ('delay', 'window', 'contact_cap') OR stalled = 1";
     const std::string blocked = "stalled = 0 AND wait_kind IN ('window', 'contact_cap')";
     Json lead_counts = Json::object();

@@ -57,7 +57,8 @@ TEST_F(PoisonLead, ALeadWhoseWritesAreRefusedFailsAloneAndTheRestCommit) {
   const std::string& poisoned = leads[2];
   // The database refuses every change of one lead except its failure, as a corrupt page or a
   // constraint added by an operator might.
-  db_.refuse_updates("leads", "OLD.id = '" + poisoned + "' AND NEW.status <> 'failed'");
+  const std::string seq = db_.rows("SELECT seq FROM leads WHERE id = '" + poisoned + "'")[0][0];
+  db_.refuse_updates("lead_states", "OLD.lead_seq = " + seq + " AND NEW.status <> 'failed'");
   activate(wf);
   settle();
 

@@ -23,7 +23,7 @@ using domain::Call;
 const SqlText kDueCalls([](const Dialect& d) {
   return "SELECT " + std::string(kCallColumns) +
          ", l.variables, l.status FROM calls c "
-         "LEFT JOIN leads l ON l.id = c.lead_id LEFT JOIN workflows w ON w.id = c.workflow_id "
+         "LEFT JOIN lead_rows l ON l.id = c.lead_id LEFT JOIN workflows w ON w.id = c.workflow_id "
          "WHERE c.status = 'queued' AND c.next_dispatch_at <= ? AND (w.status IN ('active', "
          "'running') OR l.id IS NULL OR w.id IS NULL OR l.status IN ('completed', 'dropped', "
          "'removed', 'cancelled', 'failed')) "
@@ -77,11 +77,13 @@ constexpr std::string_view kFailed =
     "WHERE id = ? AND status = 'queued'";
 // Makes the lead waiting on the call due now (its step then reads the call's outcome).
 constexpr std::string_view kWakeLead =
-    "UPDATE leads SET next_action_at = ? WHERE id = (SELECT lead_id FROM calls WHERE id = ?) "
-    "AND call_id = ? AND wait_kind IN ('call', 'call_detached')";
+    "UPDATE lead_states SET next_action_at = ? WHERE lead_seq = (SELECT l.seq FROM calls c "
+    "JOIN leads l ON l.id = c.lead_id WHERE c.id = ?) AND call_id = ? "
+    "AND wait_kind IN ('call', 'call_detached')";
 // PostgreSQL: the lead is locked before its call changes (see above).
 constexpr std::string_view kLockLeadOfCall =
-    "SELECT l.id FROM leads l WHERE l.id = (SELECT lead_id FROM calls WHERE id = ?) FOR UPDATE";
+    "SELECT s.lead_seq FROM lead_states s WHERE s.lead_seq = (SELECT l.seq FROM calls c "
+    "JOIN leads l ON l.id = c.lead_id WHERE c.id = ?) FOR UPDATE";
 constexpr std::int64_t kClaimLock = 7265617;
 constexpr std::string_view kNextDispatch =
     "SELECT min(next_dispatch_at) FROM calls WHERE status = 'queued'";

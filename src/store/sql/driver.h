@@ -39,6 +39,10 @@ class Dialect {
   // Appended to a SELECT that decides on rows it then changes. SQLite's single writer
   // (BEGIN IMMEDIATE) already holds the whole database, so it needs no row locks.
   std::string_view for_update() const { return postgres() ? " FOR UPDATE" : ""; }
+  // The same, locking only the rows of the table named `alias` in a join.
+  std::string for_update_of(std::string_view alias) const {
+    return postgres() ? " FOR UPDATE OF " + std::string(alias) : "";
+  }
   // Rows another process's claim holds are skipped, not waited for (PostgreSQL only).
   std::string for_update_skip_locked(std::string_view alias) const {
     return postgres() ? " FOR UPDATE OF " + std::string(alias) + " SKIP LOCKED" : "";

@@ -37,32 +37,37 @@ constexpr std::string_view kActiveWorkflows =
 // is locked in its newest version, but a join would pair it with rows of the old snapshot,
 // missing the call that step placed; the later statement sees everything committed.
 const SqlText kDueInWorkflow([](const Dialect& d) {
-  return "SELECT w.version, " + std::string(kLeadColumns) +
-         ", l.seq FROM leads l JOIN workflows w ON w.id = l.workflow_id "
-         "WHERE l.workflow_id = ? AND w.status IN ('active', 'running') "
-         "AND l.next_action_at <= ? AND l.wait_kind != 'call_detached' "
-         "ORDER BY l.next_action_at LIMIT ?" +
-         d.for_update_skip_locked("l");
+  return "SELECT w.version, " + std::string(kLeadAndStateColumns) +
+         ", l.seq FROM lead_states s JOIN leads l ON l.seq = s.lead_seq "
+         "JOIN workflows w ON w.id = s.workflow_id "
+         "WHERE s.workflow_id = ? AND w.status IN ('active', 'running') "
+         "AND s.next_action_at <= ? AND s.wait_kind != 'call_detached' "
+         "ORDER BY s.next_action_at LIMIT ?" +
+         d.for_update_skip_locked("s");
 });
 const SqlText kDueDetached([](const Dialect& d) {
-  return "SELECT w.status, w.version, " + std::string(kLeadColumns) +
-         ", l.seq FROM leads l JOIN workflows w ON w.id = l.workflow_id "
-         "WHERE l.wait_kind = 'call_detached' AND l.next_action_at <= ? "
-         "ORDER BY l.next_action_at LIMIT ?" +
-         d.for_update_skip_locked("l");
+  return "SELECT w.status, w.version, " + std::string(kLeadAndStateColumns) +
+         ", l.seq FROM lead_states s JOIN leads l ON l.seq = s.lead_seq "
+         "JOIN workflows w ON w.id = s.workflow_id "
+         "WHERE s.wait_kind = 'call_detached' AND s.next_action_at <= ? "
+         "ORDER BY s.next_action_at LIMIT ?" +
+         d.for_update_skip_locked("s");
 });
 constexpr std::string_view kNextDueInWorkflow =
-    "SELECT min(next_action_at) FROM leads WHERE workflow_id = ? AND next_action_at IS NOT NULL";
+    "SELECT min(next_action_at) FROM lead_states WHERE workflow_id = ? "
+    "AND next_action_at IS NOT NULL";
 constexpr std::string_view kNextDueDetached =
-    "SELECT min(next_action_at) FROM leads WHERE wait_kind = 'call_detached'";
+    "SELECT min(next_action_at) FROM lead_states WHERE wait_kind = 'call_detached'";
 const SqlText kLeadForAction([](const Dialect& d) {
-  return "SELECT context FROM leads WHERE id = ? AND current_node_id = ? AND wait_kind = 'http' "
-         "AND status = 'active'" +
-         std::string(d.for_update());
+  return "SELECT l.context, l.seq FROM lead_states s JOIN leads l ON l.seq = s.lead_seq "
+         "WHERE l.id = ? AND s.current_node_id = ? AND s.wait_kind = 'http' "
+         "AND s.status = 'active'" +
+         d.for_update_of("s");
 });
-constexpr std::string_view kSetActionResult =
-    "UPDATE leads SET context = ?, wait_kind = 'none', next_action_at = ?, updated_at = ? "
-    "WHERE id = ?";
+constexpr std::string_view kSetActionContext = "UPDATE leads SET context = ? WHERE seq = ?";
+constexpr std::string_view kSetActionDue =
+    "UPDATE lead_states SET wait_kind = 'none', next_action_at = ?, updated_at = ? "
+    "WHERE lead_seq = ?";
 
 const SqlText kCallsById([](const Dialect& d) {
   return "SELECT " + std::string(kCallColumns) + ", c.seq FROM calls c WHERE c.id IN (" +
@@ -201,12 +206,9 @@ bool SqlStore::record_action_result(std::string_view lead_id, std::string_view n
     if (!context.is_object()) context = Json::object();
     context["action_result"] = result;
     context["action_result"]["node_id"] = std::string(node_id);
-    conn->prepare(kSetActionResult)
-        .bind(1, context.dump())
-        .bind(2, now)
-        .bind(3, now)
-        .bind(4, lead_id)
-        .exec();
+    const std::int64_t seq = s.integer(1);
+    conn->prepare(kSetActionContext).bind(1, context.dump()).bind(2, seq).exec();
+    conn->prepare(kSetActionDue).bind(1, now).bind(2, now).bind(3, seq).exec();
     return true;
   });
 }

@@ -58,21 +58,25 @@ const SqlText kEventByKey([](const Dialect&) {
          " FROM inbound_events e WHERE e.org_id = ? AND e.idempotency_key = ?";
 });
 const SqlText kLeadById([](const Dialect& d) {
-  return "SELECT " + std::string(kLeadColumns) +
-         ", l.seq FROM leads l WHERE l.id = ? AND l.org_id = ?" + std::string(d.for_update());
+  return "SELECT " + std::string(kLeadAndStateColumns) +
+         ", l.seq FROM leads l JOIN lead_states s ON s.lead_seq = l.seq "
+         "WHERE l.id = ? AND l.org_id = ?" +
+         d.for_update_of("s");
 });
 // Open leads with the number in the organization's workflows (each workflow's phone index).
 const SqlText kLeadsByPhone([](const Dialect& d) {
-  return "SELECT " + std::string(kLeadColumns) +
-         ", l.seq FROM leads l WHERE l.workflow_id IN (SELECT id FROM workflows WHERE org_id = ?) "
-         "AND l.phone_number = ? AND l.status IN ('pending', 'active') ORDER BY l.seq" +
-         std::string(d.postgres() ? " FOR UPDATE OF l" : "");
+  return "SELECT " + std::string(kLeadAndStateColumns) +
+         ", l.seq FROM leads l JOIN lead_states s ON s.lead_seq = l.seq "
+         "WHERE l.workflow_id IN (SELECT id FROM workflows WHERE org_id = ?) "
+         "AND l.phone_number = ? AND s.status IN ('pending', 'active') ORDER BY l.seq" +
+         d.for_update_of("s");
 });
 const SqlText kLeadsByPhoneInWorkflow([](const Dialect& d) {
-  return "SELECT " + std::string(kLeadColumns) +
-         ", l.seq FROM leads l WHERE l.workflow_id = ? AND l.phone_number = ? "
-         "AND l.status IN ('pending', 'active') ORDER BY l.seq" +
-         std::string(d.for_update());
+  return "SELECT " + std::string(kLeadAndStateColumns) +
+         ", l.seq FROM leads l JOIN lead_states s ON s.lead_seq = l.seq "
+         "WHERE l.workflow_id = ? AND l.phone_number = ? "
+         "AND s.status IN ('pending', 'active') ORDER BY l.seq" +
+         d.for_update_of("s");
 });
 
 Json targets_json(const std::vector<EventTarget>& targets) {
@@ -240,19 +244,18 @@ class EventBatch {
     return it->second ? &*it->second : nullptr;
   }
 
-  // Writes every lead the request changed, with the counts their moves shift. A lead whose
-  // events were only recorded has its context rewritten and nothing else.
+  // Writes every lead the request changed, with the counts their moves shift. (A lead whose
+  // events were only recorded rewrites its narrow state row as read, and its context.)
   void write_leads() {
     if (changed_.empty()) return;
-    std::vector<Lead> moved;
-    std::vector<Lead> recorded_only;
-    for (const auto& [id, as_read] : changed_) {
+    std::vector<Lead> written;
+    written.reserve(changed_.size());
+    for (const auto& id : changed_) {
       auto& lead = leads_.at(id);
       counts_.add(lead, +1);
-      (LeadStateColumns(lead) == as_read ? recorded_only : moved).push_back(std::move(lead));
+      written.push_back(std::move(lead));
     }
-    update_lead_contexts(conn_, recorded_only, rows_);
-    update_lead_states(conn_, moved, rows_);
+    update_lead_states(conn_, written, rows_);
     counts_.write(conn_);
   }
   // The row keys of the leads read.
@@ -261,7 +264,7 @@ class EventBatch {
   // and its state as read is kept.
   void will_change(const Lead& lead) {
     if (!changed_set_.insert(lead.id).second) return;
-    changed_.emplace_back(lead.id, LeadStateColumns(lead));
+    changed_.push_back(lead.id);
     counts_.add(lead, -1);
   }
 
@@ -277,7 +280,7 @@ class EventBatch {
   std::map<std::pair<std::string, std::string>, std::optional<domain::Node>> nodes_;
   CountDeltas counts_;  // of the changed leads: -1 as read, +1 as written
   RowKeys rows_;
-  std::vector<std::pair<std::string, LeadStateColumns>> changed_;  // in the order first changed
+  std::vector<std::string> changed_;  // in the order first changed
   std::unordered_set<std::string> changed_set_;
 };
 }  // namespace

@@ -40,7 +40,8 @@ const SqlText kEditableStatus([](const Dialect& d) {
 constexpr std::string_view kBumpVersion =
     "UPDATE workflows SET version = version + 1, updated_at = ? WHERE id = ?";
 constexpr std::string_view kWakeStalled =
-    "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND status = 'active' "
+    "UPDATE lead_states SET next_action_at = ? WHERE lead_seq IN (SELECT seq FROM leads WHERE "
+    "workflow_id = ?) AND status = 'active' "
     "AND (stalled = 1 OR wait_kind IN ('window', 'contact_cap'))";
 // The counts are kept by the writes (lead_counts.h): a workflow has a few rows per node, or on
 // PostgreSQL a few per node and transaction since the last fold, never one per lead.

@@ -21,7 +21,7 @@ const SqlText kCountLeads([](const Dialect& d) {
          " = 'consent' THEN 6 WHEN status <> 'active' THEN 0 WHEN stalled = 1 THEN 2 "
          "WHEN wait_kind = 'window' THEN 3 WHEN wait_kind = 'contact_cap' THEN 4 "
          "WHEN wait_kind IN ('delay', 'event') THEN 1 ELSE 0 END, count(*) "
-         "FROM leads WHERE workflow_id = ? GROUP BY 1, 2, 3, 4";
+         "FROM lead_rows WHERE workflow_id = ? GROUP BY 1, 2, 3, 4";
 });
 // Rows of transactions not yet committed are not seen by the DELETE and stay. A second fold
 // running at once waits for the rows the first deletes, then skips them: nothing counts twice.

@@ -20,12 +20,14 @@ const SqlText kWorkflowStatusById([](const Dialect& d) {
 });
 // Waits for an engine batch stepping the lead, then decides on its committed state.
 constexpr std::string_view kLockLead =
-    "SELECT 1 FROM leads WHERE workflow_id = ? AND id = ? FOR UPDATE";
+    "SELECT 1 FROM lead_states s JOIN leads l ON l.seq = s.lead_seq "
+    "WHERE l.workflow_id = ? AND l.id = ? FOR UPDATE OF s";
 // Numbers per duplicate look-up: one statement answers a whole chunk of the batch.
 constexpr size_t kPhonesPerLookup = 500;
 constexpr std::string_view kPlanForTheseValues = "SET LOCAL plan_cache_mode = force_custom_plan";
 constexpr std::string_view kAnyOpenLead =
-    "SELECT 1 FROM leads WHERE workflow_id = ? AND status IN ('pending', 'active') LIMIT 1";
+    "SELECT 1 FROM lead_states WHERE workflow_id = ? AND status IN ('pending', 'active') "
+    "LIMIT 1";
 constexpr std::string_view kAnySuppression = "SELECT 1 FROM suppressions WHERE org_id = ? LIMIT 1";
 constexpr std::string_view kAddEnrolled =
     "UPDATE workflows SET enrolled_leads = enrolled_leads + ? WHERE id = ?";
@@ -38,18 +40,19 @@ constexpr std::string_view kNodeTypeAndLabel =
 // A call in flight keeps its wake-up time so the engine still records the call's result
 // (spec §5.3); everything else the lead had scheduled is dropped.
 constexpr std::string_view kMarkRemoved =
-    "UPDATE leads SET status = 'removed', stalled = 0, updated_at = ?, "
+    "UPDATE lead_states SET status = 'removed', stalled = 0, updated_at = ?, "
     "next_action_at = CASE WHEN wait_kind IN ('call', 'call_detached') THEN next_action_at "
     "ELSE NULL END, wait_kind = CASE WHEN wait_kind IN ('call', 'call_detached') "
-    "THEN 'call_detached' ELSE 'none' END WHERE id = ?";
+    "THEN 'call_detached' ELSE 'none' END "
+    "WHERE lead_seq = (SELECT seq FROM leads WHERE id = ?)";
 constexpr std::string_view kSelectHistory =
     "SELECT lead_id, workflow_id, node_id, node_type, label, status, outcome, edge_label, "
     "to_node_id, call_id, attempt, started_at, ended_at, reason FROM lead_history "
     "WHERE lead_seq = (SELECT seq FROM leads WHERE id = ?) ORDER BY seq";
 
 const std::string& find_lead_sql() {
-  static const std::string sql =
-      "SELECT " + std::string(kLeadColumns) + " FROM leads l WHERE l.workflow_id = ? AND l.id = ?";
+  static const std::string sql = "SELECT " + std::string(kLeadColumns) +
+                                 " FROM lead_rows l WHERE l.workflow_id = ? AND l.id = ?";
   return sql;
 }
 
@@ -78,7 +81,7 @@ std::unordered_set<std::string> open_phones(Connection& conn, std::string_view w
                                             std::span<const Lead> leads) {
   static const std::string sql = [] {
     std::string text =
-        "SELECT phone_number FROM leads WHERE workflow_id = ? AND status IN ('pending', "
+        "SELECT phone_number FROM lead_rows WHERE workflow_id = ? AND status IN ('pending', "
         "'active') AND phone_number IN (?";
     for (size_t i = 1; i < kPhonesPerLookup; ++i) text += ", ?";
     return text + ")";
@@ -194,8 +197,8 @@ Page<Lead> SqlStore::list_leads(std::string_view workflow_id, const LeadQuery& q
   std::string count_sql = "SELECT coalesce(sum(n), 0) FROM lead_counts WHERE workflow_id = ?";
   if (query.status) count_sql += " AND status = ?";
   if (query.current_node_id) count_sql += " AND node_id = ?";
-  if (!query.lead_ids.empty()) count_sql = "SELECT count(*) FROM leads l" + where;
-  const std::string list_sql = "SELECT " + std::string(kLeadColumns) + " FROM leads l" + where +
+  if (!query.lead_ids.empty()) count_sql = "SELECT count(*) FROM lead_rows l" + where;
+  const std::string list_sql = "SELECT " + std::string(kLeadColumns) + " FROM lead_rows l" + where +
                                " ORDER BY l.created_at DESC, l.seq DESC LIMIT ? OFFSET ?";
   std::vector<std::string> filters = {std::string(workflow_id)};
   if (query.status) filters.emplace_back(to_string(*query.status));

@@ -4,15 +4,17 @@
 namespace leadline::store::sql {
 namespace {
 
-constexpr std::string_view kLeadsByStatus = "SELECT status, count(*) FROM leads GROUP BY status";
+constexpr std::string_view kLeadsByStatus =
+    "SELECT status, count(*) FROM lead_states GROUP BY status";
 constexpr std::string_view kCallsByOutcome =
     "SELECT outcome, count(*) FROM calls WHERE outcome IS NOT NULL GROUP BY outcome";
 // The scheduler's claim: leads of running workflows, and leads waiting on a call whatever
 // their workflow's status. Walks the per-workflow due index.
 constexpr std::string_view kDueLeads =
-    "SELECT count(*), min(l.next_action_at) FROM leads l JOIN workflows w ON w.id = l.workflow_id "
-    "WHERE l.next_action_at IS NOT NULL AND l.next_action_at <= ? "
-    "AND (w.status IN ('active', 'running') OR l.wait_kind = 'call_detached')";
+    "SELECT count(*), min(s.next_action_at) FROM lead_states s "
+    "JOIN workflows w ON w.id = s.workflow_id "
+    "WHERE s.next_action_at IS NOT NULL AND s.next_action_at <= ? "
+    "AND (w.status IN ('active', 'running') OR s.wait_kind = 'call_detached')";
 constexpr std::string_view kQueuedCalls = "SELECT count(*) FROM calls WHERE status = 'queued'";
 constexpr std::string_view kPendingDeliveries =
     "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'";

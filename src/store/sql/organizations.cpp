@@ -15,8 +15,8 @@ constexpr std::string_view kSetSettings = "UPDATE organizations SET settings = ?
 constexpr std::string_view kTouch = "UPDATE organizations SET updated_at = ? WHERE id = ?";
 // New caps, state rules or time zones apply to the leads already waiting for them.
 constexpr std::string_view kWakeWaiting =
-    "UPDATE leads SET next_action_at = ? WHERE workflow_id IN "
-    "(SELECT id FROM workflows WHERE org_id = ?) AND status = 'active' "
+    "UPDATE lead_states SET next_action_at = ? WHERE lead_seq IN (SELECT l.seq FROM leads l "
+    "JOIN workflows w ON w.id = l.workflow_id WHERE w.org_id = ?) AND status = 'active' "
     "AND wait_kind IN ('window', 'contact_cap')";
 
 Organization read_organization(const Statement& s) {

@@ -14,12 +14,20 @@
 
 namespace leadline::store::sql {
 
-// Lead columns, prefixed "l." so joins can use them.
+// Lead columns, prefixed "l." so joins can use them: of the view lead_rows, which joins a
+// lead's row (leads) with its state row (lead_states).
 inline constexpr std::string_view kLeadColumns =
     "l.id, l.org_id, l.workflow_id, l.phone_number, l.variables, l.status, l.current_node_id, "
     "l.stalled, l.wait_kind, l.attempt, l.call_id, l.call_count, l.context, l.next_action_at, "
     "l.entered_at, l.enrolled_at, l.created_at, l.updated_at, l.consent";
 inline constexpr int kLeadColumnCount = 19;
+// The same columns, from a lead row (l) joined with its state row (s): for the statements that
+// lock the state row, which a read of the view lead_rows cannot do alone on PostgreSQL (a
+// lock on a view locks the rows of all its tables).
+inline constexpr std::string_view kLeadAndStateColumns =
+    "l.id, l.org_id, l.workflow_id, l.phone_number, l.variables, s.status, s.current_node_id, "
+    "s.stalled, s.wait_kind, s.attempt, s.call_id, s.call_count, l.context, s.next_action_at, "
+    "s.entered_at, l.enrolled_at, l.created_at, s.updated_at, l.consent";
 domain::Lead read_lead(const Statement& s, int first = 0);
 
 // Call columns, prefixed "c.".
@@ -43,29 +51,10 @@ void insert_leads(Connection& conn, const std::vector<const domain::Lead*>& lead
 // instead of looking its text id up in an index.
 using RowKeys = std::unordered_map<std::string, std::int64_t>;
 
-// Rewrites the mutable engine state of lead rows (their variables only when they changed).
+// Rewrites the state rows of leads; their lead rows only where the context or the variables
+// changed.
 void update_lead_states(Connection& conn, const std::vector<domain::Lead>& leads,
                         const RowKeys& rows = {});
-// The columns of a lead row that indexes and counts key on, or that the engine steps by.
-// A change that leaves them as read (an event only recorded) rewrites the context alone:
-// no index entry moves, and on PostgreSQL the update can be HOT.
-struct LeadStateColumns {
-  explicit LeadStateColumns(const domain::Lead& lead);
-  bool operator==(const LeadStateColumns&) const = default;
-  domain::LeadStatus status;
-  std::optional<std::string> current_node_id;
-  bool stalled;
-  domain::WaitKind wait_kind;
-  int attempt;
-  std::optional<std::string> call_id;
-  std::int64_t call_count;
-  std::optional<util::Millis> next_action_at;
-  std::optional<util::Millis> entered_at;
-  bool variables_changed;
-};
-// Rewrites only the context and updated_at of lead rows (see LeadStateColumns).
-void update_lead_contexts(Connection& conn, const std::vector<domain::Lead>& leads,
-                          const RowKeys& rows = {});
 // A lead's row key: from `read` (the rows the transaction read), or looked up.
 std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id);
 // Appends history rows, each with its lead's row key: from `leads` (the rows the transaction

@@ -33,6 +33,7 @@ constexpr std::string_view kDeleteWorkflowRows[] = {
     "DELETE FROM lead_history WHERE workflow_id = ?",
     // Found by their leads, so before those.
     "DELETE FROM inbound_event_leads WHERE lead_id IN (SELECT id FROM leads WHERE workflow_id = ?)",
+    "DELETE FROM lead_states WHERE lead_seq IN (SELECT seq FROM leads WHERE workflow_id = ?)",
     "DELETE FROM leads WHERE workflow_id = ?",
     "DELETE FROM variable_keys WHERE workflow_id = ?",
     "DELETE FROM lead_counts WHERE workflow_id = ?",
@@ -52,19 +53,24 @@ constexpr std::string_view kInsertEdgeCopy =
     "VALUES (?, ?, ?, ?, ?, ?)";
 // Lead-side effects of lifecycle actions (spec §2.8).
 constexpr std::string_view kShiftFrozenDelays =
-    "UPDATE leads SET next_action_at = next_action_at + ?, updated_at = ? "
-    "WHERE workflow_id = ? AND status = 'active' AND wait_kind IN ('delay', 'event') "
+    "UPDATE lead_states SET next_action_at = next_action_at + ?, updated_at = ? "
+    "WHERE lead_seq IN (SELECT seq FROM leads WHERE workflow_id = ?) AND status = 'active' AND "
+    "wait_kind IN ('delay', 'event') "
     "AND next_action_at IS NOT NULL";
 // A call in flight still finishes and is recorded, so call waits keep their due time.
 constexpr std::string_view kCancelLeads =
-    "UPDATE leads SET status = 'cancelled', stalled = 0, updated_at = ?, next_action_at = CASE "
-    "WHEN wait_kind = 'call_detached' THEN next_action_at ELSE NULL END "
-    "WHERE workflow_id = ? AND status IN ('pending', 'active')";
+    "UPDATE lead_states SET status = 'cancelled', stalled = 0, updated_at = ?, "
+    "next_action_at = CASE WHEN wait_kind = 'call_detached' THEN next_action_at ELSE NULL END "
+    "WHERE lead_seq IN (SELECT seq FROM leads WHERE workflow_id = ?) AND status IN ('pending', "
+    "'active')";
 // Calls ringing when a workflow stops are recorded when they end, without moving the lead.
 constexpr std::string_view kDetachCalls =
-    "UPDATE leads SET wait_kind = 'call_detached' WHERE workflow_id = ? AND wait_kind = 'call'";
+    "UPDATE lead_states SET wait_kind = 'call_detached' WHERE lead_seq IN (SELECT seq FROM leads "
+    "WHERE workflow_id = ?) "
+    "AND wait_kind = 'call'";
 constexpr std::string_view kAttachCalls =
-    "UPDATE leads SET wait_kind = 'call' WHERE workflow_id = ? AND wait_kind = 'call_detached' "
+    "UPDATE lead_states SET wait_kind = 'call' WHERE lead_seq IN (SELECT seq FROM leads WHERE "
+    "workflow_id = ?) AND wait_kind = 'call_detached' "
     "AND status = 'active'";
 
 Workflow read_workflow(const Statement& s) {
@@ -186,7 +192,8 @@ std::optional<Workflow> SqlStore::update_workflow(std::string_view org_id,
           .exec();
       // A new calling window, time zone or cap applies to leads already waiting for one.
       conn->prepare(
-              "UPDATE leads SET next_action_at = ? WHERE workflow_id = ? AND status = 'active' "
+              "UPDATE lead_states SET next_action_at = ? WHERE lead_seq IN (SELECT seq FROM leads "
+              "WHERE workflow_id = ?) AND status = 'active' "
               "AND wait_kind IN ('window', 'contact_cap')")
           .bind(1, now)
           .bind(2, workflow_id)
