@@ -39,6 +39,7 @@ class EventsEngine : public EngineTest {
           "SELECT setval(pg_get_serial_sequence('leads_old', 'seq'), "
           "(SELECT max(seq) FROM leads_old))");
     db_.exec("DROP VIEW lead_rows");
+    db_.exec("DROP TABLE lead_contexts");
     db_.exec("DROP TABLE lead_states");
     db_.exec("DROP TABLE leads");
     db_.exec("ALTER TABLE leads_old RENAME TO leads");

@@ -37,18 +37,18 @@ constexpr std::string_view kActiveWorkflows =
 // is locked in its newest version, but a join would pair it with rows of the old snapshot,
 // missing the call that step placed; the later statement sees everything committed.
 const SqlText kDueInWorkflow([](const Dialect& d) {
-  return "SELECT w.version, " + std::string(kLeadAndStateColumns) +
-         ", l.seq FROM lead_states s JOIN leads l ON l.seq = s.lead_seq "
-         "JOIN workflows w ON w.id = s.workflow_id "
+  return "SELECT w.version, " + std::string(kLeadAndStateColumns) + ", s.lead_seq FROM " +
+         std::string(kLeadTables) +
+         " JOIN workflows w ON w.id = s.workflow_id "
          "WHERE s.workflow_id = ? AND w.status IN ('active', 'running') "
          "AND s.next_action_at <= ? AND s.wait_kind != 'call_detached' "
          "ORDER BY s.next_action_at LIMIT ?" +
          d.for_update_skip_locked("s");
 });
 const SqlText kDueDetached([](const Dialect& d) {
-  return "SELECT w.status, w.version, " + std::string(kLeadAndStateColumns) +
-         ", l.seq FROM lead_states s JOIN leads l ON l.seq = s.lead_seq "
-         "JOIN workflows w ON w.id = s.workflow_id "
+  return "SELECT w.status, w.version, " + std::string(kLeadAndStateColumns) + ", s.lead_seq FROM " +
+         std::string(kLeadTables) +
+         " JOIN workflows w ON w.id = s.workflow_id "
          "WHERE s.wait_kind = 'call_detached' AND s.next_action_at <= ? "
          "ORDER BY s.next_action_at LIMIT ?" +
          d.for_update_skip_locked("s");
@@ -59,12 +59,11 @@ constexpr std::string_view kNextDueInWorkflow =
 constexpr std::string_view kNextDueDetached =
     "SELECT min(next_action_at) FROM lead_states WHERE wait_kind = 'call_detached'";
 const SqlText kLeadForAction([](const Dialect& d) {
-  return "SELECT l.context, l.seq FROM lead_states s JOIN leads l ON l.seq = s.lead_seq "
-         "WHERE l.id = ? AND s.current_node_id = ? AND s.wait_kind = 'http' "
+  return "SELECT coalesce(c.context, '{}'), s.lead_seq FROM " + std::string(kLeadTables) +
+         " WHERE l.id = ? AND s.current_node_id = ? AND s.wait_kind = 'http' "
          "AND s.status = 'active'" +
          d.for_update_of("s");
 });
-constexpr std::string_view kSetActionContext = "UPDATE leads SET context = ? WHERE seq = ?";
 constexpr std::string_view kSetActionDue =
     "UPDATE lead_states SET wait_kind = 'none', next_action_at = ?, updated_at = ? "
     "WHERE lead_seq = ?";
@@ -207,7 +206,7 @@ bool SqlStore::record_action_result(std::string_view lead_id, std::string_view n
     context["action_result"] = result;
     context["action_result"]["node_id"] = std::string(node_id);
     const std::int64_t seq = s.integer(1);
-    conn->prepare(kSetActionContext).bind(1, context.dump()).bind(2, seq).exec();
+    write_lead_context(*conn, seq, context);
     conn->prepare(kSetActionDue).bind(1, now).bind(2, now).bind(3, seq).exec();
     return true;
   });

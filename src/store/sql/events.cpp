@@ -58,23 +58,21 @@ const SqlText kEventByKey([](const Dialect&) {
          " FROM inbound_events e WHERE e.org_id = ? AND e.idempotency_key = ?";
 });
 const SqlText kLeadById([](const Dialect& d) {
-  return "SELECT " + std::string(kLeadAndStateColumns) +
-         ", l.seq FROM leads l JOIN lead_states s ON s.lead_seq = l.seq "
-         "WHERE l.id = ? AND l.org_id = ?" +
-         d.for_update_of("s");
+  return "SELECT " + std::string(kLeadAndStateColumns) + ", s.lead_seq FROM " +
+         std::string(kLeadTables) + " WHERE l.id = ? AND l.org_id = ?" + d.for_update_of("s");
 });
 // Open leads with the number in the organization's workflows (each workflow's phone index).
 const SqlText kLeadsByPhone([](const Dialect& d) {
-  return "SELECT " + std::string(kLeadAndStateColumns) +
-         ", l.seq FROM leads l JOIN lead_states s ON s.lead_seq = l.seq "
-         "WHERE l.workflow_id IN (SELECT id FROM workflows WHERE org_id = ?) "
+  return "SELECT " + std::string(kLeadAndStateColumns) + ", s.lead_seq FROM " +
+         std::string(kLeadTables) +
+         " WHERE l.workflow_id IN (SELECT id FROM workflows WHERE org_id = ?) "
          "AND l.phone_number = ? AND s.status IN ('pending', 'active') ORDER BY l.seq" +
          d.for_update_of("s");
 });
 const SqlText kLeadsByPhoneInWorkflow([](const Dialect& d) {
-  return "SELECT " + std::string(kLeadAndStateColumns) +
-         ", l.seq FROM leads l JOIN lead_states s ON s.lead_seq = l.seq "
-         "WHERE l.workflow_id = ? AND l.phone_number = ? "
+  return "SELECT " + std::string(kLeadAndStateColumns) + ", s.lead_seq FROM " +
+         std::string(kLeadTables) +
+         " WHERE l.workflow_id = ? AND l.phone_number = ? "
          "AND s.status IN ('pending', 'active') ORDER BY l.seq" +
          d.for_update_of("s");
 });

@@ -13,15 +13,15 @@ using domain::Call;
 using domain::HistoryEntry;
 using domain::Lead;
 
-// A lead is two rows (migration 0014): `leads` holds what is written once (its number,
-// variables, context, consent, enrolment) and `lead_states` the state each step rewrites, in
-// a narrow row keyed by the lead's seq. A step rewrites its lead's state row, and its lead
-// row only when it changed the context or the variables.
+// A lead is up to three rows (migration 0014), keyed by the lead's seq: `leads` holds what is
+// written once (its number, variables, consent, enrolment), `lead_states` the state each step
+// rewrites, in a narrow row, and `lead_contexts` its context once it has one. A step rewrites
+// its lead's state row, and its context or variables only when it changed them.
 
 // SQLite statements of one row, in a VALUES list that write_values repeats for many rows.
 constexpr std::string_view kInsertLeadRow =
-    "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, context, consent, "
-    "enrolled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, consent, enrolled_at, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertLeadStateRow =
     "INSERT INTO lead_states (lead_seq, workflow_id, status, current_node_id, stalled, "
     "wait_kind, attempt, call_id, call_count, next_action_at, entered_at, updated_at) "
@@ -38,14 +38,16 @@ constexpr std::string_view kUpdateLeadStatesByKey =
     "call_count = v.column8, next_action_at = v.column9, entered_at = v.column10, "
     "updated_at = v.column11 FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)) AS v "
     "WHERE lead_states.lead_seq = v.column1";
-// A lead row's context and variables (NULL: kept as stored), by id and by key.
-constexpr std::string_view kUpdateLeadRowById =
-    "UPDATE leads SET context = coalesce(?, context), variables = coalesce(?, variables) "
-    "WHERE id = ?";
-constexpr std::string_view kUpdateLeadRowsByKey =
-    "UPDATE leads SET context = coalesce(v.column2, leads.context), "
-    "variables = coalesce(v.column3, leads.variables) FROM (VALUES (?, ?, ?)) AS v "
-    "WHERE leads.seq = v.column1";
+// A lead's context and its variables, by id and by key.
+constexpr std::string_view kSetContextById =
+    "INSERT INTO lead_contexts (context, lead_seq) VALUES (?, (SELECT seq FROM leads WHERE id = "
+    "?)) ON CONFLICT (lead_seq) DO UPDATE SET context = excluded.context";
+constexpr std::string_view kSetContextsByKey =
+    "INSERT INTO lead_contexts (lead_seq, context) VALUES (?, ?) "
+    "ON CONFLICT (lead_seq) DO UPDATE SET context = excluded.context";
+constexpr std::string_view kSetVariablesById = "UPDATE leads SET variables = ? WHERE id = ?";
+constexpr std::string_view kSetVariablesByKey =
+    "UPDATE leads SET variables = v.column2 FROM (VALUES (?, ?)) AS v WHERE leads.seq = v.column1";
 constexpr std::string_view kInsertHistoryRow =
     "INSERT INTO lead_history (lead_seq, lead_id, workflow_id, node_id, node_type, label, "
     "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
@@ -73,14 +75,14 @@ constexpr std::string_view kUpdateCallResultsByKey =
 // lead rows were given (joined on the id, unique in the batch).
 constexpr std::string_view kInsertLeads =
     "WITH v AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-    "?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], "
-    "?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) "
-    "WITH ORDINALITY AS v(id, org_id, workflow_id, phone_number, variables, context, consent, "
+    "?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], "
+    "?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) "
+    "WITH ORDINALITY AS v(id, org_id, workflow_id, phone_number, variables, consent, "
     "enrolled_at, created_at, status, current_node_id, stalled, wait_kind, attempt, call_id, "
     "call_count, next_action_at, entered_at, updated_at, n)), "
-    "inserted AS (INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, context, "
-    "consent, enrolled_at, created_at) SELECT id, org_id, workflow_id, phone_number, variables, "
-    "context, consent, enrolled_at, created_at FROM v ORDER BY n RETURNING seq, id) "
+    "inserted AS (INSERT INTO leads (id, org_id, workflow_id, phone_number, variables, consent, "
+    "enrolled_at, created_at) SELECT id, org_id, workflow_id, phone_number, variables, consent, "
+    "enrolled_at, created_at FROM v ORDER BY n RETURNING seq, id) "
     "INSERT INTO lead_states (lead_seq, workflow_id, status, current_node_id, stalled, "
     "wait_kind, attempt, call_id, call_count, next_action_at, entered_at, updated_at) "
     "SELECT i.seq, v.workflow_id, v.status, v.current_node_id, v.stalled, v.wait_kind, "
@@ -97,11 +99,13 @@ constexpr std::string_view kUpdateLeadStates =
     "?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) "
     "AS v(seq, status, current_node_id, stalled, wait_kind, attempt, call_id, call_count, "
     "next_action_at, entered_at, updated_at) WHERE s.lead_seq = v.seq";
-constexpr std::string_view kUpdateLeadRows =
-    "UPDATE leads l SET context = coalesce(v.context, l.context), "
-    "variables = coalesce(v.variables, l.variables) "
-    "FROM unnest(?::bigint[], ?::text[], ?::text[]) AS v(seq, context, variables) "
-    "WHERE l.seq = v.seq";
+constexpr std::string_view kSetContexts =
+    "INSERT INTO lead_contexts (lead_seq, context) SELECT seq, context "
+    "FROM unnest(?::bigint[], ?::text[]) AS v(seq, context) "
+    "ON CONFLICT (lead_seq) DO UPDATE SET context = excluded.context";
+constexpr std::string_view kSetVariables =
+    "UPDATE leads l SET variables = v.variables FROM unnest(?::bigint[], ?::text[]) "
+    "AS v(seq, variables) WHERE l.seq = v.seq";
 constexpr std::string_view kInsertHistory =
     "INSERT INTO lead_history (lead_seq, lead_id, workflow_id, node_id, node_type, label, "
     "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
@@ -232,7 +236,6 @@ Row& lead_row_values(Row& r, const Lead& l) {
       .add(kept(l.workflow_id))
       .add(kept(l.phone_number))
       .add(l.variables.dump())
-      .add(l.context.dump())
       .add(dump_or_null(l.consent))
       .add(l.enrolled_at)
       .add(l.created_at);
@@ -394,23 +397,6 @@ Call read_call(const Statement& s, int i) {
   return c;
 }
 
-void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
-  CountDeltas counts;
-  for (const Lead* lead : leads) counts.add(*lead, +1);
-  counts.write(conn);
-  if (!conn.dialect().postgres()) {
-    write_values(conn, kInsertLeadRow, leads,
-                 binder<const Lead*>([](auto& row, const Lead* l) { lead_row_values(row, *l); }));
-    write_values(conn, kInsertLeadStateRow, leads,
-                 binder<const Lead*>([](auto& row, const Lead* l) {
-                   lead_state_values(row.add(kept(l->id)).add(kept(l->workflow_id)), *l);
-                 }));
-    return;
-  }
-  write_arrays(conn, kInsertLeads, leads,
-               [](auto& row, const Lead* l) { lead_state_values(lead_row_values(row, *l), *l); });
-}
-
 namespace {
 // A row's key: from `read` (the rows the transaction read), or looked up by `key_sql`.
 std::int64_t row_key(Connection& conn, const RowKeys& read, const std::string& id,
@@ -426,6 +412,47 @@ std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& 
   return row_key(conn, read, lead_id, kLeadKey, "lead");
 }
 
+namespace {
+// Adapts a row function to write_arrays over leads, each row led by the lead's key.
+template <typename Values>
+auto by_key(Connection& conn, const RowKeys& rows, Values values) {
+  return [&conn, &rows, values](ColumnArrays& row, const Lead* l) {
+    values(row.add(lead_key(conn, rows, l->id)), *l);
+  };
+}
+
+// Sets the contexts of `leads` (inserted, or replaced).
+void write_contexts(Connection& conn, const std::vector<const Lead*>& leads, const RowKeys& rows) {
+  auto context = [](auto& row, const Lead& l) -> auto& { return row.add(l.context.dump()); };
+  if (!conn.dialect().postgres())
+    update_rows(conn, kSetContextsByKey, kSetContextById, leads, rows, binder<Lead>(context));
+  else
+    write_arrays(conn, kSetContexts, leads, by_key(conn, rows, context));
+}
+}  // namespace
+
+void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
+  CountDeltas counts;
+  for (const Lead* lead : leads) counts.add(*lead, +1);
+  counts.write(conn);
+  if (!conn.dialect().postgres()) {
+    write_values(conn, kInsertLeadRow, leads,
+                 binder<const Lead*>([](auto& row, const Lead* l) { lead_row_values(row, *l); }));
+    write_values(conn, kInsertLeadStateRow, leads,
+                 binder<const Lead*>([](auto& row, const Lead* l) {
+                   lead_state_values(row.add(kept(l->id)).add(kept(l->workflow_id)), *l);
+                 }));
+  } else {
+    write_arrays(conn, kInsertLeads, leads,
+                 [](auto& row, const Lead* l) { lead_state_values(lead_row_values(row, *l), *l); });
+  }
+  // Leads start with an empty context, which needs no row; any other is written as a step's.
+  std::vector<const Lead*> with_context;
+  for (const Lead* lead : leads)
+    if (!lead->context.empty()) with_context.push_back(lead);
+  write_contexts(conn, with_context, {});
+}
+
 void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const RowKeys& rows) {
   const std::vector<const Lead*> finals = last_writes(leads);
   // Changed by any of the lead's writes (the last holds them as they end).
@@ -434,29 +461,27 @@ void update_lead_states(Connection& conn, const std::vector<Lead>& leads, const 
     if (lead.variables_changed) variables_changed.insert(lead.id);
     if (!lead.context_unchanged) context_changed.insert(lead.id);
   }
-  // Only these lead rows are rewritten; NULL keeps a column as stored.
-  std::vector<const Lead*> rows_changed;
-  for (const Lead* lead : finals)
-    if (context_changed.contains(lead->id) || variables_changed.contains(lead->id))
-      rows_changed.push_back(lead);
-  auto lead_row = [&](auto& row, const Lead& l) -> auto& {
-    return row.add(context_changed.contains(l.id) ? std::optional(l.context.dump()) : std::nullopt)
-        .add(variables_changed.contains(l.id) ? std::optional(l.variables.dump()) : std::nullopt);
-  };
+  std::vector<const Lead*> contexts, variables;
+  for (const Lead* lead : finals) {
+    if (context_changed.contains(lead->id)) contexts.push_back(lead);
+    if (variables_changed.contains(lead->id)) variables.push_back(lead);
+  }
   auto state = [](auto& row, const Lead& l) -> auto& { return lead_state_values(row, l); };
+  auto variables_of = [](auto& row, const Lead& l) -> auto& { return row.add(l.variables.dump()); };
   if (!conn.dialect().postgres()) {
     update_rows(conn, kUpdateLeadStatesByKey, kUpdateLeadStateById, finals, rows,
                 binder<Lead>(state));
-    update_rows(conn, kUpdateLeadRowsByKey, kUpdateLeadRowById, rows_changed, rows,
-                binder<Lead>(lead_row));
-    return;
+    update_rows(conn, kSetVariablesByKey, kSetVariablesById, variables, rows,
+                binder<Lead>(variables_of));
+  } else {
+    write_arrays(conn, kUpdateLeadStates, finals, by_key(conn, rows, state));
+    write_arrays(conn, kSetVariables, variables, by_key(conn, rows, variables_of));
   }
-  write_arrays(conn, kUpdateLeadStates, finals, [&](ColumnArrays& row, const Lead* l) {
-    state(row.add(lead_key(conn, rows, l->id)), *l);
-  });
-  write_arrays(conn, kUpdateLeadRows, rows_changed, [&](ColumnArrays& row, const Lead* l) {
-    lead_row(row.add(lead_key(conn, rows, l->id)), *l);
-  });
+  write_contexts(conn, contexts, rows);
+}
+
+void write_lead_context(Connection& conn, std::int64_t seq, const Json& context) {
+  conn.prepare(kSetContextsByKey).bind(1, seq).bind(2, context.dump()).exec();
 }
 
 void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries,

@@ -21,13 +21,15 @@ inline constexpr std::string_view kLeadColumns =
     "l.stalled, l.wait_kind, l.attempt, l.call_id, l.call_count, l.context, l.next_action_at, "
     "l.entered_at, l.enrolled_at, l.created_at, l.updated_at, l.consent";
 inline constexpr int kLeadColumnCount = 19;
-// The same columns, from a lead row (l) joined with its state row (s): for the statements that
-// lock the state row, which a read of the view lead_rows cannot do alone on PostgreSQL (a
-// lock on a view locks the rows of all its tables).
+// The same columns from kLeadTables, for the statements that lock a lead's state row: on
+// PostgreSQL a lock on the view lead_rows would lock the rows of all three tables.
 inline constexpr std::string_view kLeadAndStateColumns =
     "l.id, l.org_id, l.workflow_id, l.phone_number, l.variables, s.status, s.current_node_id, "
-    "s.stalled, s.wait_kind, s.attempt, s.call_id, s.call_count, l.context, s.next_action_at, "
-    "s.entered_at, l.enrolled_at, l.created_at, s.updated_at, l.consent";
+    "s.stalled, s.wait_kind, s.attempt, s.call_id, s.call_count, coalesce(c.context, '{}'), "
+    "s.next_action_at, s.entered_at, l.enrolled_at, l.created_at, s.updated_at, l.consent";
+inline constexpr std::string_view kLeadTables =
+    "lead_states s JOIN leads l ON l.seq = s.lead_seq "
+    "LEFT JOIN lead_contexts c ON c.lead_seq = s.lead_seq";
 domain::Lead read_lead(const Statement& s, int first = 0);
 
 // Call columns, prefixed "c.".
@@ -51,10 +53,11 @@ void insert_leads(Connection& conn, const std::vector<const domain::Lead*>& lead
 // instead of looking its text id up in an index.
 using RowKeys = std::unordered_map<std::string, std::int64_t>;
 
-// Rewrites the state rows of leads; their lead rows only where the context or the variables
-// changed.
+// Rewrites the state rows of leads, and their contexts and variables where they changed.
 void update_lead_states(Connection& conn, const std::vector<domain::Lead>& leads,
                         const RowKeys& rows = {});
+// Sets the context of the lead whose row key is `seq`.
+void write_lead_context(Connection& conn, std::int64_t seq, const Json& context);
 // A lead's row key: from `read` (the rows the transaction read), or looked up.
 std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id);
 // Appends history rows, each with its lead's row key: from `leads` (the rows the transaction

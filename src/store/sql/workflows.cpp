@@ -34,6 +34,7 @@ constexpr std::string_view kDeleteWorkflowRows[] = {
     // Found by their leads, so before those.
     "DELETE FROM inbound_event_leads WHERE lead_id IN (SELECT id FROM leads WHERE workflow_id = ?)",
     "DELETE FROM lead_states WHERE lead_seq IN (SELECT seq FROM leads WHERE workflow_id = ?)",
+    "DELETE FROM lead_contexts WHERE lead_seq IN (SELECT seq FROM leads WHERE workflow_id = ?)",
     "DELETE FROM leads WHERE workflow_id = ?",
     "DELETE FROM variable_keys WHERE workflow_id = ?",
     "DELETE FROM lead_counts WHERE workflow_id = ?",
