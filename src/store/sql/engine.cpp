@@ -3,15 +3,17 @@
 //
 // On SQLite the claiming transaction holds the single write lock, so nobody else steps a lead
 // before it commits. On PostgreSQL several processes share the work. A batch claims its leads with
-// FOR UPDATE SKIP LOCKED: the row locks are the lease, owned by the claiming transaction, so
+// FOR UPDATE SKIP LOCKED on their state rows (lead_states; every statement that changes a lead
+// locks that row first): the row locks are the lease, owned by the claiming transaction, so
 // another process skips those leads until the batch commits (they are no longer due) or rolls back
 // (they are due again). The lease expires with the transaction: a process that dies loses its
 // connection and the server rolls its batch back at once; one that hangs mid-batch is cut off by
 // idle_in_transaction_session_timeout (kLeaseTimeout in postgres_driver.cpp). That is also the
 // fencing: a session the server ended can no longer commit, so a stale owner's writes never
-// land. Nothing is held between transactions, so the lease_owner/lease_until columns stay
-// unused. HTTP jobs and calls are created by the batch's writes (a call's idempotency key is
-// UNIQUE), so they exist once per committed step, whichever process ran it.
+// land. Nothing is held between transactions, so no lease is stored (migration 0014 dropped
+// the unused lease_owner/lease_until columns). HTTP jobs and calls are created by the batch's
+// writes (a call's idempotency key is UNIQUE), so they exist once per committed step, whichever
+// process ran it.
 #include <unordered_map>
 
 #include "store/sql/contacts.h"
