@@ -59,6 +59,9 @@ FROM leads ORDER BY seq;
 UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence
                                                     WHERE name = 'leads'), 0))
 WHERE name = 'leads_v2';
+INSERT INTO sqlite_sequence (name, seq)
+SELECT 'leads_v2', seq FROM sqlite_sequence
+WHERE name = 'leads' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'leads_v2');
 DROP TABLE leads;
 ALTER TABLE leads_v2 RENAME TO leads;
 CREATE INDEX leads_workflow_created ON leads(workflow_id, created_at, seq);
