@@ -207,6 +207,28 @@ TEST_F(UpgradeTest, AnUpgradeKilledMidWayIsRedoneByTheNextStart) {
   expect_answers_as_before();
 }
 
+// A binary older than its database (a newer release upgraded it) refuses to start, saying
+// why, and changes nothing.
+TEST_F(UpgradeTest, AnOlderReleaseRefusesADatabaseANewerOneUpgraded) {
+  load_fixture();
+  client_.reset();
+  app_.reset();
+  db_.exec(
+      "INSERT INTO schema_migrations (version, name, applied_at) "
+      "VALUES (9999, '9999_from_the_future.sql', 0)");
+  const auto applied = [&] { return db_.rows("SELECT count(*) FROM schema_migrations")[0][0]; };
+  const std::string before = applied();
+  try {
+    store::open_store({db_.url()});
+    ADD_FAILURE() << "the store opened a database of a newer release";
+  } catch (const store::StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("upgraded by a newer release"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("migration 9999"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(applied(), before);
+}
+
 TEST_F(UpgradeTest, LeadsAsleepOrInACallWhenUpgradedCarryOnToTheirEnd) {
   load_fixture();
   const std::string wf = snapshot_["running_workflow"].get<std::string>();

@@ -406,13 +406,7 @@ std::int64_t row_key(Connection& conn, const RowKeys& read, const std::string& i
   if (!s.step()) throw StoreError(std::string(what) + " " + id + " has no row");
   return s.integer(0);
 }
-}  // namespace
 
-std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id) {
-  return row_key(conn, read, lead_id, kLeadKey, "lead");
-}
-
-namespace {
 // Adapts a row function to write_arrays over leads, each row led by the lead's key.
 template <typename Values>
 auto by_key(Connection& conn, const RowKeys& rows, Values values) {
@@ -430,6 +424,10 @@ void write_contexts(Connection& conn, const std::vector<const Lead*>& leads, con
     write_arrays(conn, kSetContexts, leads, by_key(conn, rows, context));
 }
 }  // namespace
+
+std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& lead_id) {
+  return row_key(conn, read, lead_id, kLeadKey, "lead");
+}
 
 void insert_leads(Connection& conn, const std::vector<const Lead*>& leads) {
   CountDeltas counts;

@@ -43,6 +43,24 @@ ApiKey read_key(const Statement& s) {
 }
 // The upgrade test (tests/engine/upgrade_test.cpp) kills the process here, its migration
 // applied but not committed, as a power cut or a kill -9 in the middle of an upgrade would.
+// A database that a newer release upgraded has a schema this binary does not know: its
+// statements would fail on the first lead, or worse, write rows the newer release does not
+// expect. It refuses to start instead (with several processes on PostgreSQL: each process
+// must run the newer release once one has upgraded the database).
+void refuse_unknown_migrations(const std::set<std::int64_t>& applied,
+                               const std::vector<Migration>& known) {
+  std::set<std::int64_t> versions;
+  for (const Migration& m : known) versions.insert(m.version);
+  for (const std::int64_t version : applied)
+    if (!versions.contains(version))
+      throw StoreError(
+          "the database was upgraded by a newer release of Leadline (schema "
+          "migration " +
+          std::to_string(version) + "; this release knows up to " +
+          std::to_string(versions.empty() ? 0 : *versions.rbegin()) +
+          "): run that release or a newer one");
+}
+
 void exit_if_told_to_die_in(std::int64_t version) {
   const char* at = std::getenv("LEADLINE_TEST_DIE_IN_MIGRATION");
   if (at != nullptr && std::atoll(at) == version) std::_Exit(kDiedInMigration);
@@ -68,6 +86,7 @@ void SqlStore::migrate() {
     }
     const auto& migrations =
         conn->dialect().postgres() ? postgres_migrations() : sqlite_migrations();
+    refuse_unknown_migrations(applied, migrations);
     for (const Migration& m : migrations) {
       if (applied.count(m.version)) continue;
       conn->exec_script(m.sql);
