@@ -522,7 +522,7 @@ TEST_F(CallProviderTest, AReportWhoseDetailsAreRefusedStillEndsTheCall) {
   auto lead = enroll(wf, {});
   pump();
   const std::string call_id = only_call(lead)["id"];
-  db_.refuse_updates("calls", "OLD.id = '" + call_id + "' AND NEW.transcript IS NOT NULL");
+  db_.refuse("INSERT", "call_results", "NEW.transcript IS NOT NULL");
   Json report = ended(call_id, "user_hangup", 42);
   report["payload"]["call"]["transcript"] = "Agent: hello";
   auto res = post_event(report);

@@ -68,7 +68,7 @@ class TestDatabase {
   void allow_again(const std::string& trigger, const std::string& table) const {
     exec("DROP TRIGGER " + trigger + (postgres() ? " ON " + table : std::string()));
   }
-  // A trigger that makes `operation` (UPDATE or DELETE) on `table` fail when `condition`
+  // A trigger that makes `operation` (INSERT, UPDATE or DELETE) on `table` fail when `condition`
   // holds; answers its name.
   std::string refuse(const std::string& operation, const std::string& table,
                      const std::string& condition) const {

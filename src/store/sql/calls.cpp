@@ -10,7 +10,7 @@ using domain::Call;
 
 const std::string& find_call_sql() {
   static const std::string sql =
-      "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.org_id = ? AND c.id = ?";
+      "SELECT " + std::string(kCallColumns) + " FROM call_rows c WHERE c.org_id = ? AND c.id = ?";
   return sql;
 }
 }  // namespace
@@ -21,8 +21,8 @@ Page<Call> SqlStore::list_calls(std::string_view org_id, const CallQuery& query)
   if (query.workflow_id) where += " AND c.workflow_id = ?";
   if (query.lead_id) where += " AND c.lead_id = ?";
   if (query.status) where += " AND c.status = ?";
-  const std::string count_sql = "SELECT count(*) FROM calls c" + where;
-  const std::string list_sql = "SELECT " + std::string(kCallColumns) + " FROM calls c" + where +
+  const std::string count_sql = "SELECT count(*) FROM call_rows c" + where;
+  const std::string list_sql = "SELECT " + std::string(kCallColumns) + " FROM call_rows c" + where +
                                " ORDER BY c.created_at DESC, c.seq DESC LIMIT ? OFFSET ?";
   std::vector<std::string> filters = {std::string(org_id)};
   for (const auto& value : {query.workflow_id, query.lead_id, query.status})

@@ -19,9 +19,11 @@ const SqlText kOrgSettings([](const Dialect& d) {
 
 // Calls that never left Leadline (the dispatcher ended them before a provider accepted them)
 // reached nobody and do not count.
+// (The end reason is read only for those, from their result.)
 constexpr std::string_view kCounted =
     "NOT (c.status = 'failed' AND c.dispatched_at IS NULL AND "
-    "(c.dispatch_error IS NOT NULL OR c.end_reason IN ('suppressed', 'cancelled')))";
+    "(c.dispatch_error IS NOT NULL OR EXISTS (SELECT 1 FROM call_results r "
+    "WHERE r.call_seq = c.seq AND r.end_reason IN ('suppressed', 'cancelled'))))";
 
 // Served by calls_number (to_phone_number, created_at): a range per number.
 const SqlText kContactsOfNumbers([](const Dialect& d) {

@@ -22,19 +22,20 @@ using domain::Call;
 // the dispatcher cancels those.
 const SqlText kDueCalls([](const Dialect& d) {
   return "SELECT " + std::string(kCallColumns) +
-         ", l.variables, l.status FROM calls c "
-         "LEFT JOIN lead_rows l ON l.id = c.lead_id LEFT JOIN workflows w ON w.id = c.workflow_id "
-         "WHERE c.status = 'queued' AND c.next_dispatch_at <= ? AND (w.status IN ('active', "
+         ", l.variables, l.status FROM calls q JOIN call_rows c ON c.seq = q.seq "
+         "LEFT JOIN lead_rows l ON l.id = q.lead_id LEFT JOIN workflows w ON w.id = q.workflow_id "
+         "WHERE q.status = 'queued' AND q.next_dispatch_at <= ? AND (w.status IN ('active', "
          "'running') OR l.id IS NULL OR w.id IS NULL OR l.status IN ('completed', 'dropped', "
          "'removed', 'cancelled', 'failed')) "
-         "ORDER BY c.next_dispatch_at LIMIT ?" +
-         d.for_update_skip_locked("c");
+         "ORDER BY q.next_dispatch_at LIMIT ?" +
+         d.for_update_skip_locked("q");
 });
+// Calls count against the caps from their claim until their result.
 constexpr std::string_view kInFlight =
-    "SELECT (SELECT count(*) FROM calls WHERE status = 'initiated') + (SELECT count(*) FROM "
+    "SELECT (SELECT count(*) FROM calls_in_flight) + (SELECT count(*) FROM "
     "calls WHERE status = 'queued' AND claimed_until IS NOT NULL AND claimed_until > ?)";
 constexpr std::string_view kInFlightOf =
-    "SELECT (SELECT count(*) FROM calls WHERE status = 'initiated' AND workflow_id = ?) + "
+    "SELECT (SELECT count(*) FROM calls_in_flight WHERE workflow_id = ?) + "
     "(SELECT count(*) FROM calls WHERE status = 'queued' AND workflow_id = ? AND claimed_until "
     "IS NOT NULL AND claimed_until > ?)";
 const SqlText kWorkflowSettings([](const Dialect& d) {
@@ -45,10 +46,22 @@ const SqlText kClaim([](const Dialect& d) {
          "dispatch_attempts = dispatch_attempts + 1 WHERE id IN (" +
          d.json_strings("?") + ") AND status = 'queued'";
 });
-// Ends queued calls unsent, with the end reason bound first ("cancelled", "suppressed").
-const SqlText kCancel([](const Dialect& d) {
-  return "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = ?, "
-         "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL WHERE id IN (" +
+// Ends queued calls unsent: their result (end reason, then time, then the ids), then their
+// status, which takes them out of the queue.
+const SqlText kUnsentResults([](const Dialect& d) {
+  return "INSERT INTO call_results (call_seq, status, outcome, end_reason, ended_at) "
+         "SELECT seq, 'failed', 'FAILED', ?, ? FROM calls WHERE id IN (" +
+         d.json_strings("?") + ") AND status = 'queued' ON CONFLICT (call_seq) DO NOTHING";
+});
+const SqlText kDequeueUnsent([](const Dialect& d) {
+  return "UPDATE calls SET status = 'failed', next_dispatch_at = NULL, claimed_until = NULL "
+         "WHERE id IN (" +
+         d.json_strings("?") + ") AND status = 'queued'";
+});
+// Sent calls (their ids) fly until their result; before their status leaves 'queued'.
+const SqlText kStartFlights([](const Dialect& d) {
+  return "INSERT INTO calls_in_flight (call_seq, workflow_id) SELECT seq, workflow_id FROM calls "
+         "WHERE id IN (" +
          d.json_strings("?") + ") AND status = 'queued'";
 });
 // SQLite: one statement per placed or retried call.
@@ -72,9 +85,8 @@ constexpr std::string_view kRetry =
     "dispatch_error = v.dispatch_error FROM unnest(?::text[], ?::bigint[], ?::text[]) "
     "AS v(id, next_dispatch_at, dispatch_error) WHERE c.id = v.id AND c.status = 'queued'";
 constexpr std::string_view kFailed =
-    "UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = ?, dispatch_error = ?, "
-    "ended_at = ?, next_dispatch_at = NULL, claimed_until = NULL "
-    "WHERE id = ? AND status = 'queued'";
+    "UPDATE calls SET status = 'failed', dispatch_error = ?, next_dispatch_at = NULL, "
+    "claimed_until = NULL WHERE id = ? AND status = 'queued'";
 // Makes the lead waiting on the call due now (its step then reads the call's outcome).
 constexpr std::string_view kWakeLead =
     "UPDATE lead_states SET next_action_at = ? WHERE lead_seq = (SELECT l.seq FROM calls c "
@@ -90,30 +102,28 @@ constexpr std::string_view kNextDispatch =
 
 const std::string& call_by_sql(std::string_view column) {
   static const std::string by_id =
-      "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.id = ?";
+      "SELECT " + std::string(kCallColumns) + " FROM call_rows c WHERE c.id = ?";
   static const std::string by_provider =
-      "SELECT " + std::string(kCallColumns) + " FROM calls c WHERE c.provider_call_id = ?";
+      "SELECT " + std::string(kCallColumns) + " FROM call_rows c WHERE c.provider_call_id = ?";
   return column == "id" ? by_id : by_provider;
 }
 // An idempotency key names its call by (lead, node, attempt): the calls' unique key.
 const std::string& call_by_attempt_sql() {
   static const std::string sql = "SELECT " + std::string(kCallColumns) +
-                                 " FROM calls c WHERE c.lead_id = ? AND c.node_id = ? AND "
+                                 " FROM call_rows c WHERE c.lead_id = ? AND c.node_id = ? AND "
                                  "c.attempt = ?";
   return sql;
 }
+// A late report fills what the result lacks.
 constexpr std::string_view kFillDetails =
-    "UPDATE calls SET postcall_analysis = coalesce(postcall_analysis, ?), "
-    "transcript = coalesce(transcript, ?), provider_call_id = coalesce(provider_call_id, ?) "
-    "WHERE id = ?";
-constexpr std::string_view kEndCall =
-    "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
-    "postcall_analysis = ?, transcript = ?, provider_call_id = coalesce(provider_call_id, ?), "
-    "ended_at = ?, dispatched_at = coalesce(dispatched_at, ?), next_dispatch_at = NULL, "
-    "claimed_until = NULL WHERE id = ?";
-constexpr std::string_view kProgress =
+    "UPDATE call_results SET postcall_analysis = coalesce(postcall_analysis, ?), "
+    "transcript = coalesce(transcript, ?) WHERE call_seq = (SELECT seq FROM calls WHERE id = ?)";
+// A report of a call we had not seen leave (still queued: its sender's write is late) or
+// without the provider's id: what it tells about the sending. `status` is the call's own
+// once it is no longer queued ('initiated', or the final status of a call that ended unsent).
+constexpr std::string_view kReportedSent =
     "UPDATE calls SET provider_call_id = coalesce(provider_call_id, ?), "
-    "status = CASE status WHEN 'queued' THEN 'initiated' ELSE status END, "
+    "status = CASE status WHEN 'queued' THEN ? ELSE status END, "
     "dispatched_at = coalesce(dispatched_at, ?), next_dispatch_at = NULL, claimed_until = NULL "
     "WHERE id = ?";
 
@@ -126,12 +136,27 @@ void wake_lead(Connection& conn, const std::string& call_id, util::Millis now) {
 // Ends queued calls without sending them, and wakes their leads to take the result.
 void end_unsent(Connection& conn, const std::vector<std::string>& call_ids,
                 std::string_view end_reason, util::Millis now) {
-  conn.prepare(kCancel(conn.dialect()))
-      .bind(1, end_reason)
-      .bind(2, now)
-      .bind(3, id_array(call_ids).dump())
-      .exec();
+  const std::string ids = id_array(call_ids).dump();
+  conn.prepare(kUnsentResults(conn.dialect())).bind(1, end_reason).bind(2, now).bind(3, ids).exec();
+  conn.prepare(kDequeueUnsent(conn.dialect())).bind(1, ids).exec();
   for (const auto& id : call_ids) wake_lead(conn, id, now);
+}
+
+// What a provider's report tells about the sending of `call`, written only where the call's
+// row lacks it (most reports find the call sent, with the provider's id: nothing to write).
+// A call still queued leaves the queue with `status`.
+void record_sending(Connection& conn, const Call& call,
+                    const std::optional<std::string>& provider_call_id, std::string_view status,
+                    util::Millis now) {
+  if (call.status != "queued" && call.dispatched_at &&
+      (call.provider_call_id || !provider_call_id))
+    return;
+  conn.prepare(kReportedSent)
+      .bind(1, provider_call_id)
+      .bind(2, status)
+      .bind(3, now)
+      .bind(4, call.id)
+      .exec();
 }
 
 void lock_lead_of_call(Connection& conn, const std::string& call_id) {
@@ -141,6 +166,11 @@ void lock_lead_of_call(Connection& conn, const std::string& call_id) {
 // Placed and retried calls: each as one statement per row (SQLite) or as arrays.
 void record_placed_and_retried(Connection& conn, const std::vector<DispatchResult>& results,
                                util::Millis now) {
+  std::vector<std::string> placed_ids;
+  for (const auto& r : results)
+    if (r.kind == DispatchResult::kPlaced) placed_ids.push_back(r.call_id);
+  if (!placed_ids.empty())
+    conn.prepare(kStartFlights(conn.dialect())).bind(1, id_array(placed_ids).dump()).exec();
   if (!conn.dialect().postgres()) {
     for (const auto& r : results) {
       if (r.kind == DispatchResult::kPlaced)
@@ -246,12 +276,12 @@ void SqlStore::record_dispatch_results(const std::vector<DispatchResult>& result
       for (const auto& r : results) {
         if (r.kind != DispatchResult::kFailed) continue;
         lock_lead_of_call(*conn, r.call_id);
-        if (conn->prepare(kFailed)
-                .bind(1, r.end_reason)
-                .bind(2, r.error)
-                .bind(3, now)
-                .bind(4, r.call_id)
-                .exec() > 0)
+        conn->prepare(kUnsentResults(conn->dialect()))
+            .bind(1, r.end_reason)
+            .bind(2, now)
+            .bind(3, id_array({r.call_id}).dump())
+            .exec();
+        if (conn->prepare(kFailed).bind(1, r.error).bind(2, r.call_id).exec() > 0)
           wake_lead(*conn, r.call_id, now);
       }
       record_placed_and_retried(*conn, results, now);
@@ -301,9 +331,10 @@ CallReportResult SqlStore::record_call_report(const domain::CallReport& report, 
         conn->prepare(kFillDetails)
             .bind(1, analysis)
             .bind(2, report.transcript)
-            .bind(3, report.provider_call_id)
-            .bind(4, call->id)
+            .bind(3, call->id)
             .exec();
+        if (!call->provider_call_id && report.provider_call_id)
+          record_sending(*conn, *call, report.provider_call_id, call->status, now);
         // A late analysis may carry the opt-out the outcome report did not.
         if (!report.postcall_analysis.is_null()) {
           call->postcall_analysis = report.postcall_analysis;
@@ -312,29 +343,25 @@ CallReportResult SqlStore::record_call_report(const domain::CallReport& report, 
         return CallReportResult::kAlreadyEnded;
       }
       if (!report.outcome) {
-        conn->prepare(kProgress)
-            .bind(1, report.provider_call_id)
-            .bind(2, now)
-            .bind(3, call->id)
-            .exec();
+        if (call->status == "queued")
+          conn->prepare(kStartFlights(conn->dialect()))
+              .bind(1, id_array({call->id}).dump())
+              .exec();
+        record_sending(*conn, *call, report.provider_call_id, "initiated", now);
         return CallReportResult::kProgress;
       }
-      conn->prepare(kEndCall)
-          .bind(1, domain::call_status_for_outcome(*report.outcome))
-          .bind(2, *report.outcome)
-          .bind(3, report.end_reason)
-          .bind(4, report.duration_seconds)
-          .bind(5, analysis)
-          .bind(6, report.transcript)
-          .bind(7, report.provider_call_id)
-          .bind(8, now)
-          .bind(9, now)
-          .bind(10, call->id)
-          .exec();
+      Call ended = *call;
+      ended.status = domain::call_status_for_outcome(*report.outcome);
+      ended.outcome = report.outcome;
+      ended.end_reason = report.end_reason;
+      ended.duration_seconds = report.duration_seconds;
+      ended.postcall_analysis = report.postcall_analysis;
+      ended.transcript = report.transcript;
+      ended.ended_at = now;
+      record_call_results(*conn, {ended});
+      record_sending(*conn, *call, report.provider_call_id, ended.status, now);
       wake_lead(*conn, call->id, now);
-      call->postcall_analysis = report.postcall_analysis;
-      call->end_reason = report.end_reason;
-      add_opt_out(*conn, *call, now);
+      add_opt_out(*conn, ended, now);
       return CallReportResult::kRecorded;
     });
   });

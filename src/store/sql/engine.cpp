@@ -71,7 +71,7 @@ constexpr std::string_view kSetActionDue =
     "WHERE lead_seq = ?";
 
 const SqlText kCallsById([](const Dialect& d) {
-  return "SELECT " + std::string(kCallColumns) + ", c.seq FROM calls c WHERE c.id IN (" +
+  return "SELECT " + std::string(kCallColumns) + ", c.seq FROM call_rows c WHERE c.id IN (" +
          d.json_strings("?") + ")";
 });
 
@@ -162,7 +162,7 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       set_event_masks(batch, subscribers);
       const StepWrites writes = step(batch);
       insert_calls(*conn, writes.new_calls);
-      update_call_results(*conn, writes.finished_calls, call_rows);
+      record_call_results(*conn, writes.finished_calls, call_rows);
       insert_history(*conn, writes.history, lead_rows);
       count_splits(*conn, writes.history, lead_rows);
       upsert_suppressions(*conn, writes.suppressions);

@@ -7,7 +7,7 @@ namespace {
 constexpr std::string_view kLeadsByStatus =
     "SELECT status, count(*) FROM lead_states GROUP BY status";
 constexpr std::string_view kCallsByOutcome =
-    "SELECT outcome, count(*) FROM calls WHERE outcome IS NOT NULL GROUP BY outcome";
+    "SELECT outcome, count(*) FROM call_results WHERE outcome IS NOT NULL GROUP BY outcome";
 // The scheduler's claim: leads of running workflows, and leads waiting on a call whatever
 // their workflow's status. Walks the per-workflow due index.
 constexpr std::string_view kDueLeads =

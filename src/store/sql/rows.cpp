@@ -56,18 +56,23 @@ constexpr std::string_view kLeadKey = "SELECT seq FROM leads WHERE id = ?";
 constexpr std::string_view kCallKey = "SELECT seq FROM calls WHERE id = ?";
 constexpr std::string_view kInsertCallRow =
     "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
-    "from_phone_number, agent_id, status, outcome, end_reason, "
-    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
-    "agent_version_number, next_dispatch_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kUpdateCallResultById =
-    "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_seconds = ?, "
-    "postcall_analysis = ?, transcript = ?, provider_call_id = ?, ended_at = ? WHERE id = ?";
-constexpr std::string_view kUpdateCallResultsByKey =
-    "UPDATE calls SET status = v.column2, outcome = v.column3, end_reason = v.column4, "
-    "duration_seconds = v.column5, postcall_analysis = v.column6, transcript = v.column7, "
-    "provider_call_id = v.column8, ended_at = v.column9 "
-    "FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)) AS v WHERE calls.seq = v.column1";
+    "from_phone_number, agent_id, status, provider_call_id, created_at, agent_version_number, "
+    "next_dispatch_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// SQLite has one writer: the calls a transaction inserts are those above the largest key
+// before it (AUTOINCREMENT never reuses one).
+constexpr std::string_view kLastCallKey = "SELECT coalesce(max(seq), 0) FROM calls";
+constexpr std::string_view kStartFlightsAfter =
+    "INSERT INTO calls_in_flight (call_seq, workflow_id) SELECT seq, workflow_id FROM calls "
+    "WHERE seq > ? AND status = 'initiated'";
+constexpr std::string_view kRecordCallResultRow =
+    "INSERT INTO call_results (call_seq, status, outcome, end_reason, duration_seconds, "
+    "postcall_analysis, transcript, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (call_seq) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, "
+    "end_reason = excluded.end_reason, duration_seconds = excluded.duration_seconds, "
+    "postcall_analysis = excluded.postcall_analysis, transcript = excluded.transcript, "
+    "ended_at = excluded.ended_at";
+constexpr std::string_view kEndFlightRows =
+    "DELETE FROM calls_in_flight WHERE call_seq IN (VALUES (?))";
 
 // PostgreSQL statements of many rows: each column of the rows is one array parameter, and
 // unnest() turns the arrays back into rows (v), in order.
@@ -116,30 +121,32 @@ constexpr std::string_view kInsertHistory =
     "?::text[]) WITH ORDINALITY AS v(lead_seq, lead_id, workflow_id, node_id, node_type, label, "
     "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason, n) "
     "ORDER BY n";
+// The calls, and the sent ones (the simulator's) in calls_in_flight.
 constexpr std::string_view kInsertCalls =
-    "INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
-    "from_phone_number, agent_id, status, outcome, end_reason, "
-    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
+    "WITH inserted AS (INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, "
+    "to_phone_number, from_phone_number, agent_id, status, provider_call_id, created_at, "
     "agent_version_number, next_dispatch_at) "
     "SELECT id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
-    "from_phone_number, agent_id, status, outcome, end_reason, "
-    "duration_seconds, postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
-    "agent_version_number, next_dispatch_at "
+    "from_phone_number, agent_id, status, provider_call_id, created_at, agent_version_number, "
+    "next_dispatch_at "
     "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], "
-    "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[], "
-    "?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) WITH ORDINALITY "
-    "AS v(id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
-    "from_phone_number, agent_id, status, outcome, end_reason, duration_seconds, "
-    "postcall_analysis, transcript, provider_call_id, created_at, ended_at, "
-    "agent_version_number, next_dispatch_at, n) ORDER BY n";
-constexpr std::string_view kUpdateCallResults =
-    "UPDATE calls c SET status = v.status, outcome = v.outcome, end_reason = v.end_reason, "
-    "duration_seconds = v.duration_seconds, postcall_analysis = v.postcall_analysis, "
-    "transcript = v.transcript, provider_call_id = v.provider_call_id, ended_at = v.ended_at "
-    "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], "
-    "?::text[], ?::text[], ?::bigint[]) AS v(seq, status, outcome, end_reason, "
-    "duration_seconds, postcall_analysis, transcript, provider_call_id, ended_at) "
-    "WHERE c.seq = v.seq";
+    "?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) "
+    "WITH ORDINALITY AS v(id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
+    "from_phone_number, agent_id, status, provider_call_id, created_at, agent_version_number, "
+    "next_dispatch_at, n) ORDER BY n RETURNING seq, workflow_id, status) "
+    "INSERT INTO calls_in_flight (call_seq, workflow_id) SELECT seq, workflow_id FROM inserted "
+    "WHERE status = 'initiated' ORDER BY seq";
+constexpr std::string_view kRecordCallResults =
+    "INSERT INTO call_results (call_seq, status, outcome, end_reason, duration_seconds, "
+    "postcall_analysis, transcript, ended_at) "
+    "SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], "
+    "?::text[], ?::bigint[]) "
+    "ON CONFLICT (call_seq) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, "
+    "end_reason = excluded.end_reason, duration_seconds = excluded.duration_seconds, "
+    "postcall_analysis = excluded.postcall_analysis, transcript = excluded.transcript, "
+    "ended_at = excluded.ended_at";
+constexpr std::string_view kEndFlights =
+    "DELETE FROM calls_in_flight WHERE call_seq = ANY(?::bigint[])";
 
 // Runs `sql`, a statement with one row in its VALUES list ("... VALUES (?, ...) ..."), over
 // `rows` on SQLite, several rows per statement: a statement run per row costs its reset, the
@@ -276,28 +283,22 @@ void call_values(Row& r, const Call& c) {
       .add(kept(c.from_phone_number))
       .add(kept(c.agent_id))
       .add(kept(c.status))
-      .add(kept(c.outcome))
-      .add(kept(c.end_reason))
-      .add(c.duration_seconds)
-      .add(dump_or_null(c.postcall_analysis))
-      .add(kept(c.transcript))
       .add(kept(c.provider_call_id))
       .add(c.created_at)
-      .add(c.ended_at)
       .add(c.agent_version_number)
       .add(c.next_dispatch_at);
 }
 
-// The 8 columns of a call's result (kUpdateCallResultById's order).
+// A call's result row: its key and the 7 columns of its result.
 template <typename Row>
-Row& call_result_values(Row& r, const Call& c) {
-  return r.add(kept(c.status))
+void call_result_values(Row& r, std::int64_t seq, const Call& c) {
+  r.add(seq)
+      .add(kept(c.status))
       .add(kept(c.outcome))
       .add(kept(c.end_reason))
       .add(c.duration_seconds)
       .add(dump_or_null(c.postcall_analysis))
       .add(kept(c.transcript))
-      .add(kept(c.provider_call_id))
       .add(c.ended_at);
 }
 
@@ -495,23 +496,32 @@ void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries,
 }
 
 void insert_calls(Connection& conn, const std::vector<Call>& calls) {
+  if (calls.empty()) return;
   auto values = [](auto& row, const Call& c) { call_values(row, c); };
-  if (!conn.dialect().postgres())
-    write_values(conn, kInsertCallRow, calls, binder<Call>(values));
-  else
+  if (conn.dialect().postgres()) {
     write_arrays(conn, kInsertCalls, calls, values);
+    return;
+  }
+  auto last = conn.prepare(kLastCallKey);
+  const std::int64_t before = last.step() ? last.integer(0) : 0;
+  write_values(conn, kInsertCallRow, calls, binder<Call>(values));
+  conn.prepare(kStartFlightsAfter).bind(1, before).exec();
 }
 
-void update_call_results(Connection& conn, const std::vector<Call>& calls, const RowKeys& rows) {
-  const std::vector<const Call*> results = last_writes(calls);
-  auto values = [](auto& row, const Call& c) -> auto& { return call_result_values(row, c); };
-  if (!conn.dialect().postgres())
-    update_rows(conn, kUpdateCallResultsByKey, kUpdateCallResultById, results, rows,
-                binder<Call>(values));
-  else
-    write_arrays(conn, kUpdateCallResults, results, [&](ColumnArrays& row, const Call* c) {
-      values(row.add(row_key(conn, rows, c->id, kCallKey, "call")), *c);
-    });
+void record_call_results(Connection& conn, const std::vector<Call>& calls, const RowKeys& rows) {
+  using KeyedCall = std::pair<std::int64_t, const Call*>;
+  std::vector<KeyedCall> results;
+  for (const Call* call : last_writes(calls))
+    results.emplace_back(row_key(conn, rows, call->id, kCallKey, "call"), call);
+  auto result = [](auto& row, const KeyedCall& c) { call_result_values(row, c.first, *c.second); };
+  auto key = [](auto& row, const KeyedCall& c) { row.add(c.first); };
+  if (!conn.dialect().postgres()) {
+    write_values(conn, kRecordCallResultRow, results, binder<KeyedCall>(result));
+    write_values(conn, kEndFlightRows, results, binder<KeyedCall>(key));
+  } else {
+    write_arrays(conn, kRecordCallResults, results, result);
+    write_arrays(conn, kEndFlights, results, key);
+  }
 }
 
 void lock_workflow(Connection& conn, std::string_view workflow_id, WorkflowLock mode) {

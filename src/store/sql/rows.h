@@ -32,7 +32,8 @@ inline constexpr std::string_view kLeadTables =
     "LEFT JOIN lead_contexts c ON c.lead_seq = s.lead_seq";
 domain::Lead read_lead(const Statement& s, int first = 0);
 
-// Call columns, prefixed "c.".
+// Call columns, prefixed "c.": of the view call_rows, which joins a call's row (calls) with
+// its result (call_results), once it has one.
 inline constexpr std::string_view kCallColumns =
     "c.id, c.org_id, c.workflow_id, c.lead_id, c.node_id, c.attempt, c.to_phone_number, "
     "c.from_phone_number, c.agent_id, c.status, c.outcome, c.end_reason, "
@@ -64,10 +65,12 @@ std::int64_t lead_key(Connection& conn, const RowKeys& read, const std::string& 
 // read), or looked up.
 void insert_history(Connection& conn, const std::vector<domain::HistoryEntry>& entries,
                     const RowKeys& leads = {});
+// Inserts new calls (queued, or sent: status "initiated"); they have no result yet.
 void insert_calls(Connection& conn, const std::vector<domain::Call>& calls);
-// Writes the result fields of calls (status, outcome, end_reason, duration, analysis,
-// transcript, provider id, ended_at).
-void update_call_results(Connection& conn, const std::vector<domain::Call>& calls,
+// Records the results of calls (status, outcome, end_reason, duration, analysis, transcript,
+// ended_at), replacing any they had, and takes them off the calls in flight. A call that
+// ends unsent leaves the queue by its own statement (dispatch.cpp).
+void record_call_results(Connection& conn, const std::vector<domain::Call>& calls,
                          const RowKeys& rows = {});
 
 // Locks the workflow's row until commit on PostgreSQL: orders a change after (or before) every

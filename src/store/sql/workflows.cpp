@@ -25,8 +25,10 @@ const SqlText kWorkflowStatus([](const Dialect& d) {
 });
 constexpr std::string_view kSetWorkflowStatus =
     "UPDATE workflows SET status = ?, updated_at = ?, paused_at = ? WHERE id = ?";
+// Queued or in flight.
 constexpr std::string_view kCallsInFlight =
-    "SELECT 1 FROM calls WHERE workflow_id = ? AND status IN ('queued', 'initiated') LIMIT 1";
+    "SELECT 1 FROM calls WHERE workflow_id = ? AND status = 'queued' "
+    "UNION ALL SELECT 1 FROM calls_in_flight WHERE workflow_id = ? LIMIT 1";
 constexpr std::string_view kDeleteWorkflowRows[] = {
     "DELETE FROM edges WHERE workflow_id = ?",
     "DELETE FROM nodes WHERE workflow_id = ?",
@@ -216,7 +218,7 @@ DeleteWorkflowResult SqlStore::delete_workflow(std::string_view org_id,
     if (!s.step()) return DeleteWorkflowResult::kNotFound;
     auto status = domain::workflow_status_from_string(s.text(0));
     if (status == WorkflowStatus::kActive) return DeleteWorkflowResult::kActive;
-    if (conn->prepare(kCallsInFlight).bind(1, workflow_id).step())
+    if (conn->prepare(kCallsInFlight).bind(1, workflow_id).bind(2, workflow_id).step())
       return DeleteWorkflowResult::kBusy;
     for (auto sql : kDeleteWorkflowRows) conn->prepare(sql).bind(1, workflow_id).exec();
     return DeleteWorkflowResult::kDeleted;
