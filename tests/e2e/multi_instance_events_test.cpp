@@ -87,7 +87,8 @@ TEST(MultiInstanceEvents, AnEventPostedToAnyProcessEndsTheNumbersLeadsOnceInEver
   // Past the delay: no lead called a second time, and calls in flight were recorded.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   auto open_calls = [&] {
-    return query(db.url(), "SELECT count(*) FROM call_rows WHERE status IN ('queued', 'initiated')");
+    return query(db.url(),
+                 "SELECT count(*) FROM call_rows WHERE status IN ('queued', 'initiated')");
   };
   std::this_thread::sleep_for(std::chrono::seconds(8));
   while (std::chrono::steady_clock::now() < deadline &&

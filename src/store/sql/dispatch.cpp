@@ -148,8 +148,7 @@ void end_unsent(Connection& conn, const std::vector<std::string>& call_ids,
 void record_sending(Connection& conn, const Call& call,
                     const std::optional<std::string>& provider_call_id, std::string_view status,
                     util::Millis now) {
-  if (call.status != "queued" && call.dispatched_at &&
-      (call.provider_call_id || !provider_call_id))
+  if (call.status != "queued" && call.dispatched_at && (call.provider_call_id || !provider_call_id))
     return;
   conn.prepare(kReportedSent)
       .bind(1, provider_call_id)
@@ -344,9 +343,7 @@ CallReportResult SqlStore::record_call_report(const domain::CallReport& report, 
       }
       if (!report.outcome) {
         if (call->status == "queued")
-          conn->prepare(kStartFlights(conn->dialect()))
-              .bind(1, id_array({call->id}).dump())
-              .exec();
+          conn->prepare(kStartFlights(conn->dialect())).bind(1, id_array({call->id}).dump()).exec();
         record_sending(*conn, *call, report.provider_call_id, "initiated", now);
         return CallReportResult::kProgress;
       }
