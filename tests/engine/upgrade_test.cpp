@@ -15,6 +15,7 @@
 // rewritten by a later release: it is what users' databases look like.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -289,7 +290,8 @@ TEST_F(UpgradeTest, PendingWebhookDeliveriesStillGoOutInTheirLeadsOrder) {
 
 // Migration 0012 dropped the calls' idempotency key column for a unique (lead, node, attempt):
 // a provider that reports on a call the release placed, naming it only by the key the release
-// sent, still reaches that call.
+// sent, still reaches that call. Migration 0015 moved the results: each call the release ended
+// still reads as ended, and each it had not is in flight until its report.
 TEST_F(UpgradeTest, CallsTheReleasePlacedAreStillFoundByTheirIdempotencyKeys) {
   load_fixture();
   std::vector<std::vector<std::string>> calls;  // id, the key the release sent, ended?
@@ -311,6 +313,12 @@ TEST_F(UpgradeTest, CallsTheReleasePlacedAreStillFoundByTheirIdempotencyKeys) {
     sqlite3_close(db);
   }
   ASSERT_GE(calls.size(), 10u);
+  // Migration 0015: the calls without a result are in flight (the release's calls were sent
+  // when placed), and each leaves with its result.
+  const auto unended =
+      std::count_if(calls.begin(), calls.end(), [](const auto& call) { return call[2] == "0"; });
+  const auto flights = [&] { return db_.rows("SELECT count(*) FROM calls_in_flight")[0][0]; };
+  EXPECT_EQ(flights(), std::to_string(unended));
   int in_flight = 0;
   for (const auto& call : calls) {
     domain::CallReport report;
@@ -325,6 +333,7 @@ TEST_F(UpgradeTest, CallsTheReleasePlacedAreStillFoundByTheirIdempotencyKeys) {
     EXPECT_EQ(api().get("/v1/calls/" + call[0]).json()["outcome"], "VOICEMAIL") << call[0];
   }
   EXPECT_GE(in_flight, 1);
+  EXPECT_EQ(flights(), "0");
   domain::CallReport unknown;
   unknown.idempotency_key = calls[0][1] + "0";  // the same lead and node, attempt 10
   EXPECT_EQ(app_->store().record_call_report(unknown, clock_->now()),
