@@ -87,11 +87,14 @@ constexpr std::string_view kRetry =
 constexpr std::string_view kFailed =
     "UPDATE calls SET status = 'failed', dispatch_error = ?, next_dispatch_at = NULL, "
     "claimed_until = NULL WHERE id = ? AND status = 'queued'";
-// Makes the lead waiting on the call due now (its step then reads the call's outcome).
-constexpr std::string_view kWakeLead =
-    "UPDATE lead_states SET next_action_at = ? WHERE lead_seq = (SELECT l.seq FROM calls c "
-    "JOIN leads l ON l.id = c.lead_id WHERE c.id = ?) AND call_id = ? "
-    "AND wait_kind IN ('call', 'call_detached')";
+// Makes the leads waiting on the calls (their ids, bound twice) due now: their steps then
+// read the calls' outcomes.
+const SqlText kWakeLeads([](const Dialect& d) {
+  return "UPDATE lead_states SET next_action_at = ? WHERE lead_seq IN (SELECT l.seq FROM calls c "
+         "JOIN leads l ON l.id = c.lead_id WHERE c.id IN (" +
+         d.json_strings("?") + ")) AND call_id IN (" + d.json_strings("?") +
+         ") AND wait_kind IN ('call', 'call_detached')";
+});
 // PostgreSQL: the lead is locked before its call changes (see above).
 constexpr std::string_view kLockLeadOfCall =
     "SELECT s.lead_seq FROM lead_states s WHERE s.lead_seq = (SELECT l.seq FROM calls c "
@@ -129,8 +132,9 @@ constexpr std::string_view kReportedSent =
 
 Json id_array(const std::vector<std::string>& ids) { return Json(ids); }
 
-void wake_lead(Connection& conn, const std::string& call_id, util::Millis now) {
-  conn.prepare(kWakeLead).bind(1, now).bind(2, call_id).bind(3, call_id).exec();
+// `call_ids` is a JSON array of call ids (id_array).
+void wake_leads(Connection& conn, const std::string& call_ids, util::Millis now) {
+  conn.prepare(kWakeLeads(conn.dialect())).bind(1, now).bind(2, call_ids).bind(3, call_ids).exec();
 }
 
 // Ends queued calls without sending them, and wakes their leads to take the result.
@@ -139,7 +143,7 @@ void end_unsent(Connection& conn, const std::vector<std::string>& call_ids,
   const std::string ids = id_array(call_ids).dump();
   conn.prepare(kUnsentResults(conn.dialect())).bind(1, end_reason).bind(2, now).bind(3, ids).exec();
   conn.prepare(kDequeueUnsent(conn.dialect())).bind(1, ids).exec();
-  for (const auto& id : call_ids) wake_lead(conn, id, now);
+  wake_leads(conn, ids, now);
 }
 
 // What a provider's report tells about the sending of `call`, written only where the call's
@@ -275,13 +279,14 @@ void SqlStore::record_dispatch_results(const std::vector<DispatchResult>& result
       for (const auto& r : results) {
         if (r.kind != DispatchResult::kFailed) continue;
         lock_lead_of_call(*conn, r.call_id);
+        const std::string id = id_array({r.call_id}).dump();
         conn->prepare(kUnsentResults(conn->dialect()))
             .bind(1, r.end_reason)
             .bind(2, now)
-            .bind(3, id_array({r.call_id}).dump())
+            .bind(3, id)
             .exec();
         if (conn->prepare(kFailed).bind(1, r.error).bind(2, r.call_id).exec() > 0)
-          wake_lead(*conn, r.call_id, now);
+          wake_leads(*conn, id, now);
       }
       record_placed_and_retried(*conn, results, now);
     });
@@ -357,7 +362,7 @@ CallReportResult SqlStore::record_call_report(const domain::CallReport& report, 
       ended.ended_at = now;
       record_call_results(*conn, {ended});
       record_sending(*conn, *call, report.provider_call_id, ended.status, now);
-      wake_lead(*conn, call->id, now);
+      wake_leads(*conn, id_array({call->id}).dump(), now);
       add_opt_out(*conn, ended, now);
       return CallReportResult::kRecorded;
     });

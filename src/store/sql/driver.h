@@ -45,7 +45,7 @@ class Dialect {
   }
   // Rows another process's claim holds are skipped, not waited for (PostgreSQL only).
   std::string for_update_skip_locked(std::string_view alias) const {
-    return postgres() ? " FOR UPDATE OF " + std::string(alias) + " SKIP LOCKED" : "";
+    return postgres() ? for_update_of(alias) + " SKIP LOCKED" : "";
   }
   // A subquery over the strings of the JSON array bound at `param` (one statement text for
   // any number of values).
