@@ -45,27 +45,27 @@ constexpr std::string_view kActiveWorkflows =
 // SQLite has one writer, so nothing commits during a claim: one statement does both. The
 // calls are read later for the same reason.
 //
-// Both claims answer the workflow's status and version, the lead, and its key.
-std::string claim_sql(const Dialect& d, std::string_view due_keys) {
+// Both claims answer the workflow's status and version, the lead, and its key. `due` is the
+// condition on the state rows `s` of the leads to claim.
+std::string claim_sql(const Dialect& d, std::string_view due) {
+  const std::string order = " ORDER BY s.next_action_at LIMIT ?";
   if (d.postgres())
-    return std::string(due_keys) + " ORDER BY next_action_at LIMIT ?" +
-           d.for_update_skip_locked("lead_states");
-  return "SELECT w.status, w.version, " + std::string(kLeadColumns) +
-         ", l.seq FROM lead_rows l JOIN workflows w ON w.id = l.workflow_id WHERE l.seq IN (" +
-         std::string(due_keys) + " ORDER BY next_action_at LIMIT ?) ORDER BY l.next_action_at";
+    return "SELECT s.lead_seq FROM lead_states s WHERE " + std::string(due) + order +
+           d.for_update_skip_locked("s");
+  return "SELECT w.status, w.version, " + std::string(kLeadAndStateColumns) + ", s.lead_seq FROM " +
+         std::string(kLeadTables) + " JOIN workflows w ON w.id = s.workflow_id WHERE " +
+         std::string(due) + order;
 }
 // Due leads of a workflow that is active (its id bound before and after the time).
 const SqlText kClaimInWorkflow([](const Dialect& d) {
   return claim_sql(d,
-                   "SELECT lead_seq FROM lead_states WHERE workflow_id = ? AND next_action_at <= ? "
-                   "AND wait_kind != 'call_detached' AND EXISTS (SELECT 1 FROM workflows "
+                   "s.workflow_id = ? AND s.next_action_at <= ? AND s.wait_kind != "
+                   "'call_detached' AND EXISTS (SELECT 1 FROM workflows "
                    "WHERE id = ? AND status IN ('active', 'running'))");
 });
 // Leads waiting on a call whatever their workflow's status.
 const SqlText kClaimDetached([](const Dialect& d) {
-  return claim_sql(d,
-                   "SELECT lead_seq FROM lead_states WHERE wait_kind = 'call_detached' "
-                   "AND next_action_at <= ?");
+  return claim_sql(d, "s.wait_kind = 'call_detached' AND s.next_action_at <= ?");
 });
 // PostgreSQL: the leads a claim locked, by their keys (an array).
 const std::string kClaimedLeads =

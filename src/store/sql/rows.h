@@ -4,7 +4,6 @@
 // chunk on PostgreSQL (an array per column, turned back into rows by unnest(): one round trip
 // per batch, not per row); SQLite, in process, writes 32 rows per statement (a VALUES list).
 // Each row's values are listed once (rows.cpp) for both.
-#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -28,10 +27,9 @@ inline constexpr std::string_view kLeadAndStateColumns =
     "l.id, l.org_id, l.workflow_id, l.phone_number, l.variables, s.status, s.current_node_id, "
     "s.stalled, s.wait_kind, s.attempt, s.call_id, s.call_count, coalesce(c.context, '{}'), "
     "s.next_action_at, s.entered_at, l.enrolled_at, l.created_at, s.updated_at, l.consent";
-// kLeadJoins joins a lead's other rows to its state row `s`.
-inline constexpr std::string_view kLeadJoins =
-    " JOIN leads l ON l.seq = s.lead_seq LEFT JOIN lead_contexts c ON c.lead_seq = s.lead_seq";
-inline const std::string kLeadTables = "lead_states s" + std::string(kLeadJoins);
+inline constexpr std::string_view kLeadTables =
+    "lead_states s JOIN leads l ON l.seq = s.lead_seq "
+    "LEFT JOIN lead_contexts c ON c.lead_seq = s.lead_seq";
 domain::Lead read_lead(const Statement& s, int first = 0);
 
 // Call columns, prefixed "c.": of the view call_rows, which joins a call's row (calls) with
