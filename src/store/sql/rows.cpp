@@ -72,7 +72,7 @@ constexpr std::string_view kRecordCallResultRow =
     "postcall_analysis = excluded.postcall_analysis, transcript = excluded.transcript, "
     "ended_at = excluded.ended_at";
 constexpr std::string_view kEndFlightRows =
-    "DELETE FROM calls_in_flight WHERE call_seq IN (VALUES (?))";
+    "DELETE FROM calls_in_flight WHERE (workflow_id, call_seq) IN (VALUES (?, ?))";
 
 // PostgreSQL statements of many rows: each column of the rows is one array parameter, and
 // unnest() turns the arrays back into rows (v), in order.
@@ -146,7 +146,8 @@ constexpr std::string_view kRecordCallResults =
     "postcall_analysis = excluded.postcall_analysis, transcript = excluded.transcript, "
     "ended_at = excluded.ended_at";
 constexpr std::string_view kEndFlights =
-    "DELETE FROM calls_in_flight WHERE call_seq = ANY(?::bigint[])";
+    "DELETE FROM calls_in_flight f USING unnest(?::text[], ?::bigint[]) AS v(workflow_id, seq) "
+    "WHERE f.workflow_id = v.workflow_id AND f.call_seq = v.seq";
 
 // Runs `sql`, a statement with one row in its VALUES list ("... VALUES (?, ...) ..."), over
 // `rows` on SQLite, several rows per statement: a statement run per row costs its reset, the
@@ -514,13 +515,15 @@ void record_call_results(Connection& conn, const std::vector<Call>& calls, const
   for (const Call* call : last_writes(calls))
     results.emplace_back(row_key(conn, rows, call->id, kCallKey, "call"), call);
   auto result = [](auto& row, const KeyedCall& c) { call_result_values(row, c.first, *c.second); };
-  auto key = [](auto& row, const KeyedCall& c) { row.add(c.first); };
+  auto flight = [](auto& row, const KeyedCall& c) {
+    row.add(kept(c.second->workflow_id)).add(c.first);
+  };
   if (!conn.dialect().postgres()) {
     write_values(conn, kRecordCallResultRow, results, binder<KeyedCall>(result));
-    write_values(conn, kEndFlightRows, results, binder<KeyedCall>(key));
+    write_values(conn, kEndFlightRows, results, binder<KeyedCall>(flight));
   } else {
     write_arrays(conn, kRecordCallResults, results, result);
-    write_arrays(conn, kEndFlights, results, key);
+    write_arrays(conn, kEndFlights, results, flight);
   }
 }
 

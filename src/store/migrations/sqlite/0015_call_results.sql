@@ -27,13 +27,16 @@ SELECT seq, status, outcome, end_reason, duration_seconds, postcall_analysis, tr
        ended_at FROM calls WHERE outcome IS NOT NULL ORDER BY seq;
 
 DROP INDEX calls_in_flight;  -- the table takes its name
+-- Keyed by workflow first: the caps count a workflow's calls in flight through the key, and
+-- a result finds its call's row by it.
 CREATE TABLE calls_in_flight (
-  call_seq INTEGER PRIMARY KEY,           -- calls.seq
-  workflow_id TEXT NOT NULL
-);
-CREATE INDEX calls_in_flight_workflow ON calls_in_flight(workflow_id);
-INSERT INTO calls_in_flight (call_seq, workflow_id)
-SELECT seq, workflow_id FROM calls WHERE status = 'initiated' AND outcome IS NULL ORDER BY seq;
+  workflow_id TEXT NOT NULL,
+  call_seq INTEGER NOT NULL,             -- calls.seq
+  PRIMARY KEY (workflow_id, call_seq)
+) WITHOUT ROWID;
+INSERT INTO calls_in_flight (workflow_id, call_seq)
+SELECT workflow_id, seq FROM calls WHERE status = 'initiated' AND outcome IS NULL
+ORDER BY workflow_id, seq;
 
 ALTER TABLE calls DROP COLUMN outcome;
 ALTER TABLE calls DROP COLUMN end_reason;
