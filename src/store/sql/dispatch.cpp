@@ -41,28 +41,32 @@ constexpr std::string_view kInFlightOf =
 const SqlText kWorkflowSettings([](const Dialect& d) {
   return "SELECT id, settings FROM workflows WHERE id IN (" + d.json_strings("?") + ")";
 });
+// The queued calls among those whose ids (a JSON array) are bound here.
+std::string queued_among(const Dialect& d) {
+  return "id IN (" + d.json_strings("?") + ") AND status = 'queued'";
+}
 const SqlText kClaim([](const Dialect& d) {
   return "UPDATE calls SET claimed_until = ?, next_dispatch_at = ?, "
-         "dispatch_attempts = dispatch_attempts + 1 WHERE id IN (" +
-         d.json_strings("?") + ") AND status = 'queued'";
+         "dispatch_attempts = dispatch_attempts + 1 WHERE " +
+         queued_among(d);
 });
 // Ends queued calls unsent: their result (end reason, then time, then the ids), then their
 // status, which takes them out of the queue.
 const SqlText kUnsentResults([](const Dialect& d) {
   return "INSERT INTO call_results (call_seq, status, outcome, end_reason, ended_at) "
-         "SELECT seq, 'failed', 'FAILED', ?, ? FROM calls WHERE id IN (" +
-         d.json_strings("?") + ") AND status = 'queued' ON CONFLICT (call_seq) DO NOTHING";
+         "SELECT seq, 'failed', 'FAILED', ?, ? FROM calls WHERE " +
+         queued_among(d) + " ON CONFLICT (call_seq) DO NOTHING";
 });
 const SqlText kDequeueUnsent([](const Dialect& d) {
   return "UPDATE calls SET status = 'failed', next_dispatch_at = NULL, claimed_until = NULL "
-         "WHERE id IN (" +
-         d.json_strings("?") + ") AND status = 'queued'";
+         "WHERE " +
+         queued_among(d);
 });
 // Sent calls (their ids) fly until their result; before their status leaves 'queued'.
 const SqlText kStartFlights([](const Dialect& d) {
   return "INSERT INTO calls_in_flight (call_seq, workflow_id) SELECT seq, workflow_id FROM calls "
-         "WHERE id IN (" +
-         d.json_strings("?") + ") AND status = 'queued'";
+         "WHERE " +
+         queued_among(d);
 });
 // SQLite: one statement per placed or retried call.
 constexpr std::string_view kPlacedRow =
