@@ -62,11 +62,12 @@ const SqlText kDequeueUnsent([](const Dialect& d) {
          "WHERE " +
          queued_among(d);
 });
-// Sent calls (their ids) fly until their result; before their status leaves 'queued'.
+// Sent calls (their ids) fly until their result; before their status leaves 'queued'. On
+// PostgreSQL a provider's report and the sender's write may both start a call's flight at once.
 const SqlText kStartFlights([](const Dialect& d) {
   return "INSERT INTO calls_in_flight (call_seq, workflow_id) SELECT seq, workflow_id FROM calls "
          "WHERE " +
-         queued_among(d);
+         queued_among(d) + " ON CONFLICT DO NOTHING";
 });
 // SQLite: one statement per placed or retried call.
 constexpr std::string_view kPlacedRow =
