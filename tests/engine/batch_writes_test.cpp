@@ -113,13 +113,15 @@ TEST_F(BatchWrites, TheContextIsWrittenOnlyByTheWritesThatChangedIt) {
   EXPECT_EQ(odd, kLeads / 2);
 }
 
-// PostgreSQL gets a batch's rows as one array literal per column: quotes, backslashes,
-// braces, commas, the word NULL, an empty string and non-ASCII text all come back as written
+// PostgreSQL gets a batch's rows as one array literal per column, or as COPY's text (history,
+// calls): quotes, backslashes, braces, commas, tabs, line breaks, COPY's end marker and null
+// (\. and \N), the word NULL, an empty string and non-ASCII text all come back as written
 // (SQLite binds each value: the same test holds there).
 TEST_F(BatchWrites, TextOfEveryKindComesBackAsWritten) {
-  const std::string tricky = "say \"hi\", C:\\dir\\ {a,b} \\\" Zürich 🚀";
+  const std::string tricky = "say \"hi\", C:\\dir\\ {a,b} \\\" Zürich 🚀\ttab\nline\r\n\\.\n\\N end";
   auto wf = create_workflow();
-  auto call = create_node(wf, "VOICE_CALL", call_config(), "Call " + tricky);
+  auto call = create_node(wf, "VOICE_CALL", call_config({{"agent_id", "agent " + tricky}}),
+                          "Call " + tricky);
   auto done = create_node(wf, "CONVERTED", Json::object(), "Done " + tricky);
   create_edge(wf, call, done);
   const Json variables = {{"sim_outcomes", "COMPLETED"},
@@ -143,6 +145,7 @@ TEST_F(BatchWrites, TextOfEveryKindComesBackAsWritten) {
   const Json calls = calls_of(id);
   ASSERT_EQ(calls.size(), 1u) << calls.dump();
   EXPECT_EQ(calls[0]["outcome"], "COMPLETED");
+  EXPECT_EQ(calls[0]["agent_id"], "agent " + tricky);
 }
 
 }  // namespace

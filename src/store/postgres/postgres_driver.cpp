@@ -202,6 +202,28 @@ void Connection::lock_all_until_commit(std::vector<std::int64_t> keys) {
       .exec();
 }
 
+void Connection::copy_in(std::string_view copy, std::string_view rows) {
+  PGresult* r = PQexec(conn_, std::string(copy).c_str());
+  if (!r || PQresultStatus(r) != PGRES_COPY_IN) fail(r, "copy");
+  PQclear(r);
+  // Sent in pieces: libpq buffers each whole before it writes.
+  constexpr size_t kPiece = 1 << 20;
+  bool sent = true;
+  for (size_t at = 0; sent && at < rows.size(); at += kPiece) {
+    const auto piece = rows.substr(at, kPiece);
+    sent = PQputCopyData(conn_, piece.data(), static_cast<int>(piece.size())) == 1;
+  }
+  // On a failed send the copy is ended with an error, so the server rolls it back; either way
+  // its result says what happened.
+  PQputCopyEnd(conn_, sent ? nullptr : "the client could not send the rows");
+  PGresult* result = PQgetResult(conn_);
+  const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  // Drains the results that follow the copy's (none, normally) so the connection is ready.
+  while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+  if (status != PGRES_COMMAND_OK) fail(result, "copy");
+  PQclear(result);
+}
+
 bool Connection::healthy() {
   // Reads what the server sent while the connection was idle: a closed socket (server
   // restart, session ended) marks the connection broken without a round trip. Twice: an

@@ -29,6 +29,7 @@ class Connection final : public sql::Connection {
   void rollback() noexcept override;
   void lock_until_commit(std::int64_t key) override;
   void lock_all_until_commit(std::vector<std::int64_t> keys) override;
+  void copy_in(std::string_view copy, std::string_view rows) override;
   bool healthy() override;
 
   // Throws the error of a failed result (and frees it).

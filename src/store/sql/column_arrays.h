@@ -48,6 +48,46 @@ class ColumnArrays {
   bool ended_ = false;
 };
 
+// Appends of many rows on PostgreSQL, for tables that take rows as they come (no conflict to
+// resolve, no keys to return): COPY ... FROM STDIN, which inserts them a page at a time, where
+// INSERT ... SELECT FROM unnest() inserts them one by one after parsing the arrays. Half the
+// server's time for history rows. The rows in COPY's text format: a line per row, its values
+// separated by tabs, NULL as \N. Filled as ColumnArrays is.
+class CopyRows {
+ public:
+  // Text is escaped; invalid UTF-8 is repaired, as ColumnArrays does.
+  CopyRows& add(std::string_view text);
+  CopyRows& add(std::int64_t value);
+  CopyRows& add(double value);
+  CopyRows& add(int value) { return add(static_cast<std::int64_t>(value)); }
+  CopyRows& add(Kept value) { return add(value.text); }
+  CopyRows& add(std::nullopt_t);
+  template <typename T>
+  CopyRows& add(const std::optional<T>& value) {
+    return value ? add(*value) : add(std::nullopt);
+  }
+  void end_row();
+  // Runs `copy` (COPY table (columns) FROM STDIN) with the rows.
+  void exec(Connection& conn, std::string_view copy) const { conn.copy_in(copy, data_); }
+
+ private:
+  std::string& next();
+  std::string data_;
+  bool first_in_row_ = true;
+};
+
+// Copies `rows` by `copy`; `add_row(copy_rows, row)` adds a row's values in the column order.
+template <typename Rows, typename AddRow>
+void copy_rows(Connection& conn, std::string_view copy, const Rows& rows, AddRow add_row) {
+  if (rows.empty()) return;
+  CopyRows data;
+  for (const auto& row : rows) {
+    add_row(data, row);
+    data.end_row();
+  }
+  data.exec(conn, copy);
+}
+
 // Rows per statement: keeps each parameter well below a few megabytes.
 inline constexpr size_t kRowsPerStatement = 5000;
 

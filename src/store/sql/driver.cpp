@@ -2,6 +2,10 @@
 
 namespace leadline::store::sql {
 
+void Connection::copy_in(std::string_view, std::string_view) {
+  throw StoreError("COPY is PostgreSQL's; this database has none");
+}
+
 ConnectionPool::ConnectionPool(Connect connect, size_t size)
     : connect_(std::move(connect)), size_(size) {
   auto first = connect_();

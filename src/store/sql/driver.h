@@ -225,6 +225,10 @@ class Connection {
   // transactions locking overlapping sets never wait on each other in a cycle.
   virtual void lock_all_until_commit(std::vector<std::int64_t> keys) = 0;
 
+  // PostgreSQL: runs `copy` (COPY ... FROM STDIN, text format) with `rows` as its data (see
+  // CopyRows). SQLite has no COPY: it throws there.
+  virtual void copy_in(std::string_view copy, std::string_view rows);
+
   // False once the server dropped the connection or it was left inside a transaction: the
   // pool replaces it.
   virtual bool healthy() { return true; }

@@ -111,31 +111,22 @@ constexpr std::string_view kSetContexts =
 constexpr std::string_view kSetVariables =
     "UPDATE leads l SET variables = v.variables FROM unnest(?::bigint[], ?::text[]) "
     "AS v(seq, variables) WHERE l.seq = v.seq";
-constexpr std::string_view kInsertHistory =
-    "INSERT INTO lead_history (lead_seq, lead_id, workflow_id, node_id, node_type, label, "
-    "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) "
-    "SELECT lead_seq, lead_id, workflow_id, node_id, node_type, label, status, outcome, "
-    "edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason "
-    "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-    "?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], "
-    "?::text[]) WITH ORDINALITY AS v(lead_seq, lead_id, workflow_id, node_id, node_type, label, "
-    "status, outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason, n) "
-    "ORDER BY n";
-// The calls, and the sent ones (the simulator's) in calls_in_flight.
-constexpr std::string_view kInsertCalls =
-    "WITH inserted AS (INSERT INTO calls (id, org_id, workflow_id, lead_id, node_id, attempt, "
-    "to_phone_number, from_phone_number, agent_id, status, provider_call_id, created_at, "
-    "agent_version_number, next_dispatch_at) "
-    "SELECT id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
+// History rows are only ever appended: COPY (see CopyRows), in the entries' order.
+constexpr std::string_view kCopyHistory =
+    "COPY lead_history (lead_seq, lead_id, workflow_id, node_id, node_type, label, status, "
+    "outcome, edge_label, to_node_id, call_id, attempt, started_at, ended_at, reason) FROM STDIN";
+// New calls are appended by COPY (see CopyRows), their keys drawn first from the calls'
+// sequence (COPY writes an identity column's given values), so that the sent ones (the
+// simulator's) go into calls_in_flight by the same keys.
+// (The sequence is looked up once, not per key.)
+constexpr std::string_view kNewCallKeys =
+    "SELECT nextval((SELECT pg_get_serial_sequence('calls', 'seq')::regclass)) "
+    "FROM generate_series(1, ?)";
+constexpr std::string_view kCopyCalls =
+    "COPY calls (seq, id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
     "from_phone_number, agent_id, status, provider_call_id, created_at, agent_version_number, "
-    "next_dispatch_at "
-    "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], "
-    "?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) "
-    "WITH ORDINALITY AS v(id, org_id, workflow_id, lead_id, node_id, attempt, to_phone_number, "
-    "from_phone_number, agent_id, status, provider_call_id, created_at, agent_version_number, "
-    "next_dispatch_at, n) ORDER BY n RETURNING seq, workflow_id, status) "
-    "INSERT INTO calls_in_flight (call_seq, workflow_id) SELECT seq, workflow_id FROM inserted "
-    "WHERE status = 'initiated' ORDER BY seq";
+    "next_dispatch_at) FROM STDIN";
+constexpr std::string_view kCopyFlights = "COPY calls_in_flight (call_seq, workflow_id) FROM STDIN";
 constexpr std::string_view kRecordCallResults =
     "INSERT INTO call_results (call_seq, status, outcome, end_reason, duration_seconds, "
     "postcall_analysis, transcript, ended_at) "
@@ -493,14 +484,29 @@ void insert_history(Connection& conn, const std::vector<HistoryEntry>& entries,
   if (!conn.dialect().postgres())
     write_values(conn, kInsertHistoryRow, keyed, binder<KeyedEntry>(values));
   else
-    write_arrays(conn, kInsertHistory, keyed, values);
+    copy_rows(conn, kCopyHistory, keyed, values);
 }
 
 void insert_calls(Connection& conn, const std::vector<Call>& calls) {
   if (calls.empty()) return;
   auto values = [](auto& row, const Call& c) { call_values(row, c); };
   if (conn.dialect().postgres()) {
-    write_arrays(conn, kInsertCalls, calls, values);
+    std::vector<std::int64_t> keys;
+    keys.reserve(calls.size());
+    auto s = conn.prepare(kNewCallKeys).bind(1, static_cast<std::int64_t>(calls.size()));
+    while (s.step()) keys.push_back(s.integer(0));
+    std::sort(keys.begin(), keys.end());  // the calls' order
+    using KeyedCall = std::pair<std::int64_t, const Call*>;
+    std::vector<KeyedCall> keyed, sent;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      keyed.emplace_back(keys.at(i), &calls[i]);
+      if (calls[i].status == "initiated") sent.push_back(keyed.back());
+    }
+    copy_rows(conn, kCopyCalls, keyed,
+              [&](CopyRows& row, const KeyedCall& c) { values(row.add(c.first), *c.second); });
+    copy_rows(conn, kCopyFlights, sent, [](CopyRows& row, const KeyedCall& c) {
+      row.add(c.first).add(kept(c.second->workflow_id));
+    });
     return;
   }
   auto last = conn.prepare(kLastCallKey);
