@@ -14,7 +14,6 @@
 // the unused lease_owner/lease_until columns). HTTP jobs and calls are created by the batch's
 // writes (a call's idempotency key is UNIQUE), so they exist once per committed step, whichever
 // process ran it.
-#include <algorithm>
 #include <unordered_map>
 
 #include "store/sql/column_arrays.h"
@@ -43,10 +42,8 @@ constexpr std::string_view kActiveWorkflows =
 // as the snapshot had them, before that step: the second statement sees everything committed.
 // Locking first also spares the look-ups of the leads a claim skips (SKIP LOCKED: another
 // batch holds the head of the due index, two of every three leads a claim met with 2 lanes).
-// The second statement also reads the call each lead waits for: the lead's lock keeps its call
-// as it is (a provider's report locks the lead first). SQLite has one writer, so nothing
-// commits during a claim: one statement does the lock's work and the read, and the calls are
-// read after it (attach_calls).
+// SQLite has one writer, so nothing commits during a claim: one statement does both. The
+// calls are read later for the same reason.
 //
 // Both claims answer the workflow's status and version, the lead, and its key. `due` is the
 // condition on the state rows `s` of the leads to claim.
@@ -70,14 +67,11 @@ const SqlText kClaimInWorkflow([](const Dialect& d) {
 const SqlText kClaimDetached([](const Dialect& d) {
   return claim_sql(d, "s.wait_kind = 'call_detached' AND s.next_action_at <= ?");
 });
-// PostgreSQL: the leads a claim locked, by their keys (an array), each with the call it waits
-// for. Unordered: a sort of a batch's wide rows spills to disk past work_mem (4 MB by default)
-// and costs the server more than the client's sort of the batch (claim).
+// PostgreSQL: the leads a claim locked, by their keys (an array).
 const std::string kClaimedLeads =
-    "SELECT w.status, w.version, " + std::string(kLeadColumns) + ", l.seq, " +
-    std::string(kCallColumns) +
-    ", c.seq FROM lead_rows l JOIN workflows w ON w.id = l.workflow_id "
-    "LEFT JOIN call_rows c ON c.id = l.call_id WHERE l.seq = ANY(?::bigint[])";
+    "SELECT w.status, w.version, " + std::string(kLeadColumns) +
+    ", l.seq FROM lead_rows l JOIN workflows w ON w.id = l.workflow_id "
+    "WHERE l.seq = ANY(?::bigint[]) ORDER BY l.next_action_at";
 constexpr std::string_view kNextDueInWorkflow =
     "SELECT min(next_action_at) FROM lead_states WHERE workflow_id = ? "
     "AND next_action_at IS NOT NULL";
@@ -98,17 +92,10 @@ const SqlText kCallsById([](const Dialect& d) {
          d.json_strings("?") + ")";
 });
 
-// The keys of a batch's rows: its leads' and their calls'.
-struct BatchKeys {
-  RowKeys leads, calls;
-};
-
-// Adds the leads of a claim's rows (see claim_sql) to `batch`, and their calls if the rows
-// hold them (`with_calls`: kClaimedLeads). `of_active_workflow`: the claim found their workflow
-// active, and their steps go by that (kClaimInWorkflow).
-void read_claimed(Statement& s, bool of_active_workflow, bool with_calls,
-                  std::vector<DueLead>& batch, BatchKeys& keys) {
-  const int key = 2 + kLeadColumnCount, call = key + 1;
+// Adds the leads of a claim's rows (see claim_sql) to `batch`. `of_active_workflow`: the claim
+// found their workflow active, and their steps go by that (kClaimInWorkflow).
+void read_claimed(Statement& s, bool of_active_workflow, std::vector<DueLead>& batch,
+                  RowKeys& rows) {
   while (s.step()) {
     DueLead& due = batch.emplace_back();
     due.workflow_status = of_active_workflow
@@ -117,41 +104,30 @@ void read_claimed(Statement& s, bool of_active_workflow, bool with_calls,
                                     domain::WorkflowStatus::kCancelled);
     due.workflow_version = s.integer(1);
     due.lead = read_lead(s, 2);
-    keys.leads.emplace(due.lead.id, s.integer(key));
-    if (with_calls && !s.is_null(call)) {
-      due.call = read_call(s, call);
-      keys.calls.emplace(due.call->id, s.integer(call + kCallColumnCount));
-    }
+    rows.emplace(due.lead.id, s.integer(2 + kLeadColumnCount));
   }
 }
 
-// Runs a claim, its parameters bound by `bind`, and adds the leads it claimed to `batch`, in
-// the order of their due times.
+// Runs a claim, its parameters bound by `bind`, and adds the leads it claimed to `batch`.
 template <typename Bind>
 void claim(Connection& conn, const SqlText& sql, bool of_active_workflow,
-           std::vector<DueLead>& batch, BatchKeys& keys, Bind bind) {
+           std::vector<DueLead>& batch, RowKeys& rows, Bind bind) {
   auto s = conn.prepare(sql(conn.dialect()));
   bind(s);
-  if (!conn.dialect().postgres()) return read_claimed(s, of_active_workflow, false, batch, keys);
-  ColumnArrays locked(1);
+  if (!conn.dialect().postgres()) return read_claimed(s, of_active_workflow, batch, rows);
+  ColumnArrays keys(1);
   bool any = false;
   while (s.step()) {
-    locked.add(s.integer(0)).end_row();
+    keys.add(s.integer(0)).end_row();
     any = true;
   }
   if (!any) return;
-  const auto first = static_cast<std::ptrdiff_t>(batch.size());
   auto leads = conn.prepare(kClaimedLeads);
-  read_claimed(locked.bind(leads), of_active_workflow, true, batch, keys);
-  std::stable_sort(batch.begin() + first, batch.end(), [](const DueLead& a, const DueLead& b) {
-    return a.lead.next_action_at < b.lead.next_action_at;
-  });
+  read_claimed(keys.bind(leads), of_active_workflow, batch, rows);
 }
 
-// SQLite: attaches to each claimed lead the row of the call it waits for (on PostgreSQL the
-// claim read it).
+// Attaches to each claimed lead the row of the call it waits for.
 void attach_calls(Connection& conn, std::vector<DueLead>& batch, RowKeys& rows) {
-  if (conn.dialect().postgres()) return;
   Json ids = Json::array();
   for (const auto& due : batch)
     if (due.lead.call_id) ids.push_back(*due.lead.call_id);
@@ -190,8 +166,8 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
     Connection* conn = &c;
     return in_transaction(*conn, [&] {
       std::vector<DueLead> batch;
-      BatchKeys keys;
-      claim(*conn, kClaimDetached, false, batch, keys,
+      RowKeys lead_rows, call_rows;
+      claim(*conn, kClaimDetached, false, batch, lead_rows,
             [&](Statement& s) { s.bind(1, now).bind(2, static_cast<std::int64_t>(limit)); });
       std::vector<std::string> active;
       {
@@ -200,7 +176,7 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       }
       for (const auto& workflow_id : active) {
         if (batch.size() >= limit) break;
-        claim(*conn, kClaimInWorkflow, true, batch, keys, [&](Statement& s) {
+        claim(*conn, kClaimInWorkflow, true, batch, lead_rows, [&](Statement& s) {
           s.bind(1, workflow_id)
               .bind(2, now)
               .bind(3, workflow_id)
@@ -208,7 +184,7 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
         });
       }
       if (batch.empty()) return size_t{0};
-      attach_calls(*conn, batch, keys.calls);
+      attach_calls(*conn, batch, call_rows);
       attach_org_settings(*conn, batch);
       // Locks the capped numbers on PostgreSQL, so before the do-not-call list is read: an
       // opt-out committed by a batch that held one of them is seen.
@@ -218,11 +194,11 @@ size_t SqlStore::run_due_steps(util::Millis now, size_t limit, const StepFunctio
       set_event_masks(batch, subscribers);
       const StepWrites writes = step(batch);
       insert_calls(*conn, writes.new_calls);
-      record_call_results(*conn, writes.finished_calls, keys.calls);
-      insert_history(*conn, writes.history, keys.leads);
-      count_splits(*conn, writes.history, keys.leads);
+      record_call_results(*conn, writes.finished_calls, call_rows);
+      insert_history(*conn, writes.history, lead_rows);
+      count_splits(*conn, writes.history, lead_rows);
       upsert_suppressions(*conn, writes.suppressions);
-      update_lead_states(*conn, writes.leads, keys.leads);
+      update_lead_states(*conn, writes.leads, lead_rows);
       count_moves(batch, writes.leads).write(*conn);
       write_events(*conn, writes.events, subscribers);
       return batch.size();
