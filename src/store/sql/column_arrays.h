@@ -50,9 +50,9 @@ class ColumnArrays {
 
 // Appends of many rows on PostgreSQL, for tables that take rows as they come (no conflict to
 // resolve, no keys to return): COPY ... FROM STDIN, which inserts them a page at a time, where
-// INSERT ... SELECT FROM unnest() inserts them one by one after parsing the arrays. Half the
-// server's time for history rows. The rows in COPY's text format: a line per row, its values
-// separated by tabs, NULL as \N. Filled as ColumnArrays is.
+// INSERT ... SELECT FROM unnest() inserts them one by one after parsing the arrays (half the
+// time, for history rows inserted by psql: docs/benchmarks.md). The rows in COPY's text
+// format: a line per row, its values separated by tabs, NULL as \N. Filled as ColumnArrays is.
 class CopyRows {
  public:
   // Text is escaped; invalid UTF-8 is repaired, as ColumnArrays does.
