@@ -6,36 +6,49 @@
 
 namespace leadline::store::sql {
 
+namespace {
+// Appends `text`, its invalid UTF-8 repaired (as the JSON writer does; it would fail the whole
+// statement), each character for which `escape` gives a sequence replaced by it. Copied in
+// runs.
+template <typename Escape>
+void append_escaped(std::string& out, std::string_view text, Escape escape) {
+  const bool valid = util::is_valid_utf8(text);
+  const std::string repaired = valid ? std::string() : util::to_valid_utf8(text);
+  for (std::string_view rest = valid ? text : repaired; !rest.empty();) {
+    size_t special = 0;  // (find_first_of would call memchr per character)
+    while (special < rest.size() && escape(rest[special]).empty()) ++special;
+    out.append(rest.substr(0, special));
+    if (special == rest.size()) break;
+    out.append(escape(rest[special]));
+    rest.remove_prefix(special + 1);
+  }
+}
+
+template <typename Number>
+void append_number(std::string& out, Number value) {
+  char digits[32];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+}
+}  // namespace
+
 ColumnArrays& ColumnArrays::add(std::string_view text) {
   std::string& out = next();
   out.push_back('"');
-  const bool valid = util::is_valid_utf8(text);
-  const std::string repaired = valid ? std::string() : util::to_valid_utf8(text);
-  // Copied in runs; a quote or a backslash is escaped with a backslash.
-  for (std::string_view rest = valid ? text : repaired; !rest.empty();) {
-    size_t special = 0;  // (find_first_of would call memchr per character)
-    while (special < rest.size() && rest[special] != '"' && rest[special] != '\\') ++special;
-    out.append(rest.substr(0, special));
-    if (special == rest.size()) break;
-    out.push_back('\\');
-    out.push_back(rest[special]);
-    rest.remove_prefix(special + 1);
-  }
+  // A quote or a backslash is escaped with a backslash.
+  append_escaped(out, text, [](char c) -> std::string_view {
+    return c == '"' ? "\\\"" : c == '\\' ? "\\\\" : "";
+  });
   out.push_back('"');
   return *this;
 }
 
 ColumnArrays& ColumnArrays::add(std::int64_t value) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  next().append(digits, end);
+  append_number(next(), value);
   return *this;
 }
 
 ColumnArrays& ColumnArrays::add(double value) {
-  char digits[32];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  next().append(digits, end);
+  append_number(next(), value);
   return *this;
 }
 
@@ -45,36 +58,31 @@ ColumnArrays& ColumnArrays::add(std::nullopt_t) {
 }
 
 CopyRows& CopyRows::add(std::string_view text) {
-  std::string& out = next();
-  const bool valid = util::is_valid_utf8(text);
-  const std::string repaired = valid ? std::string() : util::to_valid_utf8(text);
-  // Copied in runs; a backslash, a tab or a line break is escaped.
-  for (std::string_view rest = valid ? text : repaired; !rest.empty();) {
-    size_t special = 0;
-    while (special < rest.size() && rest[special] != '\\' && rest[special] != '\t' &&
-           rest[special] != '\n' && rest[special] != '\r')
-      ++special;
-    out.append(rest.substr(0, special));
-    if (special == rest.size()) break;
-    const char c = rest[special];
-    out.push_back('\\');
-    out.push_back(c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\');
-    rest.remove_prefix(special + 1);
-  }
+  // A backslash, a tab or a line break is escaped.
+  append_escaped(next(), text, [](char c) -> std::string_view {
+    switch (c) {
+      case '\\':
+        return "\\\\";
+      case '\t':
+        return "\\t";
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      default:
+        return "";
+    }
+  });
   return *this;
 }
 
 CopyRows& CopyRows::add(std::int64_t value) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  next().append(digits, end);
+  append_number(next(), value);
   return *this;
 }
 
 CopyRows& CopyRows::add(double value) {
-  char digits[32];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  next().append(digits, end);
+  append_number(next(), value);
   return *this;
 }
 
