@@ -51,15 +51,16 @@ const SqlText kClaim([](const Dialect& d) {
          queued_among(d);
 });
 // Ends queued calls unsent: their result (end reason, then time, then the ids), then their
-// status, which takes them out of the queue.
+// status, which takes them out of the queue, and the provider's error if one refused them
+// (the error, then the ids).
 const SqlText kUnsentResults([](const Dialect& d) {
   return "INSERT INTO call_results (call_seq, status, outcome, end_reason, ended_at) "
          "SELECT seq, 'failed', 'FAILED', ?, ? FROM calls WHERE " +
          queued_among(d) + " ON CONFLICT (call_seq) DO NOTHING";
 });
 const SqlText kDequeueUnsent([](const Dialect& d) {
-  return "UPDATE calls SET status = 'failed', next_dispatch_at = NULL, claimed_until = NULL "
-         "WHERE " +
+  return "UPDATE calls SET status = 'failed', dispatch_error = coalesce(?, dispatch_error), "
+         "next_dispatch_at = NULL, claimed_until = NULL WHERE " +
          queued_among(d);
 });
 // Sent calls (their ids) fly until their result; before their status leaves 'queued'. On
@@ -89,9 +90,6 @@ constexpr std::string_view kRetry =
     "UPDATE calls c SET next_dispatch_at = v.next_dispatch_at, claimed_until = NULL, "
     "dispatch_error = v.dispatch_error FROM unnest(?::text[], ?::bigint[], ?::text[]) "
     "AS v(id, next_dispatch_at, dispatch_error) WHERE c.id = v.id AND c.status = 'queued'";
-constexpr std::string_view kFailed =
-    "UPDATE calls SET status = 'failed', dispatch_error = ?, next_dispatch_at = NULL, "
-    "claimed_until = NULL WHERE id = ? AND status = 'queued'";
 // Makes the leads waiting on the calls (their ids, bound twice) due now: their steps then
 // read the calls' outcomes.
 const SqlText kWakeLeads([](const Dialect& d) {
@@ -142,13 +140,15 @@ void wake_leads(Connection& conn, const std::string& call_ids, util::Millis now)
   conn.prepare(kWakeLeads(conn.dialect())).bind(1, now).bind(2, call_ids).bind(3, call_ids).exec();
 }
 
-// Ends queued calls without sending them, and wakes their leads to take the result.
+// Ends those of the calls still queued without sending them (`dispatch_error`: a provider
+// refused them), and wakes their leads to take the result.
 void end_unsent(Connection& conn, const std::vector<std::string>& call_ids,
-                std::string_view end_reason, util::Millis now) {
+                std::string_view end_reason, util::Millis now,
+                std::optional<std::string_view> dispatch_error = std::nullopt) {
   const std::string ids = id_array(call_ids).dump();
   conn.prepare(kUnsentResults(conn.dialect())).bind(1, end_reason).bind(2, now).bind(3, ids).exec();
-  conn.prepare(kDequeueUnsent(conn.dialect())).bind(1, ids).exec();
-  wake_leads(conn, ids, now);
+  if (conn.prepare(kDequeueUnsent(conn.dialect())).bind(1, dispatch_error).bind(2, ids).exec() > 0)
+    wake_leads(conn, ids, now);
 }
 
 // What a provider's report tells about the sending of `call`, written only where the call's
@@ -284,14 +284,7 @@ void SqlStore::record_dispatch_results(const std::vector<DispatchResult>& result
       for (const auto& r : results) {
         if (r.kind != DispatchResult::kFailed) continue;
         lock_lead_of_call(*conn, r.call_id);
-        const std::string id = id_array({r.call_id}).dump();
-        conn->prepare(kUnsentResults(conn->dialect()))
-            .bind(1, r.end_reason)
-            .bind(2, now)
-            .bind(3, id)
-            .exec();
-        if (conn->prepare(kFailed).bind(1, r.error).bind(2, r.call_id).exec() > 0)
-          wake_leads(*conn, id, now);
+        end_unsent(*conn, {r.call_id}, r.end_reason, now, r.error);
       }
       record_placed_and_retried(*conn, results, now);
     });
